@@ -1,0 +1,250 @@
+// Command goluxid is a drop-in replacement for Ganeti's ganeti-luxid: it
+// takes the same options, checks that this node is the master, and serves
+// LUXI on the master's ganeti-query socket. This file only wires the
+// packages together in the order the real daemon starts.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"os/user"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/config"
+	"github.com/goluxid/goluxid/ganeti/constants"
+	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/ssconf"
+	"github.com/goluxid/goluxid/internal/daemon"
+	"github.com/goluxid/goluxid/internal/version"
+	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/luxid"
+)
+
+// exitError carries the exit code a startup failure ends the process with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		var ee *exitError
+		code := constants.ExitFailure
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		if err.Error() != "" {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		os.Exit(code)
+	}
+}
+
+// run starts the daemon and returns when it has shut down.
+func run(args []string) error {
+	opts, err := daemon.ParseOptions(args)
+	if err != nil {
+		return err
+	}
+	if done := printInfo(opts); done {
+		return nil
+	}
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	layout := paths.FromEnv()
+	if err := checkMaster(layout); err != nil {
+		return err
+	}
+	if err := checkUser(opts); err != nil {
+		return err
+	}
+	if !opts.Foreground {
+		return errors.New("goluxid: running without -f (daemon mode) is not supported yet; start it with -f")
+	}
+	logFile, logger, err := setupLogging(layout, opts)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	logger.Log(context.Background(), daemon.LevelNotice, "ganeti-luxid daemon startup", "version", version.Version)
+	if !opts.NoVoting {
+		logger.Warn("master voting is not implemented by goluxid yet; assuming this node is the master as ssconf says")
+	}
+	if err := serve(layout, opts, logFile, logger); err != nil {
+		logger.Error("daemon failed", "error", err)
+		return &exitError{code: constants.ExitFailure, err: err}
+	}
+	logger.Log(context.Background(), daemon.LevelNotice, "ganeti-luxid daemon shutdown")
+	return nil
+}
+
+// printInfo handles --help, --version and --help-completion, reporting
+// whether one of them was given.
+func printInfo(opts *daemon.Options) bool {
+	switch {
+	case opts.Help:
+		fmt.Print(daemon.Usage)
+	case opts.Version:
+		fmt.Printf("ganeti-luxid (goluxid) version %s\ncompatible with Ganeti %s\n", version.Version, constants.ReleaseVersion)
+	case opts.HelpCompletion:
+		fmt.Print(daemon.HelpCompletion)
+	default:
+		return false
+	}
+	return true
+}
+
+// checkMaster exits with EXIT_NOTMASTER unless ssconf names this node as
+// the master.
+func checkMaster(layout *paths.Layout) error {
+	me, err := paths.Hostname()
+	if err != nil {
+		return fmt.Errorf("determining the host name: %w", err)
+	}
+	master, err := ssconf.MasterNode(layout)
+	if err != nil || master != me {
+		return &exitError{code: constants.ExitNotMaster, err: errors.New("Not master, exiting.")}
+	}
+	return nil
+}
+
+// checkUser insists on running as Ganeti's luxid user unless told not to.
+func checkUser(opts *daemon.Options) error {
+	if opts.NoUserChecks {
+		return nil
+	}
+	u, err := user.Lookup(constants.LuxidUser)
+	if err != nil {
+		return fmt.Errorf("looking up user %s: %w", constants.LuxidUser, err)
+	}
+	if want, _ := strconv.Atoi(u.Uid); want != os.Geteuid() {
+		return fmt.Errorf("ganeti-luxid started using wrong user ID (%d), expected %d", os.Geteuid(), want)
+	}
+	return nil
+}
+
+// setupLogging opens luxi-daemon.log (and, in the foreground, also logs to
+// stderr) at INFO, or DEBUG with -d.
+func setupLogging(layout *paths.Layout, opts *daemon.Options) (*daemon.LogFile, *slog.Logger, error) {
+	logFile, err := daemon.OpenLogFile(layout.LogFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	level := slog.LevelInfo
+	if opts.Debug {
+		level = slog.LevelDebug
+		fmt.Fprint(os.Stderr, "ALERT: ganeti-luxid started in debug mode.\n Private and secret parameters WILL be logged!\n")
+	}
+	var out io.Writer = logFile
+	if opts.Foreground {
+		out = io.MultiWriter(logFile, os.Stderr)
+	}
+	logger := slog.New(daemon.NewLogHandler(out, constants.LuxidName, level))
+	if opts.Syslog != daemon.SyslogNo {
+		logger.Warn("logging to syslog is not implemented by goluxid yet; logging to the log file", "syslog", opts.Syslog)
+	}
+	return logFile, logger, nil
+}
+
+// serve holds the daemon's files and socket and answers LUXI until SIGTERM
+// or SIGINT.
+func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, logger *slog.Logger) error {
+	pidFile, err := daemon.WritePidFile(layout.PidFile)
+	if err != nil {
+		return err
+	}
+	defer pidFile.Close()
+
+	cfg := config.NewStore(layout.ConfigFile)
+	if _, err := cfg.Reload(); err != nil {
+		logger.Error("configuration not loaded", "error", err)
+	} else if snap, err := cfg.Snapshot(); err == nil {
+		logger.Info(fmt.Sprintf("Loaded new config, serial %d", snap.Data.Serial))
+	}
+
+	owner, err := daemon.LookupOwner(constants.LuxidUser, constants.DaemonsGroup)
+	if err != nil {
+		return err
+	}
+	listener, err := daemon.ListenUnix(layout.LuxiSocket, constants.LuxiSocketMode, owner)
+	if err != nil {
+		return err
+	}
+	logger.Info(fmt.Sprintf("Changing permissions of %s to %o", layout.LuxiSocket, constants.LuxiSocketMode))
+
+	livelock, err := daemon.Lock(fmt.Sprintf("%s/luxi-daemon_%d", layout.LivelockDir, time.Now().Unix()), 0o644, true)
+	if err != nil {
+		listener.Close()
+		return fmt.Errorf("creating livelock: %w", err)
+	}
+	defer livelock.Close()
+	queueLock, err := daemon.Lock(layout.QueueLock, 0o640, false)
+	if err != nil {
+		listener.Close()
+		return fmt.Errorf("locking the job queue: %w", err)
+	}
+	defer queueLock.Close()
+
+	server := &luxi.Server{
+		Handler: luxid.New(luxid.Deps{Config: cfg, Paths: layout, VCSVersion: version.VCS(), Logger: logger}),
+		Logger:  logger,
+	}
+	stop := handleSignals(server, logFile, logger)
+	defer stop()
+	if err := server.Serve(listener); !errors.Is(err, luxi.ErrServerClosed) {
+		return fmt.Errorf("serving LUXI: %w", err)
+	}
+	return nil
+}
+
+// handleSignals shuts the server down on SIGTERM or SIGINT and reopens the
+// log file on SIGHUP. The returned function stops the handling.
+func handleSignals(server *luxi.Server, logFile *daemon.LogFile, logger *slog.Logger) func() {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-sigs:
+				if sig == syscall.SIGHUP {
+					if err := logFile.Reopen(); err != nil {
+						logger.Error("reopening the log file", "error", err)
+					}
+					continue
+				}
+				logger.Info("received signal, shutting down", "signal", sig.String())
+				shutdown(server, logger)
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+		<-finished
+	}
+}
+
+// shutdown lets requests in flight finish for a while, then closes
+// everything.
+func shutdown(server *luxi.Server, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := server.Shutdown(ctx); err != nil {
+		logger.Warn("shutdown did not finish cleanly", "error", err)
+	}
+}

@@ -1,0 +1,125 @@
+// Package config holds the cluster configuration luxid serves: config.data
+// loaded into one immutable Snapshot behind an atomic pointer.
+//
+// Readers take the current snapshot with Store.Snapshot and keep using it
+// for the whole of their request; a reload builds a new snapshot and swaps
+// it in whole, so nobody ever sees half of two files. Until a file has been
+// loaded once, Snapshot fails with Ganeti's ConfigurationError, as the real
+// luxid answers every call then. A later file that does not load leaves the
+// last good snapshot in place.
+package config
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/objects"
+	"github.com/goluxid/goluxid/internal/hsjson"
+)
+
+// Snapshot is one loaded config.data. Nothing in it changes after loading.
+type Snapshot struct {
+	Data *objects.ConfigData
+	// Normalized is the file's JSON with integral numbers written as
+	// integers, the form in which luxid answers with stored values.
+	Normalized []byte
+	LoadedAt   time.Time
+	file       fileID
+}
+
+// fileID tells whether the file changed since it was read.
+type fileID struct {
+	modTime time.Time
+	inode   uint64
+	size    int64
+}
+
+// Store owns the current snapshot of one config.data.
+type Store struct {
+	path string
+
+	current atomic.Pointer[Snapshot]
+	// loadErr is the reason the last load failed; nil after a good load.
+	loadErr atomic.Pointer[error]
+	// reloadMu serializes reloads so that two never race to swap.
+	reloadMu sync.Mutex
+}
+
+// NewStore returns a store for the file at path with nothing loaded yet.
+func NewStore(path string) *Store {
+	s := &Store{path: path}
+	err := error(fmt.Errorf("Cannot load configuration from %s: not loaded yet", path))
+	s.loadErr.Store(&err)
+	return s
+}
+
+// Path is the file the store reads.
+func (s *Store) Path() string { return s.path }
+
+// Snapshot returns the current configuration, or Ganeti's
+// ConfigurationError when none was ever loaded.
+func (s *Store) Snapshot() (*Snapshot, error) {
+	if snap := s.current.Load(); snap != nil {
+		return snap, nil
+	}
+	return nil, gerrors.Configuration(
+		"I do not have access to a valid configuration, cannot process queries: " + (*s.loadErr.Load()).Error())
+}
+
+// LastError is the reason the newest load failed, or nil.
+func (s *Store) LastError() error {
+	if p := s.loadErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Reload reads the file again if it changed since the last good load and
+// swaps in the new snapshot. It reports whether a new snapshot was
+// installed; on error the previous snapshot stays current.
+func (s *Store) Reload() (bool, error) {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	snap, err := s.load()
+	if err != nil {
+		err = fmt.Errorf("Cannot load configuration from %s: %w", s.path, err)
+		s.loadErr.Store(&err)
+		return false, err
+	}
+	s.loadErr.Store(nil)
+	if old := s.current.Load(); old != nil && old.file == snap.file {
+		return false, nil
+	}
+	s.current.Store(snap)
+	return true, nil
+}
+
+// load reads and parses the file into a new snapshot.
+func (s *Store) load() (*Snapshot, error) {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	id, err := statID(f)
+	if err != nil {
+		return nil, err
+	}
+	if old := s.current.Load(); old != nil && old.file == id {
+		return old, nil
+	}
+	raw, err := readAll(f, id.size)
+	if err != nil {
+		return nil, err
+	}
+	normalized := hsjson.NormalizeNumbers(raw)
+	data, err := objects.Parse(normalized)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{Data: data, Normalized: normalized, LoadedAt: time.Now(), file: id}, nil
+}

@@ -1,0 +1,237 @@
+// Package sandbox builds and runs a sandboxed single-node Ganeti 3.0 "virtual
+// cluster" on this machine, so that goluxid and the Haskell ganeti-luxid can
+// be started on identical state and driven by the real gnt-* clients.
+//
+// A sandbox is a base directory holding one node root (Ganeti's vcluster
+// mode: GANETI_ROOTDIR=<base>/<hostname>, GANETI_HOSTNAME=<hostname>), the
+// daemons' output (out/), their pids (pids/) and the sandbox's own settings
+// (sandbox.json), so that another process can Open and Stop it. The node root
+// is laid out from the bundled, already upgraded demo configuration; the real
+// Haskell ganeti-wconfd, optionally the Python ganeti-noded, and one luxid
+// (Haskell or goluxid) run in it as root with --no-user-checks. Only loopback
+// addresses are used.
+//
+// A Sandbox is not safe for concurrent use.
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
+)
+
+// Installed locations of Ganeti 3.0 (Debian packages ganeti-3.0,
+// ganeti-haskell-3.0 and ganeti).
+const (
+	HaskellSbin = "/usr/lib/ganeti/3.0/usr/sbin"
+	PythonShare = "/usr/share/ganeti/3.0"
+	ClientDir   = "/usr/sbin"
+	// Python is the interpreter Ganeti's Python code must run under; the
+	// first python3 on PATH may lack Ganeti's dependencies.
+	Python = "/usr/bin/python3"
+)
+
+// Defaults for Options.
+const (
+	DefaultHostname     = "node1.example.com"
+	DefaultNodeIP       = "127.0.0.1"
+	DefaultStartTimeout = 30 * time.Second
+	DefaultStopTimeout  = 10 * time.Second
+)
+
+// maxSocketPath is the longest path an AF_UNIX socket can be bound to.
+const maxSocketPath = 107
+
+// Probe says how Start decides that the luxid is ready.
+type Probe string
+
+const (
+	// ProbeLUXI waits until QueryConfigValues(["cluster_name"]) succeeds.
+	ProbeLUXI Probe = "luxi"
+	// ProbeSocket waits until the LUXI socket accepts a connection.
+	ProbeSocket Probe = "socket"
+)
+
+// Options configure a sandbox. The zero value is usable except that Luxid
+// must be set for Start.
+type Options struct {
+	// Dir is the base directory. Empty: a new temporary directory under
+	// /tmp. An existing directory must be empty.
+	Dir string
+	// Hostname is the node's name (GANETI_HOSTNAME); DefaultHostname if empty.
+	Hostname string
+	// NodeIP is the node's primary and secondary IP, patched into the
+	// config at runtime; noded binds to it. A loopback IPv4 address,
+	// DefaultNodeIP if empty. The cluster's master IP is moved if it
+	// would collide.
+	NodeIP string
+	// Noded also starts the Python ganeti-noded on NodeIP port 1811.
+	Noded bool
+	// Luxid is the luxid command line, e.g. HaskellLuxid() or
+	// GoLuxid(path). It must run in the foreground.
+	Luxid []string
+	// Probe selects the luxid readiness check; ProbeLUXI if empty.
+	Probe Probe
+	// Debug passes -d to every daemon.
+	Debug bool
+	// ExtraEnv is appended to the daemons' environment (e.g. GOCOVERDIR).
+	ExtraEnv []string
+	// StartTimeout bounds the wait for each daemon to become ready.
+	StartTimeout time.Duration
+	// StopTimeout is how long Stop waits after SIGTERM before SIGKILL.
+	StopTimeout time.Duration
+}
+
+// luxidFlags are the flags a luxid needs in the sandbox: foreground, running
+// as root, and no master vote (the other two nodes are offline).
+var luxidFlags = []string{"-f", "--no-user-checks", "--no-voting", "--yes-do-it"}
+
+// HaskellLuxid returns the command line of Ganeti's own luxid.
+func HaskellLuxid() []string {
+	return append([]string{filepath.Join(HaskellSbin, "ganeti-luxid")}, luxidFlags...)
+}
+
+// GoLuxid returns the command line of the goluxid binary at bin.
+func GoLuxid(bin string) []string {
+	return append([]string{bin}, luxidFlags...)
+}
+
+// Sandbox is one sandboxed node: its directories and the daemons it runs.
+type Sandbox struct {
+	dir     string
+	st      state
+	layout  *paths.Layout
+	daemons map[string]*daemon
+}
+
+// New creates the base directory and lays out a complete node root in it;
+// it starts nothing. On error nothing is left behind that New created.
+func New(opts Options) (*Sandbox, error) {
+	if err := Prerequisites(); err != nil {
+		return nil, err
+	}
+	st, err := newState(opts)
+	if err != nil {
+		return nil, err
+	}
+	dir, created, err := makeBaseDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	s := newSandbox(dir, st)
+	if err := s.setup(); err != nil {
+		if created {
+			_ = os.RemoveAll(dir)
+		}
+		return nil, fmt.Errorf("set up sandbox in %s: %w", dir, err)
+	}
+	return s, nil
+}
+
+// Create is New followed by Start. If Start fails, the daemons are stopped
+// and, when Options.Dir was empty, the temporary directory is removed.
+func Create(ctx context.Context, opts Options) (*Sandbox, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Start(ctx); err != nil {
+		cleanup := s.Stop
+		if opts.Dir == "" {
+			cleanup = s.Close
+		}
+		return nil, errors.Join(err, cleanup())
+	}
+	return s, nil
+}
+
+// Open loads the sandbox that New made in dir, including the pids of the
+// daemons another process started there, so that it can be stopped or
+// restarted.
+func Open(dir string) (*Sandbox, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open sandbox %s: %w", dir, err)
+	}
+	st, err := loadState(abs)
+	if err != nil {
+		return nil, err
+	}
+	s := newSandbox(abs, st)
+	if err := s.loadPids(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func newSandbox(dir string, st state) *Sandbox {
+	root := filepath.Join(dir, st.Hostname)
+	return &Sandbox{dir: dir, st: st, layout: paths.New(root), daemons: map[string]*daemon{}}
+}
+
+// Start starts wconfd, noded (if enabled) and the luxid, each in its own
+// session and process group, and waits until each is ready. If a step fails,
+// what was started is stopped again.
+func (s *Sandbox) Start(ctx context.Context) error {
+	if err := s.checkNotRunning(); err != nil {
+		return err
+	}
+	raiseInotifyLimit()
+	err := s.startWconfd(ctx)
+	if err == nil && s.st.Noded {
+		err = s.startNoded(ctx)
+	}
+	if err == nil {
+		err = s.StartLuxid(ctx)
+	}
+	if err != nil {
+		return errors.Join(err, s.Stop())
+	}
+	return nil
+}
+
+// Close stops the sandbox and removes its base directory.
+func (s *Sandbox) Close() error {
+	err := s.Stop()
+	if rmErr := os.RemoveAll(s.dir); rmErr != nil {
+		err = errors.Join(err, fmt.Errorf("remove sandbox dir: %w", rmErr))
+	}
+	return err
+}
+
+// Dir is the base directory.
+func (s *Sandbox) Dir() string { return s.dir }
+
+// Root is the node root, the value of GANETI_ROOTDIR.
+func (s *Sandbox) Root() string { return s.layout.Root }
+
+// Hostname is the node's name, the value of GANETI_HOSTNAME.
+func (s *Sandbox) Hostname() string { return s.st.Hostname }
+
+// NodeIP is the node's primary IP.
+func (s *Sandbox) NodeIP() string { return s.st.NodeIP }
+
+// Layout gives the paths of the node root.
+func (s *Sandbox) Layout() *paths.Layout { return s.layout }
+
+// LuxiSocket is the path of the LUXI socket the luxid serves.
+func (s *Sandbox) LuxiSocket() string { return s.layout.LuxiSocket }
+
+// OutFile is the file that receives the stdout and stderr of daemon name
+// ("wconfd", "noded", "luxid" or "setup").
+func (s *Sandbox) OutFile(name string) string {
+	return filepath.Join(s.dir, "out", name+".out")
+}
+
+// Pid returns the pid of daemon name, or 0 if the sandbox does not run it.
+func (s *Sandbox) Pid(name string) int {
+	if d := s.daemons[name]; d != nil {
+		return d.pid
+	}
+	return 0
+}

@@ -1,0 +1,183 @@
+package luxid
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/ganeti/config"
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/hsjson"
+	"github.com/goluxid/goluxid/luxi"
+)
+
+// newTestDispatcher serves the golden configuration (captured with the
+// real luxid) from a fresh node root.
+func newTestDispatcher(t *testing.T) (*Dispatcher, *paths.Layout) {
+	t.Helper()
+	layout := paths.New(t.TempDir())
+	require.NoError(t, os.MkdirAll(layout.QueueDir, 0o755))
+	data, err := os.ReadFile("testdata/config.data")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(layout.ConfigFile, data, 0o640))
+	store := config.NewStore(layout.ConfigFile)
+	_, err = store.Reload()
+	require.NoError(t, err)
+	return New(Deps{Config: store, Paths: layout, VCSVersion: "(goluxid) version test"}), layout
+}
+
+// call sends one request and returns its result as JSON.
+func callJSON(t *testing.T, d *Dispatcher, method, args string) (string, error) {
+	t.Helper()
+	res, err := d.ServeLUXI(context.Background(), luxi.Request{Method: method, Args: json.RawMessage(args)})
+	if err != nil {
+		return "", err
+	}
+	out, merr := hsjson.Marshal(res)
+	require.NoError(t, merr)
+	return string(out), nil
+}
+
+func TestQueryConfigValuesGolden(t *testing.T) {
+	d, _ := newTestDispatcher(t)
+	// golden/query-cases.json "config-values", answered by the real luxid.
+	got, err := callJSON(t, d, "QueryConfigValues", `[["cluster_name", "master_node", "drain_flag", "watcher_pause", "bogus"]]`)
+	require.NoError(t, err)
+	assert.Equal(t, `["cluster.name.example.com","node1.example.com",false,null,null]`, got)
+}
+
+func TestQueryConfigValuesFiles(t *testing.T) {
+	d, layout := newTestDispatcher(t)
+	require.NoError(t, os.WriteFile(layout.DrainFile, nil, 0o644))
+	future := time.Now().Add(time.Hour).Unix()
+	require.NoError(t, os.WriteFile(layout.WatcherPause, []byte(" "+strconv.FormatInt(future, 10)+"\n"), 0o644))
+	got, err := callJSON(t, d, "QueryConfigValues", `[["drain_flag","watcher_pause","modify_ssh_setup","ssh_key_type","ssh_key_bits"]]`)
+	require.NoError(t, err)
+	assert.Equal(t, `[true,`+strconv.FormatInt(future, 10)+`,true,"dsa",1024]`, got)
+
+	past := time.Now().Add(-time.Hour).Unix()
+	require.NoError(t, os.WriteFile(layout.WatcherPause, []byte(strconv.FormatInt(past, 10)), 0o644))
+	got, err = callJSON(t, d, "QueryConfigValues", `[["watcher_pause"]]`)
+	require.NoError(t, err)
+	assert.Equal(t, `[null]`, got)
+}
+
+func TestQueryTags(t *testing.T) {
+	d, _ := newTestDispatcher(t)
+	tests := []struct {
+		name, args, want string
+	}{
+		{"cluster ignores name", `["cluster", "whatever"]`, `["mytag"]`},
+		{"node by full name", `["node", "node2.example.com"]`, `["rack:a","ssd"]`},
+		{"node by short name", `["node", "node2"]`, `["rack:a","ssd"]`},
+		{"node by uuid", `["node", "9a12d554-75c0-4cb1-8064-103365145db0"]`, `[]`},
+		{"instance without tags", `["instance", "instance1.example.com"]`, `[]`},
+		{"group", `["nodegroup", "default"]`, `[]`},
+		{"network", `["network", "a network"]`, `[]`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := callJSON(t, d, "QueryTags", tc.args)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestQueryTagsErrors(t *testing.T) {
+	d, _ := newTestDispatcher(t)
+	tests := []struct {
+		name, args string
+		want       []any
+	}{
+		{"unknown node", `["node", "nosuch"]`, []any{"OpPrereqError", []any{"Node name nosuch not found", "unknown_entity"}}},
+		{"ambiguous prefix", `["instance", "instance"]`, nil},
+		{"unknown group", `["nodegroup", "x"]`, []any{"OpPrereqError", []any{"NodeGroup name x not found", "unknown_entity"}}},
+		{"unknown network", `["network", "x"]`, []any{"OpPrereqError", []any{"Network name x not found", "unknown_entity"}}},
+		{"unknown instance", `["instance", "x"]`, []any{"OpPrereqError", []any{"Instance name x not found", "unknown_entity"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := callJSON(t, d, "QueryTags", tc.args)
+			require.Error(t, err)
+			if tc.want != nil {
+				assert.Equal(t, tc.want, gerrors.Encode(err))
+			}
+		})
+	}
+}
+
+func TestBadArgumentsAreParseErrors(t *testing.T) {
+	d, _ := newTestDispatcher(t)
+	tests := []struct{ method, args, want string }{
+		{"QueryTags", `["bogus", ""]`, `Failed to parse request: Cannot convert value '["bogus", ""]', error: Invalid string value for type TagKind: "bogus"`},
+		{"QueryTags", `["node"]`, `Failed to parse request: Cannot convert value '["node"]', error: expected 2 arguments, got 1`},
+		{"QueryConfigValues", `[1]`, `Failed to parse request: Cannot convert value '[1]', error: Unable to read list of String`},
+		{"QueryConfigValues", `{"a":1}`, `Failed to parse request: Cannot convert value '{"a": 1}', error: Unable to read list`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.args, func(t *testing.T) {
+			_, err := callJSON(t, d, tc.method, tc.args)
+			var pe *luxi.ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}
+
+func TestQueryClusterInfo(t *testing.T) {
+	d, _ := newTestDispatcher(t)
+	got, err := callJSON(t, d, "QueryClusterInfo", `[]`)
+	require.NoError(t, err)
+	var info map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(got), &info))
+	assert.Len(t, info, 56)
+	assert.JSONEq(t, `"3.0.2"`, string(info["software_version"]))
+	assert.JSONEq(t, `3000000`, string(info["protocol_version"]))
+	assert.JSONEq(t, `"(goluxid) version test"`, string(info["vcs_version"]))
+	assert.JSONEq(t, `"node1.example.com"`, string(info["master"]))
+	assert.JSONEq(t, `"xen-pvm"`, string(info["default_hypervisor"]))
+	assert.JSONEq(t, `4`, string(info["primary_ip_version"]))
+	// Stored floats with integral values are answered as integers, like the
+	// Haskell encoder does (config.data has 1.0 and 32.0 here).
+	assert.Contains(t, string(info["ipolicy"]), `"vcpu-ratio":1`)
+	assert.NotContains(t, string(info["ipolicy"]), `1.0`)
+	// Keys come in the real luxid's order.
+	dec := json.NewDecoder(bytesReader(got))
+	keys := objectKeys(t, dec)
+	assert.Equal(t, []string{"software_version", "protocol_version", "config_version", "os_api_version", "export_version", "vcs_version", "architecture", "name", "master", "default_hypervisor"}, keys[:10])
+	assert.Equal(t, []string{"enabled_data_collectors", "data_collector_interval", "modify_ssh_setup", "ssh_key_type", "ssh_key_bits"}, keys[len(keys)-5:])
+}
+
+func TestNoConfigurationAnswersConfigurationError(t *testing.T) {
+	layout := paths.New(t.TempDir())
+	store := config.NewStore(filepath.Join(layout.DataDir, "config.data"))
+	_, err := store.Reload()
+	require.Error(t, err)
+	d := New(Deps{Config: store, Paths: layout})
+	_, err = callJSON(t, d, "QueryConfigValues", `[["cluster_name"]]`)
+	enc := gerrors.Encode(err)
+	assert.Equal(t, "ConfigurationError", enc[0])
+	assert.Contains(t, enc[1].([]any)[0], "I do not have access to a valid configuration, cannot process queries: Cannot load configuration from ")
+}
+
+func TestPickupJobAndUnimplemented(t *testing.T) {
+	d, _ := newTestDispatcher(t)
+	_, err := callJSON(t, d, "PickupJob", `[1]`)
+	assert.Equal(t, []any{"GenericError", []any{"Luxi call 'PickupJob' is for internal use only"}}, gerrors.Encode(err))
+	for _, m := range luxi.Methods {
+		if _, ok := d.methods[m]; ok {
+			continue
+		}
+		_, err := callJSON(t, d, m, `[]`)
+		assert.Equal(t, []any{"GenericError", []any{"Luxi call '" + m + "' is not implemented by goluxid yet"}}, gerrors.Encode(err), m)
+	}
+}
