@@ -182,7 +182,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	}
 	logger.Info(fmt.Sprintf("Changing permissions of %s to %o", layout.LuxiSocket, constants.LuxiSocketMode))
 
-	livelock, err := daemon.Lock(fmt.Sprintf("%s/luxi-daemon_%d", layout.LivelockDir, time.Now().Unix()), 0o644, true)
+	livelock, err := daemon.Lock(fmt.Sprintf("%s/luxi-daemon_%d", layout.LivelockDir, time.Now().Unix()), 0o644, false)
 	if err != nil {
 		listener.Close()
 		return fmt.Errorf("creating livelock: %w", err)
@@ -194,6 +194,16 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		return fmt.Errorf("locking the job queue: %w", err)
 	}
 	defer queueLock.Close()
+
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		if err := cfg.Watch(watchCtx, logger, nil); err != nil {
+			logger.Error("configuration watch stopped", "error", err)
+		}
+	}()
+	defer func() { stopWatch(); <-watchDone }()
 
 	server := &luxi.Server{
 		Handler: luxid.New(luxid.Deps{Config: cfg, Paths: layout, VCSVersion: version.VCS(), Logger: logger}),

@@ -15,6 +15,11 @@ var ErrLocked = errors.New("daemon: file is locked by another process")
 // LockedFile is a file held with an fcntl write lock, the way Ganeti's
 // daemons lock their PID file, the queue lock and livelocks: the lock goes
 // away with the process, so a crash never leaves it behind.
+//
+// The lock is an open-file-description lock (F_OFD_SETLK). Other processes
+// see it exactly like the classic record lock Ganeti takes (the two kinds
+// conflict), but unlike a record lock it is not dropped when this process
+// happens to close some other descriptor of the same file.
 type LockedFile struct {
 	f      *os.File
 	remove bool
@@ -28,7 +33,7 @@ func Lock(path string, mode os.FileMode, removeOnClose bool) (*LockedFile, error
 		return nil, fmt.Errorf("opening lock file %s: %w", path, err)
 	}
 	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0}
-	if err := unix.FcntlFlock(f.Fd(), unix.F_SETLK, &lk); err != nil {
+	if err := unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk); err != nil {
 		f.Close()
 		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EACCES) {
 			return nil, fmt.Errorf("locking %s: %w", path, ErrLocked)

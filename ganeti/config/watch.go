@@ -1,0 +1,89 @@
+package config
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Timings of the watch.
+const (
+	// settleDelay lets a burst of events (a file written in several
+	// pieces) end before the file is read.
+	settleDelay = 20 * time.Millisecond
+	// safetyInterval is how often the file is checked even without events,
+	// as the real luxid does every 17 s.
+	safetyInterval = 17 * time.Second
+)
+
+// ChangeFunc is told of every newly installed snapshot; old is nil for the
+// first one.
+type ChangeFunc func(old, cur *Snapshot)
+
+// Watch reloads the file whenever it changes, whether written in place or
+// replaced by a rename (the way WConfd writes it), until ctx ends. It
+// watches the file's directory, so a replaced file is never lost from
+// sight. Every new snapshot is passed to onChange (which may be nil); a
+// file that does not load is logged and the last good snapshot kept.
+func (s *Store) Watch(ctx context.Context, logger *slog.Logger, onChange ChangeFunc) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watching %s: %w", s.path, err)
+	}
+	defer w.Close()
+	if err := w.Add(filepath.Dir(s.path)); err != nil {
+		return fmt.Errorf("watching %s: %w", s.path, err)
+	}
+	name := filepath.Clean(s.path)
+	settle := time.NewTimer(time.Hour)
+	settle.Stop()
+	safety := time.NewTicker(safetyInterval)
+	defer safety.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return errors.New("config watch closed")
+			}
+			if filepath.Clean(ev.Name) == name && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) != 0 {
+				settle.Reset(settleDelay)
+			}
+		case err, ok := <-w.Errors:
+			if !ok {
+				return errors.New("config watch closed")
+			}
+			// An overflow lost events: check the file now.
+			logger.Warn("config watch error, checking the file", "error", err)
+			s.reloadAndNotify(logger, onChange)
+		case <-settle.C:
+			s.reloadAndNotify(logger, onChange)
+		case <-safety.C:
+			s.reloadAndNotify(logger, onChange)
+		}
+	}
+}
+
+// reloadAndNotify reloads and tells onChange of a new snapshot.
+func (s *Store) reloadAndNotify(logger *slog.Logger, onChange ChangeFunc) {
+	old := s.current.Load()
+	changed, err := s.Reload()
+	if err != nil {
+		logger.Error("configuration reload failed, keeping the last good configuration", "error", err)
+		return
+	}
+	if !changed {
+		return
+	}
+	cur := s.current.Load()
+	logger.Info(fmt.Sprintf("Loaded new config, serial %d", cur.Data.Serial))
+	if onChange != nil {
+		onChange(old, cur)
+	}
+}

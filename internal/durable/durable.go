@@ -1,0 +1,211 @@
+// Package durable writes files so that they survive a crash whole or not at
+// all: the data goes to a temporary file in the target's directory, which
+// is synced, renamed over the target, and the directory is synced.
+//
+// Directory syncs of concurrent writers are shared (group commit): a writer
+// waits for one directory sync that started after its rename, so eight
+// writers at once cost about one directory sync, not eight. A failed sync is
+// never retried: after one, the directory is marked failed and every later
+// write fails too, because the kernel may already have dropped the data the
+// failed sync was about (a retried fsync can report success for lost data).
+package durable
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// ErrSyncFailed marks every write after a failed sync of the directory.
+var ErrSyncFailed = errors.New("durable: an earlier sync of this directory failed; refusing to write until restart")
+
+// Syncer is how files and directories reach the disk; tests inject faults
+// through it.
+type Syncer interface {
+	SyncFile(f *os.File) error
+	SyncDir(dir *os.File) error
+}
+
+type osSyncer struct{}
+
+func (osSyncer) SyncFile(f *os.File) error  { return f.Sync() }
+func (osSyncer) SyncDir(dir *os.File) error { return dir.Sync() }
+
+// Dir writes durable files into one directory.
+type Dir struct {
+	path   string
+	syncer Syncer
+	// tmpSeq numbers temporary files so that concurrent writers never
+	// share one.
+	tmpSeq atomic.Uint64
+
+	mu sync.Mutex // guards the fields below
+	// requested counts callers that asked for a directory sync; done is the
+	// highest request covered by a finished sync.
+	requested, done uint64
+	running         bool
+	failed          error
+	cond            *sync.Cond
+}
+
+// Open returns a writer for the directory at path. A nil syncer syncs
+// through the operating system.
+func Open(path string, syncer Syncer) *Dir {
+	if syncer == nil {
+		syncer = osSyncer{}
+	}
+	d := &Dir{path: path, syncer: syncer}
+	d.cond = sync.NewCond(&d.mu)
+	return d
+}
+
+// Path is the directory written to.
+func (d *Dir) Path() string { return d.path }
+
+// WriteFile atomically replaces name in the directory with data, synced to
+// disk before it returns.
+func (d *Dir) WriteFile(name string, data []byte, perm fs.FileMode) error {
+	if err := d.Err(); err != nil {
+		return err
+	}
+	if err := d.replace(name, data, perm, true); err != nil {
+		return err
+	}
+	return d.SyncDir()
+}
+
+// WriteFileNoSync atomically replaces name with data without syncing: after
+// a crash the file holds the old or the new content, or is missing its
+// latest updates. Only for files rebuilt at start-up.
+func (d *Dir) WriteFileNoSync(name string, data []byte, perm fs.FileMode) error {
+	if err := d.Err(); err != nil {
+		return err
+	}
+	return d.replace(name, data, perm, false)
+}
+
+// replace writes data to a temporary file and renames it over name.
+func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool) error {
+	target := filepath.Join(d.path, name)
+	tmp := filepath.Join(d.path, name+"-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	if err := writeAndClose(f, data, syncFile, d.syncer); err != nil {
+		os.Remove(tmp)
+		d.failOnSync(err)
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	return nil
+}
+
+// syncError marks an error that came from a sync.
+type syncError struct{ err error }
+
+func (e *syncError) Error() string { return "sync: " + e.err.Error() }
+func (e *syncError) Unwrap() error { return e.err }
+
+func writeAndClose(f *os.File, data []byte, syncFile bool, syncer Syncer) error {
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if syncFile {
+		if err := syncer.SyncFile(f); err != nil {
+			f.Close()
+			return &syncError{err}
+		}
+	}
+	return f.Close()
+}
+
+// failOnSync marks the directory failed when err is a sync failure.
+func (d *Dir) failOnSync(err error) {
+	var se *syncError
+	if !errors.As(err, &se) {
+		return
+	}
+	d.mu.Lock()
+	if d.failed == nil {
+		d.failed = fmt.Errorf("%w (%v)", ErrSyncFailed, err)
+	}
+	d.mu.Unlock()
+}
+
+// Err is the failure that stopped all writes, or nil.
+func (d *Dir) Err() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.failed
+}
+
+// SyncDir returns once a sync of the directory that started after the call
+// has finished. Concurrent callers share syncs.
+func (d *Dir) SyncDir() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.requested++
+	ticket := d.requested
+	for d.done < ticket && d.failed == nil {
+		if d.running {
+			d.cond.Wait()
+			continue
+		}
+		d.leadSyncLocked()
+	}
+	return d.failed
+}
+
+// leadSyncLocked runs one directory sync covering every request made so
+// far, with d.mu held on entry and exit (released during the sync).
+func (d *Dir) leadSyncLocked() {
+	d.running = true
+	covers := d.requested
+	d.mu.Unlock()
+	err := d.syncDir()
+	d.mu.Lock()
+	d.running = false
+	if err != nil && d.failed == nil {
+		d.failed = fmt.Errorf("%w (syncing %s: %v)", ErrSyncFailed, d.path, err)
+	}
+	if err == nil {
+		d.done = covers
+	}
+	d.cond.Broadcast()
+}
+
+func (d *Dir) syncDir() error {
+	dir, err := os.Open(d.path)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return d.syncer.SyncDir(dir)
+}
+
+// Rename moves oldName in this directory to newName in to (which may be
+// this directory), syncing both directories.
+func (d *Dir) Rename(oldName string, to *Dir, newName string) error {
+	if err := d.Err(); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(d.path, oldName), filepath.Join(to.path, newName)); err != nil {
+		return err
+	}
+	if to != d {
+		if err := to.SyncDir(); err != nil {
+			return err
+		}
+	}
+	return d.SyncDir()
+}
