@@ -17,52 +17,52 @@ import (
 
 // clusterInfoStored lists, in the real luxid's order, the QueryClusterInfo
 // keys after "default_hypervisor" that are answered with the cluster's
-// stored value: answer key, config key.
-var clusterInfoStored = [][2]string{
-	{"enabled_hypervisors", "enabled_hypervisors"},
-	{"hvparams", "hvparams"},
-	{"os_hvp", "os_hvp"},
-	{"beparams", "beparams"},
-	{"osparams", "osparams"},
-	{"ipolicy", "ipolicy"},
-	{"nicparams", "nicparams"},
-	{"ndparams", "ndparams"},
-	{"diskparams", "diskparams"},
-	{"candidate_pool_size", "candidate_pool_size"},
-	{"max_running_jobs", "max_running_jobs"},
-	{"max_tracked_jobs", "max_tracked_jobs"},
-	{"mac_prefix", "mac_prefix"},
-	{"master_netdev", "master_netdev"},
-	{"master_netmask", "master_netmask"},
-	{"use_external_mip_script", "use_external_mip_script"},
-	{"volume_group_name", "volume_group_name"},
-	{"drbd_usermode_helper", "drbd_usermode_helper"},
-	{"file_storage_dir", "file_storage_dir"},
-	{"shared_file_storage_dir", "shared_file_storage_dir"},
-	{"gluster_storage_dir", "gluster_storage_dir"},
-	{"maintain_node_health", "maintain_node_health"},
-	{"ctime", "ctime"},
-	{"mtime", "mtime"},
-	{"uuid", "uuid"},
-	{"tags", "tags"},
-	{"uid_pool", "uid_pool"},
-	{"default_iallocator", "default_iallocator"},
-	{"default_iallocator_params", "default_iallocator_params"},
-	{"reserved_lvs", "reserved_lvs"},
+// stored value of the same name.
+var clusterInfoStored = []string{
+	"enabled_hypervisors",
+	"hvparams",
+	"os_hvp",
+	"beparams",
+	"osparams",
+	"ipolicy",
+	"nicparams",
+	"ndparams",
+	"diskparams",
+	"candidate_pool_size",
+	"max_running_jobs",
+	"max_tracked_jobs",
+	"mac_prefix",
+	"master_netdev",
+	"master_netmask",
+	"use_external_mip_script",
+	"volume_group_name",
+	"drbd_usermode_helper",
+	"file_storage_dir",
+	"shared_file_storage_dir",
+	"gluster_storage_dir",
+	"maintain_node_health",
+	"ctime",
+	"mtime",
+	"uuid",
+	"tags",
+	"uid_pool",
+	"default_iallocator",
+	"default_iallocator_params",
+	"reserved_lvs",
 }
 
 // clusterInfoTail lists the stored keys answered after primary_ip_version
 // and before the data collectors.
-var clusterInfoTail = [][2]string{
-	{"prealloc_wipe_disks", "prealloc_wipe_disks"},
-	{"hidden_os", "hidden_os"},
-	{"blacklisted_os", "blacklisted_os"},
-	{"enabled_disk_templates", "enabled_disk_templates"},
-	{"install_image", "install_image"},
-	{"instance_communication_network", "instance_communication_network"},
-	{"zeroing_image", "zeroing_image"},
-	{"compression_tools", "compression_tools"},
-	{"enabled_user_shutdown", "enabled_user_shutdown"},
+var clusterInfoTail = []string{
+	"prealloc_wipe_disks",
+	"hidden_os",
+	"blacklisted_os",
+	"enabled_disk_templates",
+	"install_image",
+	"instance_communication_network",
+	"zeroing_image",
+	"compression_tools",
+	"enabled_user_shutdown",
 }
 
 // queryClusterInfo answers QueryClusterInfo (arguments ignored): Ganeti's
@@ -79,42 +79,42 @@ func (d *Dispatcher) queryClusterInfo(c *call) (any, error) {
 		defaultHV = cl.EnabledHypervisors[0]
 	}
 	obj := hsjson.Object{
-		{"software_version", constants.ReleaseVersion},
-		{"protocol_version", constants.ProtocolVersion},
-		{"config_version", constants.ConfigVersion},
-		{"os_api_version", constants.OSAPIVersion},
-		{"export_version", constants.ExportVersion},
-		{"vcs_version", d.deps.VCSVersion},
-		{"architecture", []string{strconv.Itoa(strconv.IntSize) + "bits", machineName()}},
-		{"name", cl.Name},
-		{"master", master.Name},
-		{"default_hypervisor", defaultHV},
+		hsjson.KV("software_version", constants.ReleaseVersion),
+		hsjson.KV("protocol_version", constants.ProtocolVersion),
+		hsjson.KV("config_version", constants.ConfigVersion),
+		hsjson.KV("os_api_version", constants.OSAPIVersion),
+		hsjson.KV("export_version", constants.ExportVersion),
+		hsjson.KV("vcs_version", d.deps.VCSVersion),
+		hsjson.KV("architecture", []string{strconv.Itoa(strconv.IntSize) + "bits", machineName()}),
+		hsjson.KV("name", cl.Name),
+		hsjson.KV("master", master.Name),
+		hsjson.KV("default_hypervisor", defaultHV),
 	}
 	obj = appendStored(obj, cl, clusterInfoStored)
-	obj = append(obj, hsjson.Field{Key: "primary_ip_version", Value: ipVersion(cl.PrimaryIPFamily)})
+	obj = append(obj, hsjson.KV("primary_ip_version", ipVersion(cl.PrimaryIPFamily)))
 	obj = appendStored(obj, cl, clusterInfoTail)
 	active, interval, err := dataCollectors(cl)
 	if err != nil {
 		return nil, err
 	}
 	return append(obj,
-		hsjson.Field{Key: "enabled_data_collectors", Value: active},
-		hsjson.Field{Key: "data_collector_interval", Value: interval},
-		hsjson.Field{Key: "modify_ssh_setup", Value: cl.ModifySSHSetup},
-		hsjson.Field{Key: "ssh_key_type", Value: cl.SSHKeyType},
-		hsjson.Field{Key: "ssh_key_bits", Value: cl.SSHKeyBits},
+		hsjson.KV("enabled_data_collectors", active),
+		hsjson.KV("data_collector_interval", interval),
+		hsjson.KV("modify_ssh_setup", cl.ModifySSHSetup),
+		hsjson.KV("ssh_key_type", cl.SSHKeyType),
+		hsjson.KV("ssh_key_bits", cl.SSHKeyBits),
 	), nil
 }
 
 // appendStored appends the cluster's stored values of keys to obj; a key
 // missing from the file is answered as null.
-func appendStored(obj hsjson.Object, cl *objects.Cluster, keys [][2]string) hsjson.Object {
+func appendStored(obj hsjson.Object, cl *objects.Cluster, keys []string) hsjson.Object {
 	for _, k := range keys {
 		var v any
-		if raw, ok := cl.Raw[k[1]]; ok {
+		if raw, ok := cl.Raw[k]; ok {
 			v = raw
 		}
-		obj = append(obj, hsjson.Field{Key: k[0], Value: v})
+		obj = append(obj, hsjson.KV(k, v))
 	}
 	return obj
 }

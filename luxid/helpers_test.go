@@ -2,13 +2,10 @@ package luxid
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
-
-func bytesReader(s string) *strings.Reader { return strings.NewReader(s) }
 
 // objectKeys returns the top-level keys of the JSON object dec reads, in
 // the order they appear.

@@ -188,7 +188,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		return fmt.Errorf("creating livelock: %w", err)
 	}
 	defer livelock.Close()
-	queueLock, err := daemon.Lock(layout.QueueLock, 0o640, false)
+	queueLock, err := daemon.Lock(layout.QueueLock, 0o640, true)
 	if err != nil {
 		listener.Close()
 		return fmt.Errorf("locking the job queue: %w", err)

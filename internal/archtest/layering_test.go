@@ -43,7 +43,7 @@ func TestImportLayering(t *testing.T) {
 			continue
 		}
 		for prefix, banned := range forbidden {
-			if !strings.HasPrefix(rel, prefix) {
+			if !inScope(rel, prefix) {
 				continue
 			}
 			for _, dep := range pkg.Deps {
@@ -52,13 +52,22 @@ func TestImportLayering(t *testing.T) {
 					continue
 				}
 				for _, b := range banned {
-					if depRel == b || strings.HasPrefix(depRel, strings.TrimSuffix(b, "/")+"/") {
+					if inScope(depRel, b) {
 						t.Errorf("%s must not depend on %s", rel, depRel)
 					}
 				}
 			}
 		}
 	}
+}
+
+// inScope reports whether package rel is pattern: a package path, or a
+// directory ending in "/" standing for everything below it.
+func inScope(rel, pattern string) bool {
+	if strings.HasSuffix(pattern, "/") {
+		return strings.HasPrefix(rel, pattern)
+	}
+	return rel == pattern || strings.HasPrefix(rel, pattern+"/")
 }
 
 // listPackages runs go list over the module's packages with their

@@ -129,3 +129,6 @@ func Marshal(v any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
+
+// KV is a Field, for compact Object literals.
+func KV(key string, value any) Field { return Field{Key: key, Value: value} }

@@ -32,7 +32,7 @@ func TestNormalizeNumbers(t *testing.T) {
 }
 
 func TestObjectKeepsOrder(t *testing.T) {
-	o := Object{{"z", 1}, {"a", "<b>"}, {"m", Object{{"y", nil}, {"b", true}}}}
+	o := Object{KV("z", 1), KV("a", "<b>"), KV("m", Object{KV("y", nil), KV("b", true)})}
 	got, err := Marshal(o)
 	require.NoError(t, err)
 	assert.Equal(t, `{"z":1,"a":"<b>","m":{"y":null,"b":true}}`, string(got))

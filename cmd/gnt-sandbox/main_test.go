@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/sandbox"
+)
+
+func runCmd(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"sideways"},
+		{"up"},
+		{"up", "a", "b"},
+		{"up", "--luxid=perl", "/tmp/x"},
+		{"down"},
+	} {
+		code, _, stderr := runCmd(args...)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.Contains(t, stderr, "usage:", "%v", args)
+	}
+}
+
+func TestDownNeedsASandbox(t *testing.T) {
+	code, _, stderr := runCmd("down", t.TempDir())
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "is not a sandbox")
+}
+
+// up and down are separate invocations that share only DIR; flags may
+// follow DIR.
+func TestUpDown(t *testing.T) {
+	sandbox.RequireForTest(t)
+	base, err := os.MkdirTemp("/tmp", "gsbc")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(base) })
+	dir := filepath.Join(base, "sb")
+
+	code, stdout, stderr := runCmd("up", dir, "--luxid=haskell")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, ". "+dir+"/env.sh; gnt-cluster info")
+	sb, err := sandbox.Open(dir)
+	require.NoError(t, err)
+	require.NotZero(t, sb.Pid(sandbox.Luxid))
+	_, _, rc, err := sb.Run(context.Background(), "gnt-cluster", "queue", "info")
+	require.NoError(t, err)
+	assert.Equal(t, 0, rc)
+
+	code, stdout, stderr = runCmd("down", "--rm", dir)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "stopped and removed")
+	assert.NoDirExists(t, dir)
+}

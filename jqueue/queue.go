@@ -1,0 +1,328 @@
+package jqueue
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/durable"
+)
+
+// JobsPerArchiveDir is how many job ids share one archive directory.
+const JobsPerArchiveDir = 10000
+
+// jobFileMode is the mode of job files luxid writes.
+const jobFileMode = 0o600
+
+// ErrSerial says the serial file could not be read or written.
+var ErrSerial = errors.New("jqueue: serial file")
+
+// Queue is the job queue directory of one node.
+type Queue struct {
+	layout *paths.Layout
+	syncer durable.Syncer
+	live   *durable.Dir
+
+	archiveMu sync.Mutex // guards archive
+	archive   map[uint64]*durable.Dir
+
+	serialMu sync.Mutex // guards serial and the serial file
+	serial   uint64
+}
+
+// Open opens the queue below layout. The serial is set to at least the
+// highest job id found live or archived, so that no id is ever given out
+// twice even if the serial file lost its last updates in a crash.
+func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
+	q := &Queue{
+		layout:  layout,
+		syncer:  syncer,
+		live:    durable.Open(layout.QueueDir, syncer),
+		archive: map[uint64]*durable.Dir{},
+	}
+	serial, serialErr := q.readSerial()
+	if serialErr != nil && !errors.Is(serialErr, fs.ErrNotExist) {
+		return nil, serialErr
+	}
+	highest, err := q.highestJobID()
+	if err != nil {
+		return nil, err
+	}
+	q.serial = max(serial, highest)
+	if q.serial != serial || serialErr != nil {
+		if err := q.writeSerialLocked(); err != nil {
+			return nil, err
+		}
+	}
+	return q, nil
+}
+
+// Layout is the node layout the queue lives in.
+func (q *Queue) Layout() *paths.Layout { return q.layout }
+
+// readSerial parses the serial file.
+func (q *Queue) readSerial() (uint64, error) {
+	data, err := os.ReadFile(q.layout.SerialFile)
+	if err != nil {
+		return 0, fmt.Errorf("%w: Failed to read serial file: %w", ErrSerial, err)
+	}
+	n, err := strconv.ParseUint(strings.TrimRight(string(data), " \t\r\n"), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: Failed to read serial file: %w", ErrSerial, err)
+	}
+	return n, nil
+}
+
+// Serial is the last allocated job id.
+func (q *Queue) Serial() uint64 {
+	q.serialMu.Lock()
+	defer q.serialMu.Unlock()
+	return q.serial
+}
+
+// AllocateIDs hands out n consecutive new job ids. The serial file is
+// rewritten atomically but not synced: the job files are the durable
+// record, and Open repairs the serial from them.
+func (q *Queue) AllocateIDs(n int) ([]uint64, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("jqueue: cannot allocate %d job ids", n)
+	}
+	if n == 0 {
+		return []uint64{}, nil
+	}
+	q.serialMu.Lock()
+	defer q.serialMu.Unlock()
+	first := q.serial + 1
+	q.serial += uint64(n)
+	if err := q.writeSerialLocked(); err != nil {
+		q.serial = first - 1
+		return nil, err
+	}
+	ids := make([]uint64, n)
+	for i := range ids {
+		ids[i] = first + uint64(i)
+	}
+	return ids, nil
+}
+
+func (q *Queue) writeSerialLocked() error {
+	data := strconv.FormatUint(q.serial, 10) + "\n"
+	if err := q.live.WriteFileNoSync(filepath.Base(q.layout.SerialFile), []byte(data), 0o600); err != nil {
+		return fmt.Errorf("%w: %w", ErrSerial, err)
+	}
+	return nil
+}
+
+// jobFileName is the base name of job id's file.
+func jobFileName(id uint64) string { return "job-" + strconv.FormatUint(id, 10) }
+
+// ParseJobFileName returns the id of a job file name, or false when the
+// name is not job-<digits>.
+func ParseJobFileName(name string) (uint64, bool) {
+	digits, ok := strings.CutPrefix(name, "job-")
+	if !ok || digits == "" {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	id, err := strconv.ParseUint(digits, 10, 64)
+	return id, err == nil
+}
+
+// WriteJob stores job as its live file, durably.
+func (q *Queue) WriteJob(job *Job) error {
+	data, err := job.Marshal()
+	if err != nil {
+		return err
+	}
+	return q.live.WriteFile(jobFileName(job.ID), data, jobFileMode)
+}
+
+// ReadJob loads the live file of job id.
+func (q *Queue) ReadJob(id uint64) (*Job, error) {
+	return readJobFile(q.layout.JobFile(id))
+}
+
+// ReadJobAnywhere loads job id from the live queue, else from the archive,
+// reporting whether it was archived.
+func (q *Queue) ReadJobAnywhere(id uint64) (*Job, bool, error) {
+	job, err := q.ReadJob(id)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return job, false, err
+	}
+	job, err = readJobFile(q.layout.ArchivedJobFile(id))
+	return job, err == nil, err
+}
+
+func readJobFile(path string) (*Job, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseJob(data)
+}
+
+// LiveJobIDs lists the live jobs in ascending order.
+func (q *Queue) LiveJobIDs() ([]uint64, error) {
+	return listJobIDs(q.layout.QueueDir)
+}
+
+// ArchivedJobIDs lists the archived jobs in ascending order.
+func (q *Queue) ArchivedJobIDs() ([]uint64, error) {
+	buckets, err := q.archiveBuckets()
+	if err != nil {
+		return nil, err
+	}
+	var ids []uint64
+	for _, b := range buckets {
+		got, err := listJobIDs(filepath.Join(q.layout.ArchiveDir, b))
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, got...)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// archiveBuckets lists the archive's subdirectories (any name not starting
+// with a dot, as Ganeti lists them).
+func (q *Queue) archiveBuckets() ([]string, error) {
+	entries, err := os.ReadDir(q.layout.ArchiveDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", q.layout.ArchiveDir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
+// listJobIDs returns the ids of the job files in dir, ascending.
+func listJobIDs(dir string) ([]uint64, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", dir, err)
+	}
+	defer f.Close()
+	var ids []uint64
+	for {
+		names, err := f.Readdirnames(4096)
+		for _, name := range names {
+			if id, ok := ParseJobFileName(name); ok {
+				ids = append(ids, id)
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// highestJobID is the largest job id found live or in the archive's
+// highest bucket.
+func (q *Queue) highestJobID() (uint64, error) {
+	live, err := q.LiveJobIDs()
+	if err != nil {
+		return 0, err
+	}
+	var highest uint64
+	if len(live) > 0 {
+		highest = live[len(live)-1]
+	}
+	buckets, err := q.archiveBuckets()
+	if err != nil {
+		return 0, err
+	}
+	var top uint64
+	var topName string
+	for _, b := range buckets {
+		if n, err := strconv.ParseUint(b, 10, 64); err == nil && (topName == "" || n > top) {
+			top, topName = n, b
+		}
+	}
+	if topName != "" {
+		ids, err := listJobIDs(filepath.Join(q.layout.ArchiveDir, topName))
+		if err != nil {
+			return 0, err
+		}
+		if len(ids) > 0 {
+			highest = max(highest, ids[len(ids)-1])
+		}
+	}
+	return highest, nil
+}
+
+// Archive moves job id's live file into the archive, durably in both
+// directories. It reports false when the job has no live file.
+func (q *Queue) Archive(id uint64) (bool, error) {
+	bucket, err := q.archiveBucket(id / JobsPerArchiveDir)
+	if err != nil {
+		return false, err
+	}
+	err = q.live.Rename(jobFileName(id), bucket, jobFileName(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("Archiving failed in an unexpected way: %w", err)
+	}
+	return true, nil
+}
+
+// archiveBucket returns the archive directory for bucket n, creating it
+// (mode 0750) on first use.
+func (q *Queue) archiveBucket(n uint64) (*durable.Dir, error) {
+	q.archiveMu.Lock()
+	defer q.archiveMu.Unlock()
+	if d, ok := q.archive[n]; ok {
+		return d, nil
+	}
+	path := filepath.Join(q.layout.ArchiveDir, strconv.FormatUint(n, 10))
+	if err := os.Mkdir(path, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("creating archive directory %s: %w", path, err)
+	}
+	d := durable.Open(path, q.syncer)
+	q.archive[n] = d
+	return d, nil
+}
+
+// Drained reports whether the drain file exists.
+func (q *Queue) Drained() bool {
+	_, err := os.Stat(q.layout.DrainFile)
+	return err == nil
+}
+
+// SetDrained creates or removes the drain file. Removing a missing file
+// succeeds (the real luxid fails to answer then).
+func (q *Queue) SetDrained(drained bool) error {
+	if drained {
+		f, err := os.OpenFile(q.layout.DrainFile, os.O_WRONLY|os.O_CREATE, 0o640)
+		if err != nil {
+			return fmt.Errorf("setting the drain flag: %w", err)
+		}
+		return f.Close()
+	}
+	if err := os.Remove(q.layout.DrainFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("clearing the drain flag: %w", err)
+	}
+	return nil
+}
