@@ -120,8 +120,8 @@ func (q *Queue) writeSerialLocked() error {
 	return nil
 }
 
-// jobFileName is the base name of job id's file.
-func jobFileName(id uint64) string { return "job-" + strconv.FormatUint(id, 10) }
+// JobFileName is the base name of job id's file.
+func JobFileName(id uint64) string { return "job-" + strconv.FormatUint(id, 10) }
 
 // ParseJobFileName returns the id of a job file name, or false when the
 // name is not job-<digits>.
@@ -145,7 +145,7 @@ func (q *Queue) WriteJob(job *Job) error {
 	if err != nil {
 		return err
 	}
-	return q.live.WriteFile(jobFileName(job.ID), data, jobFileMode)
+	return q.live.WriteFile(JobFileName(job.ID), data, jobFileMode)
 }
 
 // ReadJob loads the live file of job id.
@@ -278,7 +278,7 @@ func (q *Queue) Archive(id uint64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	err = q.live.Rename(jobFileName(id), bucket, jobFileName(id))
+	err = q.live.Rename(JobFileName(id), bucket, JobFileName(id))
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/goluxid/goluxid/luxi"
 )
@@ -12,19 +13,45 @@ import (
 // element each. Any mismatch is a request-decoding failure, answered with
 // the real luxid's "Cannot convert value" text.
 func decodeArgs(args json.RawMessage, targets ...any) error {
-	var elems []json.RawMessage
-	if err := json.Unmarshal(args, &elems); err != nil {
-		return convertError(args, "Unable to read list")
+	elems, err := argList(args)
+	if err != nil {
+		return err
 	}
 	if len(elems) != len(targets) {
 		return convertError(args, fmt.Sprintf("expected %d arguments, got %d", len(targets), len(elems)))
 	}
 	for i, elem := range elems {
-		if err := json.Unmarshal(elem, targets[i]); err != nil {
-			return convertError(args, readError(targets[i]))
+		if err := decodeArg(args, elem, targets[i]); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// argList splits the argument array into its elements.
+func argList(args json.RawMessage) ([]json.RawMessage, error) {
+	var elems []json.RawMessage
+	if err := json.Unmarshal(args, &elems); err != nil {
+		return nil, convertError(args, "Unable to read list")
+	}
+	return elems, nil
+}
+
+// decodeArg decodes one element of args into target.
+func decodeArg(args, elem json.RawMessage, target any) error {
+	if err := json.Unmarshal(elem, target); err != nil {
+		why := readError(target)
+		if _, isID := target.(*jobID); isID {
+			why = err.Error()
+		}
+		return convertError(args, why)
+	}
+	return nil
+}
+
+// parseFailure is a request-decoding failure with a fixed detail.
+func parseFailure(detail string) error {
+	return luxi.ParseErrorf("%s", detail)
 }
 
 // convertError is the request-decoding failure for an argument value.
@@ -73,4 +100,22 @@ func pyRepr(value json.RawMessage) string {
 		}
 	}
 	return out.String()
+}
+
+// jobID is a LUXI job id argument: a non-negative integer, given as a JSON
+// number or as a decimal string ("3").
+type jobID uint64
+
+// UnmarshalJSON accepts both forms and nothing fractional or negative.
+func (id *jobID) UnmarshalJSON(data []byte) error {
+	var text string
+	if err := json.Unmarshal(data, &text); err != nil {
+		text = string(data)
+	}
+	n, err := strconv.ParseUint(text, 10, 64)
+	if err != nil {
+		return fmt.Errorf("Invalid value for job ID '%s'", text)
+	}
+	*id = jobID(n)
+	return nil
 }

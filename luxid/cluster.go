@@ -68,6 +68,9 @@ var clusterInfoTail = []string{
 // queryClusterInfo answers QueryClusterInfo (arguments ignored): Ganeti's
 // versions, this machine's architecture and the cluster object's values.
 func (d *Dispatcher) queryClusterInfo(c *call) (any, error) {
+	if err := c.needConfig(); err != nil {
+		return nil, err
+	}
 	cfg := c.cfg.Data
 	cl := cfg.Cluster
 	master, err := cfg.FindNode(cl.MasterNode)
@@ -170,6 +173,9 @@ func (d *Dispatcher) queryConfigValues(c *call) (any, error) {
 	if err := decodeArgs(c.args, &names); err != nil {
 		return nil, err
 	}
+	if err := c.needConfig(); err != nil {
+		return nil, err
+	}
 	values := make([]any, len(names))
 	for i, name := range names {
 		values[i] = d.configValue(c, name)
@@ -266,6 +272,9 @@ func (d *Dispatcher) queryTags(c *call) (any, error) {
 	find, ok := tagKinds[kind]
 	if !ok {
 		return nil, convertError(c.args, "Invalid string value for type TagKind: "+strconv.Quote(kind))
+	}
+	if err := c.needConfig(); err != nil {
+		return nil, err
 	}
 	return find(c.cfg.Data, name)
 }

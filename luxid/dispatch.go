@@ -8,6 +8,8 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/inotify"
+	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 )
 
@@ -15,6 +17,9 @@ import (
 type Deps struct {
 	Config *config.Store
 	Paths  *paths.Layout
+	Queue  *jqueue.Queue
+	// Watcher wakes waiters when job files change.
+	Watcher *inotify.Watcher
 	// VCSVersion is reported by QueryClusterInfo as vcs_version.
 	VCSVersion string
 	Logger     *slog.Logger
@@ -22,9 +27,23 @@ type Deps struct {
 
 // call is the environment of one request.
 type call struct {
-	ctx  context.Context
-	cfg  *config.Snapshot
-	args json.RawMessage
+	ctx   context.Context
+	store *config.Store
+	cfg   *config.Snapshot // set by needConfig
+	args  json.RawMessage
+}
+
+// needConfig loads the current configuration into c.cfg, failing with
+// Ganeti's ConfigurationError when there is none. Methods call it after
+// decoding their arguments, as the real luxid decodes the whole request
+// before it looks at the configuration.
+func (c *call) needConfig() error {
+	cfg, err := c.store.Snapshot()
+	if err != nil {
+		return err
+	}
+	c.cfg = cfg
+	return nil
 }
 
 // method answers one LUXI method.
@@ -33,6 +52,7 @@ type method func(d *Dispatcher, c *call) (any, error)
 // Dispatcher answers LUXI requests; it implements luxi.Handler.
 type Dispatcher struct {
 	deps    Deps
+	jobs    *jobFields
 	methods map[string]method
 }
 
@@ -41,27 +61,28 @@ func New(deps Deps) *Dispatcher {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
-	d := &Dispatcher{deps: deps}
+	d := &Dispatcher{deps: deps, jobs: newJobFields()}
 	d.methods = map[string]method{
 		luxi.MethodQueryClusterInfo:  (*Dispatcher).queryClusterInfo,
 		luxi.MethodQueryConfigValues: (*Dispatcher).queryConfigValues,
 		luxi.MethodQueryTags:         (*Dispatcher).queryTags,
 		luxi.MethodPickupJob:         (*Dispatcher).pickupJob,
+		luxi.MethodWaitForJobChange:  (*Dispatcher).waitForJobChange,
 	}
 	return d
 }
 
 // ServeLUXI answers one request.
 func (d *Dispatcher) ServeLUXI(ctx context.Context, req luxi.Request) (any, error) {
-	cfg, err := d.deps.Config.Snapshot()
-	if err != nil {
-		return nil, err
-	}
+	c := &call{ctx: ctx, store: d.deps.Config, args: req.Args}
 	m, ok := d.methods[req.Method]
 	if !ok {
+		if err := c.needConfig(); err != nil {
+			return nil, err
+		}
 		return nil, notImplemented(req.Method)
 	}
-	return m(d, &call{ctx: ctx, cfg: cfg, args: req.Args})
+	return m(d, c)
 }
 
 // notImplemented is the answer of a LUXI method whose implementation has not
@@ -72,5 +93,12 @@ func notImplemented(method string) error {
 
 // pickupJob answers PickupJob, which the real luxid reserves for itself.
 func (d *Dispatcher) pickupJob(c *call) (any, error) {
+	var id jobID
+	if err := decodeArgs(c.args, &id); err != nil {
+		return nil, err
+	}
+	if err := c.needConfig(); err != nil {
+		return nil, err
+	}
 	return nil, gerrors.Generic("Luxi call 'PickupJob' is for internal use only")
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/internal/hsjson"
+	"github.com/goluxid/goluxid/internal/inotify"
+	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 )
 
@@ -32,7 +34,19 @@ func newTestDispatcher(t *testing.T) (*Dispatcher, *paths.Layout) {
 	store := config.NewStore(layout.ConfigFile)
 	_, err = store.Reload()
 	require.NoError(t, err)
-	return New(Deps{Config: store, Paths: layout, VCSVersion: "(goluxid) version test"}), layout
+	return newDispatcherWith(t, layout, store), layout
+}
+
+// newDispatcherWith builds a dispatcher over layout's queue and store.
+func newDispatcherWith(t *testing.T, layout *paths.Layout, store *config.Store) *Dispatcher {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(layout.ArchiveDir, 0o750))
+	queue, err := jqueue.Open(layout, nil)
+	require.NoError(t, err)
+	watcher, err := inotify.New()
+	require.NoError(t, err)
+	t.Cleanup(func() { watcher.Close() })
+	return New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, VCSVersion: "(goluxid) version test"})
 }
 
 // call sends one request and returns its result as JSON.
@@ -177,7 +191,7 @@ func TestNoConfigurationAnswersConfigurationError(t *testing.T) {
 	store := config.NewStore(filepath.Join(layout.DataDir, "config.data"))
 	_, err := store.Reload()
 	require.Error(t, err)
-	d := New(Deps{Config: store, Paths: layout})
+	d := newDispatcherWith(t, layout, store)
 	_, err = callJSON(t, d, "QueryConfigValues", `[["cluster_name"]]`)
 	enc := gerrors.Encode(err)
 	assert.Equal(t, "ConfigurationError", enc[0])

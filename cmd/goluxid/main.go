@@ -22,7 +22,9 @@ import (
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/ganeti/ssconf"
 	"github.com/goluxid/goluxid/internal/daemon"
+	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/internal/version"
+	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/luxid"
 )
@@ -205,9 +207,24 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	}()
 	defer func() { stopWatch(); <-watchDone }()
 
+	queue, err := jqueue.Open(layout, nil)
+	if err != nil {
+		listener.Close()
+		return fmt.Errorf("opening the job queue: %w", err)
+	}
+	watcher, err := inotify.New()
+	if err != nil {
+		listener.Close()
+		return err
+	}
+	defer watcher.Close()
+
 	server := &luxi.Server{
-		Handler: luxid.New(luxid.Deps{Config: cfg, Paths: layout, VCSVersion: version.VCS(), Logger: logger}),
-		Logger:  logger,
+		Handler: luxid.New(luxid.Deps{
+			Config: cfg, Paths: layout, Queue: queue, Watcher: watcher,
+			VCSVersion: version.VCS(), Logger: logger,
+		}),
+		Logger: logger,
 	}
 	stop := handleSignals(server, logFile, logger)
 	defer stop()

@@ -112,11 +112,20 @@ type Sandbox struct {
 // New creates the base directory and lays out a complete node root in it;
 // it starts nothing. On error nothing is left behind that New created.
 func New(opts Options) (*Sandbox, error) {
-	if err := Prerequisites(); err != nil {
-		return nil, err
-	}
 	st, err := newState(opts)
 	if err != nil {
+		return nil, err
+	}
+	if opts.Dir != "" {
+		abs, err := filepath.Abs(opts.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("sandbox dir %s: %w", opts.Dir, err)
+		}
+		if err := checkSocketPath(abs, st.Hostname); err != nil {
+			return nil, err
+		}
+	}
+	if err := Prerequisites(); err != nil {
 		return nil, err
 	}
 	dir, created, err := makeBaseDir(opts.Dir)
@@ -125,27 +134,43 @@ func New(opts Options) (*Sandbox, error) {
 	}
 	s := newSandbox(dir, st)
 	if err := s.setup(); err != nil {
-		if created {
-			_ = os.RemoveAll(dir)
-		}
-		return nil, fmt.Errorf("set up sandbox in %s: %w", dir, err)
+		return nil, errors.Join(fmt.Errorf("set up sandbox in %s: %w", dir, err), undoSetup(dir, created))
 	}
 	return s, nil
 }
 
-// Create is New followed by Start. If Start fails, the daemons are stopped
-// and, when Options.Dir was empty, the temporary directory is removed.
+// undoSetup removes what a failed setup left in dir: dir itself if New
+// created it, else its contents (it was empty).
+func undoSetup(dir string, created bool) error {
+	var err error
+	if created {
+		err = os.RemoveAll(dir)
+	} else {
+		var entries []os.DirEntry
+		entries, err = os.ReadDir(dir)
+		for _, e := range entries {
+			err = errors.Join(err, os.RemoveAll(filepath.Join(dir, e.Name())))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("clean up after failed setup: %w", err)
+	}
+	return nil
+}
+
+// Create is New followed by Start. If Start fails (it stops what it
+// started), a temporary base directory is removed; a given Dir is kept for
+// inspection.
 func Create(ctx context.Context, opts Options) (*Sandbox, error) {
 	s, err := New(opts)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.Start(ctx); err != nil {
-		cleanup := s.Stop
 		if opts.Dir == "" {
-			cleanup = s.Close
+			err = errors.Join(err, s.Close())
 		}
-		return nil, errors.Join(err, cleanup())
+		return nil, err
 	}
 	return s, nil
 }

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
 )
 
 // setupHelper finishes the node root with Ganeti's own Python library: the
@@ -30,10 +32,7 @@ const stdPath = "/usr/sbin:/usr/bin:/sbin:/bin"
 // Prerequisites reports what this machine lacks to run a sandbox: root
 // privileges, the Ganeti 3.0 Debian packages or Ganeti's users.
 func Prerequisites() error {
-	var problems []string
-	if os.Geteuid() != 0 {
-		problems = append(problems, "must run as root (the daemons chown files to the gnt-* users)")
-	}
+	var missing []string
 	need := []string{
 		filepath.Join(HaskellSbin, "ganeti-luxid"),
 		filepath.Join(HaskellSbin, "ganeti-wconfd"),
@@ -44,17 +43,24 @@ func Prerequisites() error {
 	}
 	for _, f := range need {
 		if _, err := os.Stat(f); err != nil {
-			problems = append(problems, "missing "+f)
+			missing = append(missing, f)
 		}
 	}
 	if _, err := user.Lookup("gnt-masterd"); err != nil {
-		problems = append(problems, "user gnt-masterd missing (created by the ganeti package)")
+		missing = append(missing, "user gnt-masterd")
+	}
+	var problems []string
+	if os.Geteuid() != 0 {
+		problems = append(problems, "must run as root (the daemons chown files to the gnt-* users)")
+	}
+	if len(missing) > 0 {
+		problems = append(problems, "missing "+strings.Join(missing, ", ")+"; install the Ganeti packages: "+
+			"apt-get install -y --no-install-recommends ganeti-3.0 ganeti-haskell-3.0 ganeti-testsuite")
 	}
 	if len(problems) == 0 {
 		return nil
 	}
-	return fmt.Errorf("sandbox prerequisites: %s; install with: apt-get install -y --no-install-recommends "+
-		"ganeti-3.0 ganeti-haskell-3.0 ganeti-testsuite", strings.Join(problems, "; "))
+	return fmt.Errorf("sandbox prerequisites: %s", strings.Join(problems, "; "))
 }
 
 // makeBaseDir returns the absolute base directory and whether it was
@@ -87,6 +93,17 @@ func makeBaseDir(dir string) (string, bool, error) {
 	return abs, false, chmodBase(abs)
 }
 
+// checkSocketPath makes sure the longest socket path of a sandbox in dir
+// fits into an AF_UNIX address.
+func checkSocketPath(dir, hostname string) error {
+	sock := paths.New(filepath.Join(dir, hostname)).WconfdSocket
+	if len(sock) > maxSocketPath {
+		return fmt.Errorf("sandbox dir path too long: %s is %d bytes, unix sockets allow %d",
+			sock, len(sock), maxSocketPath)
+	}
+	return nil
+}
+
 // chmodBase lets Ganeti's users traverse the base directory, as they could
 // a real node's /.
 func chmodBase(dir string) error {
@@ -100,9 +117,8 @@ func chmodBase(dir string) error {
 // the no-op master IP script, crypto, config.data, queue and ssconf files,
 // env.sh and the sandbox state.
 func (s *Sandbox) setup() error {
-	if n := len(s.layout.WconfdSocket); n > maxSocketPath {
-		return fmt.Errorf("base dir path too long: %s is %d bytes, unix sockets allow %d",
-			s.layout.WconfdSocket, n, maxSocketPath)
+	if err := checkSocketPath(s.dir, s.st.Hostname); err != nil {
+		return err
 	}
 	if err := s.makeDirs(); err != nil {
 		return err

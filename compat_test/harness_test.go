@@ -1,0 +1,182 @@
+package compat_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/goluxid/goluxid/internal/sandbox"
+)
+
+// The two luxids under comparison, as passed to normalizations.
+const (
+	goKind      = "goluxid"
+	haskellKind = "haskell"
+)
+
+// clientTimeout bounds one client command.
+const clientTimeout = 2 * time.Minute
+
+// clientCase is one client command that must behave the same on both
+// luxids.
+type clientCase struct {
+	name  string          // subtest name
+	cmd   []string        // client in /usr/sbin and its arguments
+	norms []normalization // applied to both results before they are compared
+}
+
+// result is what a client command printed and returned.
+type result struct {
+	stdout, stderr string
+	exitCode       int
+}
+
+// normalization rewrites a value that differs between the luxids by design
+// or from run to run, after checking it where possible. apply is called for
+// each luxid's result inside the case's subtest.
+type normalization struct {
+	name  string
+	apply func(t *testing.T, luxid string, r *result)
+}
+
+// goluxid is built once per test binary run, on first use.
+var goluxid struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+// goluxidEnv names a prebuilt goluxid binary to test instead of building
+// one (e.g. a coverage build).
+const goluxidEnv = "COMPAT_GOLUXID"
+
+// goluxidBinary returns the path of a goluxid built from this tree, or the
+// one named by $COMPAT_GOLUXID.
+func goluxidBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv(goluxidEnv); bin != "" {
+		return bin
+	}
+	goluxid.once.Do(func() { goluxid.bin, goluxid.err = buildGoluxid() })
+	if goluxid.err != nil {
+		t.Fatalf("build goluxid: %v", goluxid.err)
+	}
+	return goluxid.bin
+}
+
+func buildGoluxid() (string, error) {
+	dir, err := os.MkdirTemp("", "goluxid-bin")
+	if err != nil {
+		return "", fmt.Errorf("temp dir: %w", err)
+	}
+	goluxid.dir = dir
+	moduleRoot, err := filepath.Abs("..")
+	if err != nil {
+		return "", fmt.Errorf("module root: %w", err)
+	}
+	bin := filepath.Join(dir, "goluxid")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/goluxid")
+	cmd.Dir = moduleRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/goluxid: %w\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// removeGoluxidBinary deletes the build directory, if any.
+func removeGoluxidBinary() error {
+	if goluxid.dir == "" {
+		return nil
+	}
+	return os.RemoveAll(goluxid.dir)
+}
+
+// compareOnBothLuxids runs cases on a sandbox with goluxid, stops it, runs
+// them on a sandbox with the Haskell luxid, stops it, and then requires
+// equal stdout, stderr and exit code for each case after its
+// normalizations. opts.Luxid is set here.
+func compareOnBothLuxids(t *testing.T, opts sandbox.Options, cases []clientCase) {
+	t.Helper()
+	sandbox.RequireForTest(t)
+	opts.Luxid = sandbox.GoLuxid(goluxidBinary(t))
+	goResults := runCases(t, goKind, opts, cases)
+	opts.Luxid = sandbox.HaskellLuxid()
+	hsResults := runCases(t, haskellKind, opts, cases)
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			compareResults(t, c, goResults[i], hsResults[i])
+		})
+	}
+}
+
+func compareResults(t *testing.T, c clientCase, gor, hsr result) {
+	for _, n := range c.norms {
+		n.apply(t, goKind, &gor)
+		n.apply(t, haskellKind, &hsr)
+	}
+	what := strings.Join(c.cmd, " ")
+	// Expected is the Haskell luxid's result, actual goluxid's.
+	assert.Equal(t, hsr.exitCode, gor.exitCode, "%s: exit code (expected: haskell, actual: goluxid)", what)
+	assert.Equal(t, hsr.stdout, gor.stdout, "%s: stdout (expected: haskell, actual: goluxid)", what)
+	assert.Equal(t, hsr.stderr, gor.stderr, "%s: stderr (expected: haskell, actual: goluxid)", what)
+}
+
+// runCases starts one sandbox, runs every case in order and stops the
+// sandbox again.
+func runCases(t *testing.T, luxid string, opts sandbox.Options, cases []clientCase) []result {
+	t.Helper()
+	start := time.Now()
+	sb, err := sandbox.Create(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("start sandbox with %s: %v", luxid, err)
+	}
+	t.Logf("%s sandbox %s started in %s", luxid, sb.Dir(), time.Since(start).Round(time.Millisecond))
+	defer func() {
+		if err := sb.Close(); err != nil {
+			t.Errorf("close %s sandbox: %v", luxid, err)
+		}
+	}()
+	results := make([]result, len(cases))
+	for i, c := range cases {
+		ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+		stdout, stderr, code, err := sb.Run(ctx, c.cmd[0], c.cmd[1:]...)
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: %s: %v\nstdout: %s\nstderr: %s\n%s", luxid, strings.Join(c.cmd, " "), err, stdout, stderr,
+				luxidOutput(sb))
+		}
+		results[i] = result{stdout: stdout, stderr: stderr, exitCode: code}
+	}
+	return results
+}
+
+// luxidOutput quotes the luxid's output for failure messages.
+func luxidOutput(sb *sandbox.Sandbox) string {
+	data, err := os.ReadFile(sb.OutFile(sandbox.Luxid))
+	if err != nil {
+		return fmt.Sprintf("(no luxid output: %v)", err)
+	}
+	return "luxid output:\n" + string(data)
+}
+
+// replaceLine replaces the first line of s that starts with prefix by
+// replacement; ok is false if there is none.
+func replaceLine(s, prefix, replacement string) (line string, out string, ok bool) {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			lines[i] = replacement + "\n"
+			return strings.TrimSuffix(l, "\n"), strings.Join(lines, ""), true
+		}
+	}
+	return "", s, false
+}

@@ -1,0 +1,34 @@
+// Package compat_test holds the compatibility tests of goluxid: each test
+// group starts a sandboxed Ganeti cluster (internal/sandbox) with goluxid,
+// runs the real gnt-* clients against it, then does the same with the
+// Haskell ganeti-luxid of Ganeti 3.0.2, and requires the same stdout, stderr
+// and exit code. Only values that differ by design are normalized, and each
+// normalization is named where a test uses it.
+//
+// The tests need root and Ganeti's Debian packages (ganeti-3.0,
+// ganeti-haskell-3.0, ganeti-testsuite). Without them they fail when CI=true
+// and are skipped otherwise.
+package compat_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/goluxid/goluxid/internal/sandbox"
+)
+
+// TestMain fails the whole run in CI when the machine cannot run sandboxes
+// (every test would fail for the same reason), and removes the goluxid build
+// afterwards.
+func TestMain(m *testing.M) {
+	if err := sandbox.Prerequisites(); err != nil && sandbox.InCI() {
+		fmt.Fprintf(os.Stderr, "FAIL: compatibility tests cannot run in CI: %v\n", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := removeGoluxidBinary(); err != nil {
+		fmt.Fprintf(os.Stderr, "remove goluxid build: %v\n", err)
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,145 @@
+package sandbox
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/binary"
+	"encoding/json"
+	"encoding/pem"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const masterUUID = "9a12d554-75c0-4cb1-8064-103365145db0"
+
+func decodeConfig(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var cfg map[string]any
+	require.NoError(t, json.Unmarshal(raw, &cfg))
+	return cfg
+}
+
+func TestPatchConfigSetsNodeAndCerts(t *testing.T) {
+	out, masterIP, err := patchConfig(demoConfig, configPatch{
+		Hostname: "nodeX.example.com", NodeIP: "127.0.100.7", ClientDigest: "AA:BB",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.2", masterIP)
+	cfg := decodeConfig(t, out)
+	master := cfg["nodes"].(map[string]any)[masterUUID].(map[string]any)
+	assert.Equal(t, "nodeX.example.com", master["name"])
+	assert.Equal(t, "127.0.100.7", master["primary_ip"])
+	assert.Equal(t, "127.0.100.7", master["secondary_ip"])
+	cluster := cfg["cluster"].(map[string]any)
+	assert.Equal(t, map[string]any{masterUUID: "AA:BB"}, cluster["candidate_certs"])
+	assert.Equal(t, "127.0.0.2", cluster["master_ip"])
+}
+
+func TestPatchConfigMovesCollidingMasterIP(t *testing.T) {
+	out, masterIP, err := patchConfig(demoConfig, configPatch{Hostname: DefaultHostname, NodeIP: "127.0.0.2"})
+	require.NoError(t, err)
+	assert.Equal(t, fallbackMasterIP, masterIP)
+	assert.Equal(t, fallbackMasterIP, decodeConfig(t, out)["cluster"].(map[string]any)["master_ip"])
+}
+
+// The rest of the config must come through unchanged, floats written as
+// "5000000.0" included: the Python clients print them differently from ints.
+func TestPatchConfigKeepsEverythingElse(t *testing.T) {
+	out, _, err := patchConfig(demoConfig, configPatch{Hostname: DefaultHostname, NodeIP: DefaultNodeIP, ClientDigest: "X"})
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"interval":5000000.0`)
+	got, want := decodeConfig(t, out), decodeConfig(t, demoConfig)
+	want["cluster"].(map[string]any)["candidate_certs"] = map[string]any{masterUUID: "X"}
+	assert.Equal(t, want, got)
+}
+
+func parsePEMFile(t *testing.T, data []byte) (*rsa.PrivateKey, *x509.Certificate) {
+	t.Helper()
+	keyBlock, rest := pem.Decode(data)
+	require.NotNil(t, keyBlock)
+	require.Equal(t, "PRIVATE KEY", keyBlock.Type)
+	certBlock, rest := pem.Decode(rest)
+	require.NotNil(t, certBlock)
+	require.Equal(t, "CERTIFICATE", certBlock.Type)
+	require.Empty(t, rest)
+	key, err := x509.ParsePKCS8PrivateKey(keyBlock.Bytes)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(certBlock.Bytes)
+	require.NoError(t, err)
+	rsaKey := key.(*rsa.PrivateKey)
+	require.True(t, rsaKey.PublicKey.Equal(cert.PublicKey), "key and certificate do not match")
+	return rsaKey, cert
+}
+
+func TestGenerateCrypto(t *testing.T) {
+	now := time.Now()
+	c, err := generateCrypto("node1.example.com", now)
+	require.NoError(t, err)
+
+	serverKey, server := parsePEMFile(t, c.server)
+	assert.Equal(t, rsaKeyBits, serverKey.N.BitLen())
+	assert.Equal(t, certCommonName, server.Subject.CommonName)
+	require.NoError(t, server.CheckSignatureFrom(server), "server.pem must be self-signed")
+
+	_, client := parsePEMFile(t, c.client)
+	assert.Equal(t, "node1.example.com", client.Subject.CommonName)
+	require.NoError(t, client.CheckSignatureFrom(server), "client.pem must be signed by server.pem")
+	assert.Equal(t, sha1Digest(client.Raw), c.clientDigest)
+	assert.Regexp(t, `^([0-9A-F]{2}:){19}[0-9A-F]{2}$`, c.clientDigest)
+
+	_, spice := parsePEMFile(t, c.spice)
+	assert.Equal(t, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: spice.Raw})), string(c.spiceCA))
+	parsePEMFile(t, c.rapi)
+	assert.WithinDuration(t, now.Add(certValidity), server.NotAfter, time.Second)
+}
+
+func TestSecretFormat(t *testing.T) {
+	s, err := secret()
+	require.NoError(t, err)
+	assert.Regexp(t, `^[0-9a-f]{40}\n$`, s)
+}
+
+func TestProcNetAddr(t *testing.T) {
+	got := procNetAddr("127.0.0.1", 1811)
+	want := "7F000001:0713"
+	if binary.NativeEndian.Uint16([]byte{1, 0}) == 1 { // little-endian
+		want = "0100007F:0713"
+	}
+	assert.Equal(t, want, got)
+}
+
+func TestNewStateDefaultsAndChecks(t *testing.T) {
+	st, err := newState(Options{})
+	require.NoError(t, err)
+	assert.Equal(t, DefaultHostname, st.Hostname)
+	assert.Equal(t, DefaultNodeIP, st.NodeIP)
+	assert.Equal(t, ProbeLUXI, st.Probe)
+	assert.Equal(t, DefaultStartTimeout, st.StartTimeout)
+	assert.Equal(t, DefaultStopTimeout, st.StopTimeout)
+
+	for _, bad := range []Options{
+		{NodeIP: "192.0.2.1"},
+		{NodeIP: "::1"},
+		{Probe: "ping"},
+		{Hostname: "a/b"},
+	} {
+		_, err := newState(bad)
+		assert.Error(t, err, "%+v", bad)
+	}
+}
+
+func TestNewRejectsLongDir(t *testing.T) {
+	_, err := New(Options{Dir: "/tmp/" + strings.Repeat("d", 80)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "unix sockets allow 107")
+}
+
+func TestCommandLines(t *testing.T) {
+	assert.Equal(t, []string{"/usr/lib/ganeti/3.0/usr/sbin/ganeti-luxid", "-f", "--no-user-checks", "--no-voting", "--yes-do-it"},
+		HaskellLuxid())
+	assert.Equal(t, []string{"/x/goluxid", "-f", "--no-user-checks", "--no-voting", "--yes-do-it"}, GoLuxid("/x/goluxid"))
+}

@@ -1,0 +1,51 @@
+package sandbox
+
+import (
+	"context"
+	"os"
+)
+
+// TB is the part of testing.TB the test helpers use; taking it instead of
+// testing.TB keeps package testing out of the commands built on sandbox.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Skipf(format string, args ...any)
+}
+
+// InCI reports whether the tests run in CI (CI=true).
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// RequireForTest stops t unless this machine can run sandboxes: it fails t
+// in CI, which must have installed the Ganeti packages, and skips it
+// elsewhere.
+func RequireForTest(t TB) {
+	t.Helper()
+	err := Prerequisites()
+	if err == nil {
+		return
+	}
+	if InCI() {
+		t.Fatalf("cannot run Ganeti sandboxes in CI: %v", err)
+	}
+	t.Skipf("skipping (set CI=true to fail instead): %v", err)
+}
+
+// StartForTest creates and starts a sandbox for t and closes it when t ends;
+// a failing start fails t with the daemon's output.
+func StartForTest(t TB, opts Options) *Sandbox {
+	t.Helper()
+	RequireForTest(t)
+	sb, err := Create(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("start sandbox: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := sb.Close(); err != nil {
+			t.Errorf("close sandbox: %v", err)
+		}
+	})
+	return sb
+}
