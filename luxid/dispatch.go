@@ -20,6 +20,9 @@ type Deps struct {
 	Queue  *jqueue.Queue
 	// Watcher wakes waiters when job files change.
 	Watcher *inotify.Watcher
+	// OwnLivelock is the path of this daemon's livelock; a job carrying it
+	// has not got a process of its own yet.
+	OwnLivelock string
 	// VCSVersion is reported by QueryClusterInfo as vcs_version.
 	VCSVersion string
 	Logger     *slog.Logger
@@ -68,6 +71,9 @@ func New(deps Deps) *Dispatcher {
 		luxi.MethodQueryTags:         (*Dispatcher).queryTags,
 		luxi.MethodPickupJob:         (*Dispatcher).pickupJob,
 		luxi.MethodWaitForJobChange:  (*Dispatcher).waitForJobChange,
+		luxi.MethodSetDrainFlag:      (*Dispatcher).setDrainFlag,
+		luxi.MethodArchiveJob:        (*Dispatcher).archiveJob,
+		luxi.MethodAutoArchiveJobs:   (*Dispatcher).autoArchiveJobs,
 	}
 	return d
 }

@@ -2,9 +2,11 @@ package luxid
 
 import (
 	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // objectKeys returns the top-level keys of the JSON object dec reads, in
@@ -23,4 +25,24 @@ func objectKeys(t *testing.T, dec *json.Decoder) []string {
 		require.NoError(t, dec.Decode(&skip))
 	}
 	return keys
+}
+
+// holdLivelock creates path and holds a write lock on it the way a live
+// job process does; the returned function lets go, as the process's exit
+// would.
+func holdLivelock(t *testing.T, path string) func() {
+	t.Helper()
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	lk := unix.Flock_t{Type: unix.F_WRLCK}
+	require.NoError(t, unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk))
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			f.Close()
+		}
+	}
+	t.Cleanup(release)
+	return release
 }
