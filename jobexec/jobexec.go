@@ -1,0 +1,255 @@
+// Package jobexec starts Ganeti's Python job process for a job and hands it
+// what it needs, following the handshake of the real luxid.
+//
+// # Handshake
+//
+// The child runs `<python> <exec.py> <job id>` with two pipes as its stdin
+// and stdout; messages on them are framed like LUXI (text ended by 0x03):
+//
+//	child → luxid   absolute path of the child's livelock
+//	luxid → child   "" (luxid has recorded the livelock in the job file)
+//	child → luxid   "" (asking for the secret parameters)
+//	luxid → child   JSON list, one element per opcode: its secret
+//	                parameters or null
+//
+// Then both pipes are closed and the job process runs on its own, talking
+// to WConfd and rewriting its job file. Each step may take at most the
+// step timeout (30 s); on any failure the child is ended with SIGTERM,
+// SIGABRT and SIGKILL in turn and the start fails.
+//
+// Unlike the Haskell luxid, which ignores SIGCHLD and so makes every job
+// process inherit SIGCHLD ignored (its commands then report exit code 0
+// whatever happened), children here keep the default disposition and are
+// reaped by Wait.
+package jobexec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/goluxid/goluxid/luxi"
+)
+
+// Debian's locations of Ganeti 3.0's job executor.
+const (
+	DefaultPython     = "/usr/bin/python3"
+	DefaultPythonPath = "/usr/share/ganeti/3.0"
+	DefaultExecScript = DefaultPythonPath + "/ganeti/jqueue/exec.py"
+	// DefaultStepTimeout bounds each handshake step, as the real luxid does.
+	DefaultStepTimeout = 30 * time.Second
+)
+
+// maxHandshakeMessage bounds what the child may send during the handshake.
+const maxHandshakeMessage = 64 << 10
+
+// Config says how to start job processes.
+type Config struct {
+	Python      string // interpreter; DefaultPython if empty
+	ExecScript  string // exec.py; DefaultExecScript if empty
+	PythonPath  string // PYTHONPATH given to the child; DefaultPythonPath if empty
+	Debug       bool   // GNT_DEBUG=1 for the child
+	StepTimeout time.Duration
+	// Env is the child's environment before GNT_DEBUG and PYTHONPATH are
+	// set; os.Environ() if nil.
+	Env []string
+	// Stderr receives the child's stderr; os.Stderr if nil.
+	Stderr io.Writer
+}
+
+// Process is a started job process.
+type Process struct {
+	JobID    uint64
+	Pid      int
+	Livelock string
+	cmd      *exec.Cmd
+	done     chan struct{}
+	waitErr  error
+}
+
+// Done is closed when the process has exited and been reaped.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
+// ExitErr is the process's exit status once Done is closed.
+func (p *Process) ExitErr() error {
+	<-p.done
+	return p.waitErr
+}
+
+// RecordLivelock is called with the child's livelock path before the child
+// is told to go on; the caller writes it into the job file. An error aborts
+// the start.
+type RecordLivelock func(path string) error
+
+// Start starts the job process for jobID, runs the handshake and returns
+// the running process. secrets is the JSON list of secret parameters.
+func (c *Config) Start(ctx context.Context, jobID uint64, secrets []byte, record RecordLivelock) (*Process, error) {
+	toChild, fromLuxid, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("starting job %d: %w", jobID, err)
+	}
+	fromChild, toLuxid, err := os.Pipe()
+	if err != nil {
+		toChild.Close()
+		fromLuxid.Close()
+		return nil, fmt.Errorf("starting job %d: %w", jobID, err)
+	}
+	cmd := c.command(jobID, toChild, toLuxid)
+	startErr := cmd.Start()
+	toChild.Close()
+	toLuxid.Close()
+	if startErr != nil {
+		fromLuxid.Close()
+		fromChild.Close()
+		return nil, fmt.Errorf("starting job %d: %w", jobID, startErr)
+	}
+	p := &Process{JobID: jobID, Pid: cmd.Process.Pid, cmd: cmd, done: make(chan struct{})}
+	go p.reap()
+	err = c.handshake(ctx, p, fromChild, fromLuxid, secrets, record)
+	fromLuxid.Close()
+	fromChild.Close()
+	if err != nil {
+		p.terminate()
+		return nil, fmt.Errorf("job %d: %w", jobID, err)
+	}
+	return p, nil
+}
+
+// command builds the child's command line and environment.
+func (c *Config) command(jobID uint64, stdin, stdout *os.File) *exec.Cmd {
+	cmd := exec.Command(orDefault(c.Python, DefaultPython), orDefault(c.ExecScript, DefaultExecScript), strconv.FormatUint(jobID, 10))
+	cmd.Stdin, cmd.Stdout = stdin, stdout
+	cmd.Stderr = c.Stderr
+	if cmd.Stderr == nil {
+		cmd.Stderr = os.Stderr
+	}
+	cmd.Env = c.env()
+	// Its own process group: a signal to the daemon's group (Ctrl-C in a
+	// terminal) must not reach running jobs.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd
+}
+
+// env is the child's environment: the base one with GNT_DEBUG and
+// PYTHONPATH set.
+func (c *Config) env() []string {
+	base := c.Env
+	if base == nil {
+		base = os.Environ()
+	}
+	env := make([]string, 0, len(base)+2)
+	for _, kv := range base {
+		if strings.HasPrefix(kv, "GNT_DEBUG=") || strings.HasPrefix(kv, "PYTHONPATH=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	debug := "0"
+	if c.Debug {
+		debug = "1"
+	}
+	return append(env, "GNT_DEBUG="+debug, "PYTHONPATH="+orDefault(c.PythonPath, DefaultPythonPath))
+}
+
+// handshake exchanges the four messages of the protocol.
+func (c *Config) handshake(ctx context.Context, p *Process, from, to *os.File, secrets []byte, record RecordLivelock) error {
+	timeout := c.StepTimeout
+	if timeout <= 0 {
+		timeout = DefaultStepTimeout
+	}
+	r := luxi.NewReader(from, maxHandshakeMessage)
+	w := luxi.NewWriter(to)
+	path, err := readStep(ctx, from, r, timeout, "livelock path")
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(string(path), "/") {
+		return fmt.Errorf("job process sent %q instead of its livelock path", truncate(path))
+	}
+	p.Livelock = string(path)
+	if err := record(p.Livelock); err != nil {
+		return fmt.Errorf("recording the livelock: %w", err)
+	}
+	if err := writeStep(to, w, nil, timeout); err != nil {
+		return err
+	}
+	if _, err := readStep(ctx, from, r, timeout, "request for secret parameters"); err != nil {
+		return err
+	}
+	return writeStep(to, w, secrets, timeout)
+}
+
+// readStep reads one message within timeout.
+func readStep(ctx context.Context, f *os.File, r *luxi.Reader, timeout time.Duration, what string) ([]byte, error) {
+	deadline := time.Now().Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	if err := f.SetReadDeadline(deadline); err != nil {
+		return nil, fmt.Errorf("waiting for the %s: %w", what, err)
+	}
+	msg, err := r.ReadMessage()
+	if err != nil {
+		return nil, fmt.Errorf("waiting for the %s: %w", what, err)
+	}
+	return msg, nil
+}
+
+// writeStep writes one message within timeout.
+func writeStep(f *os.File, w *luxi.Writer, msg []byte, timeout time.Duration) error {
+	if err := f.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+		return fmt.Errorf("writing to the job process: %w", err)
+	}
+	if err := w.WriteMessage(msg); err != nil {
+		return fmt.Errorf("writing to the job process: %w", err)
+	}
+	return nil
+}
+
+// reap waits for the process and records its exit.
+func (p *Process) reap() {
+	p.waitErr = p.cmd.Wait()
+	close(p.done)
+}
+
+// terminate ends a child whose start failed: SIGTERM, SIGABRT, then
+// SIGKILL, checking 0.1 s after each whether it is gone.
+func (p *Process) terminate() {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGABRT, syscall.SIGKILL} {
+		select {
+		case <-p.done:
+			return
+		default:
+		}
+		if err := p.cmd.Process.Signal(sig); err != nil && errors.Is(err, os.ErrProcessDone) {
+			return
+		}
+		select {
+		case <-p.done:
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	<-p.done
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func truncate(b []byte) string {
+	if len(b) > 80 {
+		return string(b[:80]) + "…"
+	}
+	return string(b)
+}
