@@ -31,6 +31,9 @@ type clientCase struct {
 	name  string          // subtest name
 	cmd   []string        // client in /usr/sbin and its arguments
 	norms []normalization // applied to both results before they are compared
+	// before, if set, changes the sandbox before the command runs (the
+	// same way on both luxids).
+	before func(t *testing.T, sb *sandbox.Sandbox)
 }
 
 // result is what a client command printed and returned.
@@ -147,6 +150,9 @@ func runCases(t *testing.T, luxid string, opts sandbox.Options, cases []clientCa
 	}()
 	results := make([]result, len(cases))
 	for i, c := range cases {
+		if c.before != nil {
+			c.before(t, sb)
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 		stdout, stderr, code, err := sb.Run(ctx, c.cmd[0], c.cmd[1:]...)
 		cancel()
