@@ -32,6 +32,7 @@ type RequestError struct {
 	Text string
 }
 
+// Error returns the server's text unchanged, as Python shows it.
 func (e *RequestError) Error() string {
 	return e.Text
 }
@@ -153,8 +154,7 @@ func (c *Client) CallRaw(ctx context.Context, msg []byte) ([]byte, error) {
 	}
 	deadline, _ := ctx.Deadline()
 	c.conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	defer c.interruptOnCancel(ctx)()
 
 	answer, err := c.exchange(msg)
 	if err != nil {
@@ -178,6 +178,22 @@ func contextError(ctx context.Context, deadline time.Time, err error) error {
 		return context.DeadlineExceeded
 	}
 	return nil
+}
+
+// interruptOnCancel makes the connection's I/O fail at once when ctx is
+// cancelled. The returned function undoes that; it waits for an
+// interruption already under way, so that it cannot hit a later call.
+func (c *Client) interruptOnCancel(ctx context.Context) func() {
+	interrupted := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(interrupted)
+		c.conn.SetDeadline(time.Unix(1, 0))
+	})
+	return func() {
+		if !stop() {
+			<-interrupted
+		}
+	}
 }
 
 // exchange writes msg and reads the answer.

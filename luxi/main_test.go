@@ -4,18 +4,18 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
 
 // TestMain fails the package's tests when goroutines started by them are
-// still running a few seconds after the last test: servers, connections
-// and clients must all end.
+// still running a little after the last test: servers, connections and
+// clients must all end.
 func TestMain(m *testing.M) {
-	baseline := runtime.NumGoroutine()
 	code := m.Run()
 	if code == 0 {
-		if err := waitForGoroutines(baseline, 5*time.Second); err != nil {
+		if err := waitForGoroutines(5 * time.Second); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			code = 1
 		}
@@ -23,19 +23,49 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// waitForGoroutines polls until at most baseline goroutines run. There is
+// ignoredGoroutines mark goroutines that are not the tests' own: this one
+// and the signal loop the testing package starts when fuzzing.
+var ignoredGoroutines = []string{
+	"luxi.waitForGoroutines(",
+	"os/signal.signal_recv(",
+}
+
+// leftGoroutines returns the stacks of the goroutines still running that
+// the tests could have started.
+func leftGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	var left []string
+next:
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		for _, ignored := range ignoredGoroutines {
+			if strings.Contains(g, ignored) {
+				continue next
+			}
+		}
+		left = append(left, g)
+	}
+	return left
+}
+
+// waitForGoroutines polls until no goroutine of the tests runs. There is
 // no event to wait on for the end of a goroutine, hence the polling.
-func waitForGoroutines(baseline int, limit time.Duration) error {
+func waitForGoroutines(limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
-		n := runtime.NumGoroutine()
-		if n <= baseline {
+		left := leftGoroutines()
+		if len(left) == 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			return fmt.Errorf("goroutine leak: %d running, %d before the tests:\n%s", n, baseline, buf)
+			return fmt.Errorf("goroutine leak: %d goroutines left after the tests:\n\n%s", len(left), strings.Join(left, "\n\n"))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -97,7 +97,11 @@ func (e *Error) Error() string {
 func Encode(err error) []any {
 	var ge *Error
 	if errors.As(err, &ge) {
-		return []any{ge.Name, ge.Args}
+		args := ge.Args
+		if args == nil {
+			args = []any{} // Python raises only for a list of arguments
+		}
+		return []any{ge.Name, args}
 	}
 	return []any{GenericError, []any{err.Error()}}
 }

@@ -18,6 +18,7 @@ func TestEncode(t *testing.T) {
 		{"prereq with code", OpPrereq("Sync queries are not allowed", CodeInval),
 			[]any{"OpPrereqError", []any{"Sync queries are not allowed", "wrong_input"}}},
 		{"no arguments", New(JobQueueFull), []any{"JobQueueFull", []any{}}},
+		{"nil arguments", &Error{Name: JobQueueFull}, []any{"JobQueueFull", []any{}}},
 		{"wrapped", fmt.Errorf("context: %w", Configuration("bad")), []any{"ConfigurationError", []any{"bad"}}},
 		{"plain Go error", errors.New("disk full"), []any{"GenericError", []any{"disk full"}}},
 	}
