@@ -11,7 +11,11 @@ import (
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/query"
 )
+
+// jobResource is the query resource over jobs.
+func (d *Dispatcher) jobResource() *query.Resource[uint64, *jqueue.LoadedJob] { return d.jobRes }
 
 // Deps is what the dispatcher answers from.
 type Deps struct {
@@ -56,6 +60,7 @@ type method func(d *Dispatcher, c *call) (any, error)
 type Dispatcher struct {
 	deps    Deps
 	jobs    *jobFields
+	jobRes  *query.Resource[uint64, *jqueue.LoadedJob]
 	methods map[string]method
 }
 
@@ -65,6 +70,9 @@ func New(deps Deps) *Dispatcher {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
 	d := &Dispatcher{deps: deps, jobs: newJobFields()}
+	if deps.Queue != nil {
+		d.jobRes = deps.Queue.JobResource(d.jobs.getters)
+	}
 	d.methods = map[string]method{
 		luxi.MethodQueryClusterInfo:  (*Dispatcher).queryClusterInfo,
 		luxi.MethodQueryConfigValues: (*Dispatcher).queryConfigValues,
@@ -74,6 +82,9 @@ func New(deps Deps) *Dispatcher {
 		luxi.MethodSetDrainFlag:      (*Dispatcher).setDrainFlag,
 		luxi.MethodArchiveJob:        (*Dispatcher).archiveJob,
 		luxi.MethodAutoArchiveJobs:   (*Dispatcher).autoArchiveJobs,
+		luxi.MethodQuery:             (*Dispatcher).queryMethod,
+		luxi.MethodQueryFields:       (*Dispatcher).queryFields,
+		luxi.MethodQueryJobs:         (*Dispatcher).queryJobs,
 	}
 	return d
 }

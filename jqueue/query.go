@@ -1,0 +1,122 @@
+package jqueue
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/goluxid/goluxid/query"
+)
+
+// JobResource is the query resource over the queue's jobs. Only the id
+// comes without reading the job file; every other field is "live" data
+// read from the file, as in the real luxid.
+func (q *Queue) JobResource(getters map[string]FieldGetter) *query.Resource[uint64, *LoadedJob] {
+	return &query.Resource[uint64, *LoadedJob]{
+		Table:     jobTable(getters),
+		NameField: "id",
+		Select:    q.selectJobs,
+		Live:      q.loadJobs,
+	}
+}
+
+// jobTable builds the field table from Ganeti's job field definitions.
+func jobTable(getters map[string]FieldGetter) *query.Table[uint64, *LoadedJob] {
+	var fields []query.Field[uint64, *LoadedJob]
+	for _, def := range query.JobFields() {
+		f := query.Field[uint64, *LoadedJob]{FieldDefinition: def, Mode: query.JobFieldMode(def.Name)}
+		if def.Name == "id" {
+			f.Get = func(id uint64) query.Cell { return query.Normal(id) }
+		} else {
+			get := getters[def.Name]
+			f.GetLive = func(_ uint64, j *LoadedJob) query.Cell {
+				if j == nil {
+					return query.Status(query.RSUnavail)
+				}
+				if v, ok := get(j); ok {
+					return query.Normal(v)
+				}
+				return query.Status(query.RSUnavail)
+			}
+		}
+		fields = append(fields, f)
+	}
+	return query.NewTable(fields...)
+}
+
+// selectJobs returns the requested ids (deduplicated, in request order), or
+// every live job, plus every archived one when the field "archived" is
+// requested, in id order (a job both live and archived is listed twice, as
+// the real luxid lists it).
+func (q *Queue) selectJobs(_ context.Context, names []query.Value, fields []string) ([]uint64, error) {
+	if names != nil {
+		return query.JobIDs(names)
+	}
+	ids, err := q.LiveJobIDs()
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(fields, "archived") {
+		archived, err := q.ArchivedJobIDs()
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, archived...)
+		slices.Sort(ids)
+	}
+	return ids, nil
+}
+
+// loadJobs reads the jobs' files, several at a time, and emits them in
+// order.
+func (q *Queue) loadJobs(ctx context.Context, ids []uint64, _ []string, emit func(uint64, *LoadedJob) error) error {
+	const window = 256
+	workers := min(runtime.GOMAXPROCS(0)*2, 16)
+	for start := 0; start < len(ids); start += window {
+		batch := ids[start:min(start+window, len(ids))]
+		loaded := make([]*LoadedJob, len(batch))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					loaded[i] = q.LoadForQuery(batch[i])
+				}
+			}()
+		}
+		for i := range batch {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i, id := range batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := emit(id, loaded[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// LoadForQuery reads job id the way queries do: the archived copy wins
+// over a live one; a job that cannot be read or parsed has no content.
+func (q *Queue) LoadForQuery(id uint64) *LoadedJob {
+	if job, err := readJobFile(q.layout.ArchivedJobFile(id)); err == nil {
+		return &LoadedJob{ID: id, Job: job, Archived: true}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return &LoadedJob{ID: id}
+	}
+	job, err := q.ReadJob(id)
+	if err != nil {
+		return &LoadedJob{ID: id}
+	}
+	return &LoadedJob{ID: id, Job: job}
+}
