@@ -72,6 +72,8 @@ func readError(target any) string {
 		return "Unable to read Integer"
 	case *float64:
 		return "Unable to read Double"
+	case *[]json.RawMessage, *[][]json.RawMessage:
+		return "Unable to read list"
 	default:
 		return fmt.Sprintf("Unable to read %T", target)
 	}

@@ -24,6 +24,8 @@ type Deps struct {
 	Queue  *jqueue.Queue
 	// Watcher wakes waiters when job files change.
 	Watcher *inotify.Watcher
+	// Jobs runs submitted jobs; nil keeps them queued.
+	Jobs Jobs
 	// OwnLivelock is the path of this daemon's livelock; a job carrying it
 	// has not got a process of its own yet.
 	OwnLivelock string
@@ -85,6 +87,10 @@ func New(deps Deps) *Dispatcher {
 		luxi.MethodQuery:             (*Dispatcher).queryMethod,
 		luxi.MethodQueryFields:       (*Dispatcher).queryFields,
 		luxi.MethodQueryJobs:         (*Dispatcher).queryJobs,
+		luxi.MethodSubmitJob:         (*Dispatcher).submitJob,
+		luxi.MethodSubmitManyJobs:    (*Dispatcher).submitManyJobs,
+
+		luxi.MethodSubmitJobToDrainedQueue: (*Dispatcher).submitJobToDrainedQueue,
 	}
 	return d
 }

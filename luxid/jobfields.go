@@ -3,6 +3,7 @@ package luxid
 import (
 	"encoding/json"
 
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/jqueue"
 )
 
@@ -13,7 +14,7 @@ type jobFields struct {
 }
 
 func newJobFields() *jobFields {
-	return &jobFields{getters: jqueue.FieldGetters(plainSummary, identityInput)}
+	return &jobFields{getters: jqueue.FieldGetters(opcodeSummary, canonicalInput)}
 }
 
 // values returns the values of fields for j (nil where unavailable), or
@@ -32,20 +33,17 @@ func (f *jobFields) values(j *jqueue.LoadedJob, fields []string) ([]any, bool) {
 	return out, true
 }
 
-// plainSummary is the summary of an opcode without its summary value:
-// OP_ID without "OP_", or INVALID_OP.
-func plainSummary(input json.RawMessage) string {
-	var op struct {
-		ID *string `json:"OP_ID"`
-	}
-	if json.Unmarshal(input, &op) != nil || op.ID == nil {
-		return "INVALID_OP"
-	}
-	if len(*op.ID) < 3 {
-		return ""
-	}
-	return (*op.ID)[3:]
+// opcodeSummary is an opcode's entry in the job field "summary".
+func opcodeSummary(input json.RawMessage) string {
+	return opcodes.ParseInput(input).Summary()
 }
 
-// identityInput shows an opcode input as stored.
-func identityInput(input json.RawMessage) json.RawMessage { return input }
+// canonicalInput is an opcode as the job field "ops" shows it: valid
+// opcodes re-serialised as luxid writes them, anything else as it is.
+func canonicalInput(input json.RawMessage) json.RawMessage {
+	out, err := opcodes.ParseInput(input).MarshalJSON()
+	if err != nil {
+		return input
+	}
+	return out
+}

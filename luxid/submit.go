@@ -1,0 +1,187 @@
+package luxid
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
+	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/luxi"
+)
+
+// Jobs is what runs submitted jobs (the scheduler). Enqueue takes a job
+// whose file was written durably, with the secret parameters of its
+// opcodes (a JSON list with one element per opcode) for the job process.
+type Jobs interface {
+	Enqueue(job *jqueue.Job, secrets json.RawMessage)
+}
+
+// newJob is a validated submission before it gets its id.
+type newJob struct {
+	ops []*opcodes.OpCode
+}
+
+// submitJob answers SubmitJob [[op, …]].
+func (d *Dispatcher) submitJob(c *call) (any, error) {
+	return d.submitOne(c, luxi.MethodSubmitJob, true)
+}
+
+// submitJobToDrainedQueue answers SubmitJobToDrainedQueue [[op, …]]: the
+// same without the drain check.
+func (d *Dispatcher) submitJobToDrainedQueue(c *call) (any, error) {
+	return d.submitOne(c, luxi.MethodSubmitJobToDrainedQueue, false)
+}
+
+// submitOne submits one job and answers its id.
+func (d *Dispatcher) submitOne(c *call, method string, checkDrain bool) (any, error) {
+	var ops []json.RawMessage
+	if err := decodeArgs(c.args, &ops); err != nil {
+		return nil, err
+	}
+	job, err := validateJob(method, ops)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.checkSubmittable(c, checkDrain); err != nil {
+		return nil, err
+	}
+	ids, err := d.deps.Queue.AllocateIDs(1)
+	if err != nil {
+		return nil, gerrors.Generic("%v", err)
+	}
+	written, secrets, err := d.writeNewJob(ids[0], job, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	d.enqueue(written, secrets)
+	return ids[0], nil
+}
+
+// submitManyJobs answers SubmitManyJobs [[[op, …], …]]: one [true, id] or
+// [false, error] per job.
+func (d *Dispatcher) submitManyJobs(c *call) (any, error) {
+	var raw [][]json.RawMessage
+	if err := decodeArgs(c.args, &raw); err != nil {
+		return nil, err
+	}
+	jobs := make([]*newJob, len(raw))
+	for i, ops := range raw {
+		job, err := validateJob(luxi.MethodSubmitManyJobs, ops)
+		if err != nil {
+			return nil, err
+		}
+		jobs[i] = job
+	}
+	if err := d.checkSubmittable(c, true); err != nil {
+		return nil, err
+	}
+	ids, err := d.deps.Queue.AllocateIDs(len(jobs))
+	if err != nil {
+		return nil, gerrors.Generic("%v", err)
+	}
+	return d.writeMany(ids, jobs), nil
+}
+
+// writeMany writes the jobs concurrently, so that their syncs are shared,
+// and enqueues those written.
+func (d *Dispatcher) writeMany(ids []uint64, jobs []*newJob) [][2]any {
+	type outcome struct {
+		job     *jqueue.Job
+		secrets json.RawMessage
+		err     error
+	}
+	now := time.Now()
+	outcomes := make([]outcome, len(jobs))
+	done := make(chan struct{})
+	for i := range jobs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			job, secrets, err := d.writeNewJob(ids[i], jobs[i], now)
+			outcomes[i] = outcome{job, secrets, err}
+		}()
+	}
+	for range jobs {
+		<-done
+	}
+	results := make([][2]any, len(jobs))
+	for i, o := range outcomes {
+		if o.err != nil {
+			results[i] = [2]any{false, errorText(o.err)}
+			continue
+		}
+		d.enqueue(o.job, o.secrets)
+		results[i] = [2]any{true, ids[i]}
+	}
+	return results
+}
+
+// errorText is an error as SubmitManyJobs reports it per job.
+func errorText(err error) string {
+	var ge *gerrors.Error
+	if errors.As(err, &ge) && len(ge.Args) > 0 {
+		if s, ok := ge.Args[0].(string); ok {
+			return s
+		}
+	}
+	return err.Error()
+}
+
+// checkSubmittable fails the submission without a configuration or, if
+// asked, while the queue is drained.
+func (d *Dispatcher) checkSubmittable(c *call, checkDrain bool) error {
+	if err := c.needConfig(); err != nil {
+		return err
+	}
+	if checkDrain && d.deps.Queue.Drained() {
+		return gerrors.Generic("Queue drained")
+	}
+	return nil
+}
+
+// validateJob validates every opcode; any failure rejects the whole
+// request as undecodable, as the real luxid does.
+func validateJob(method string, raw []json.RawMessage) (*newJob, error) {
+	job := &newJob{ops: make([]*opcodes.OpCode, len(raw))}
+	for i, op := range raw {
+		valid, err := opcodes.Validate(op)
+		if err != nil {
+			return nil, parseFailure(method + ": " + err.Error())
+		}
+		job.ops[i] = valid
+	}
+	return job, nil
+}
+
+// writeNewJob builds job id from its opcodes, received at now, and writes
+// its file durably. It returns the job and its secret parameters.
+func (d *Dispatcher) writeNewJob(id uint64, nj *newJob, now time.Time) (*jqueue.Job, json.RawMessage, error) {
+	received := jqueue.TimestampOf(now)
+	job := &jqueue.Job{ID: id, Ops: make([]*jqueue.OpCode, len(nj.ops)), Received: &received}
+	secrets := make([]json.RawMessage, len(nj.ops))
+	for i, op := range nj.ops {
+		input, err := op.Canonical(id, i, received.Nanos())
+		if err != nil {
+			return nil, nil, gerrors.Generic("%s", err.Error())
+		}
+		job.Ops[i] = &jqueue.OpCode{Input: input, Status: jqueue.StatusQueued, Result: json.RawMessage("null"),
+			Log: []json.RawMessage{}, Priority: op.Priority()}
+		secrets[i] = op.Secrets()
+	}
+	if err := d.deps.Queue.WriteJob(job); err != nil {
+		return nil, nil, gerrors.Generic("%v", err)
+	}
+	encoded, err := json.Marshal(secrets)
+	if err != nil {
+		return nil, nil, gerrors.Generic("encoding secret parameters: %v", err)
+	}
+	return job, encoded, nil
+}
+
+// enqueue hands a written job to the scheduler, if one runs.
+func (d *Dispatcher) enqueue(job *jqueue.Job, secrets json.RawMessage) {
+	if d.deps.Jobs != nil {
+		d.deps.Jobs.Enqueue(job, secrets)
+	}
+}

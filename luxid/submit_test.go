@@ -1,0 +1,94 @@
+package luxid
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/jqueue"
+)
+
+// recordingJobs stands in for the scheduler.
+type recordingJobs struct {
+	mu      sync.Mutex
+	jobs    []*jqueue.Job
+	secrets []string
+}
+
+func (r *recordingJobs) Enqueue(job *jqueue.Job, secrets json.RawMessage) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.jobs = append(r.jobs, job)
+	r.secrets = append(r.secrets, string(secrets))
+}
+
+const delayOp = `{"OP_ID": "OP_TEST_DELAY", "duration": 2, "on_master": true, "on_nodes": [], "repeat": 3, "interruptible": false, "no_locks": true, "priority": 0, "depends": null, "comment": null, "reason": []}`
+
+func TestSubmitJobWritesLuxidForm(t *testing.T) {
+	d, layout := newTestDispatcher(t)
+	rec := &recordingJobs{}
+	d.deps.Jobs = rec
+	got, err := callJSON(t, d, "SubmitJob", `[[`+delayOp+`]]`)
+	require.NoError(t, err)
+	assert.Equal(t, "1", got)
+	data, err := os.ReadFile(layout.JobFile(1))
+	require.NoError(t, err)
+	// The shape of spec job-queue-format.md §8.1, with this job's id and time.
+	want := regexp.MustCompile(`^\{"id":1,"ops":\[\{"input":\{"priority":0,"depends":null,"comment":null,"reason":\[\["gnt:opcode:test_delay","job=1;index=0",(\d+)000\]\],"OP_ID":"OP_TEST_DELAY","duration":2,"on_master":true,"on_nodes":\[\],"repeat":3,"interruptible":false,"no_locks":true\},"status":"queued","result":null,"log":\[\],"priority":0,"start_timestamp":null,"exec_timestamp":null,"end_timestamp":null\}\],"received_timestamp":\[(\d+),(\d+)\],"start_timestamp":null,"end_timestamp":null\}$`)
+	assert.Regexp(t, want, string(data))
+	serial, _ := os.ReadFile(layout.SerialFile)
+	assert.Equal(t, "1\n", string(serial))
+	require.Len(t, rec.jobs, 1)
+	assert.Equal(t, `[null]`, rec.secrets[0])
+}
+
+func TestSubmitRefusals(t *testing.T) {
+	d, layout := newTestDispatcher(t)
+	_, err := callJSON(t, d, "SubmitJob", `[[{"OP_ID": "OP_TEST_DELAY", "duration": 1}]]`)
+	assert.EqualError(t, err, `Failed to parse request: SubmitJob: key 'reason' not found, object contains only ["OP_ID","duration"]`)
+	_, err = callJSON(t, d, "SubmitJob", `[[{"OP_ID": "OP_NOPE", "reason": []}]]`)
+	assert.ErrorContains(t, err, "Failed to parse request: SubmitJob: ")
+	serial, _ := os.ReadFile(layout.SerialFile)
+	assert.Equal(t, "0\n", string(serial), "no id consumed by a refused request")
+
+	_, err = callJSON(t, d, "SetDrainFlag", `[true]`)
+	require.NoError(t, err)
+	_, err = callJSON(t, d, "SubmitJob", `[[`+delayOp+`]]`)
+	assert.Equal(t, []any{"GenericError", []any{"Queue drained"}}, gerrors.Encode(err))
+	_, err = callJSON(t, d, "SubmitManyJobs", `[[[`+delayOp+`]]]`)
+	assert.Equal(t, []any{"GenericError", []any{"Queue drained"}}, gerrors.Encode(err))
+	got, err := callJSON(t, d, "SubmitJobToDrainedQueue", `[[`+delayOp+`]]`)
+	require.NoError(t, err)
+	assert.Equal(t, "1", got)
+}
+
+func TestSubmitManyJobsResolvesRelativeDependencies(t *testing.T) {
+	d, layout := newTestDispatcher(t)
+	rec := &recordingJobs{}
+	d.deps.Jobs = rec
+	dependent := `{"OP_ID": "OP_TEST_DELAY", "duration": 1, "depends": [[-1, ["success"]]], "reason": []}`
+	got, err := callJSON(t, d, "SubmitManyJobs", `[[[`+delayOp+`], [`+dependent+`], []]]`)
+	require.NoError(t, err)
+	assert.Equal(t, `[[true,1],[true,2],[true,3]]`, got)
+	job, err := jqueue.ParseJob(mustRead(t, layout.JobFile(2)))
+	require.NoError(t, err)
+	assert.Contains(t, string(job.Ops[0].Input), `"depends":[[1,["success"]]]`)
+	assert.Len(t, rec.jobs, 3)
+
+	// A relative dependency before job 0 fails that job.
+	got, err = callJSON(t, d, "SubmitJob", `[[{"OP_ID": "OP_TEST_DELAY", "duration": 1, "depends": [[-81, []]], "reason": []}]]`)
+	assert.Equal(t, []any{"GenericError", []any{"Invalid value for job ID ' -77'"}}, gerrors.Encode(err), got)
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return data
+}
