@@ -16,53 +16,21 @@ import (
 )
 
 // clusterInfoStored lists, in the real luxid's order, the QueryClusterInfo
-// keys after "default_hypervisor" that are answered with the cluster's
-// stored value of the same name.
+// keys after "diskparams" that are answered with the cluster's stored value
+// of the same name.
 var clusterInfoStored = []string{
-	"enabled_hypervisors",
-	"hvparams",
-	"os_hvp",
-	"beparams",
-	"osparams",
-	"ipolicy",
-	"nicparams",
-	"ndparams",
-	"diskparams",
-	"candidate_pool_size",
-	"max_running_jobs",
-	"max_tracked_jobs",
-	"mac_prefix",
-	"master_netdev",
-	"master_netmask",
-	"use_external_mip_script",
-	"volume_group_name",
-	"drbd_usermode_helper",
-	"file_storage_dir",
-	"shared_file_storage_dir",
-	"gluster_storage_dir",
-	"maintain_node_health",
-	"ctime",
-	"mtime",
-	"uuid",
-	"tags",
-	"uid_pool",
-	"default_iallocator",
-	"default_iallocator_params",
-	"reserved_lvs",
+	"candidate_pool_size", "max_running_jobs", "max_tracked_jobs", "mac_prefix",
+	"master_netdev", "master_netmask", "use_external_mip_script", "volume_group_name",
+	"drbd_usermode_helper", "file_storage_dir", "shared_file_storage_dir",
+	"gluster_storage_dir", "maintain_node_health",
 }
 
 // clusterInfoTail lists the stored keys answered after primary_ip_version
 // and before the data collectors.
 var clusterInfoTail = []string{
-	"prealloc_wipe_disks",
-	"hidden_os",
-	"blacklisted_os",
-	"enabled_disk_templates",
-	"install_image",
-	"instance_communication_network",
-	"zeroing_image",
-	"compression_tools",
-	"enabled_user_shutdown",
+	"prealloc_wipe_disks", "hidden_os", "blacklisted_os", "enabled_disk_templates",
+	"install_image", "instance_communication_network", "zeroing_image",
+	"compression_tools", "enabled_user_shutdown",
 }
 
 // queryClusterInfo answers QueryClusterInfo (arguments ignored): Ganeti's
@@ -92,8 +60,24 @@ func (d *Dispatcher) queryClusterInfo(c *call) (any, error) {
 		hsjson.KV("name", cl.Name),
 		hsjson.KV("master", master.Name),
 		hsjson.KV("default_hypervisor", defaultHV),
+		hsjson.KV("enabled_hypervisors", cl.EnabledHypervisors),
+		hsjson.KV("hvparams", objects.EncodeHVParams(cl.HVParams)),
+		hsjson.KV("os_hvp", objects.EncodeOSHVP(cl.OSHVP)),
+		hsjson.KV("beparams", objects.EncodeClusterBEParams(cl)),
+		hsjson.KV("osparams", objects.EncodeParamsMap(cl.OSParams)),
+		hsjson.KV("ipolicy", objects.EncodeIPolicy(cl.FilledIPolicy())),
+		hsjson.KV("nicparams", objects.EncodeClusterNICParams(cl)),
+		hsjson.KV("ndparams", objects.EncodeNDParams(cl.FilledNDParams())),
+		hsjson.KV("diskparams", objects.EncodeParamsMap(cl.DiskParams)),
 	}
 	obj = appendStored(obj, cl, clusterInfoStored)
+	obj = append(obj,
+		hsjson.KV("ctime", objects.EncodeTimestamp(cl.CTime)),
+		hsjson.KV("mtime", objects.EncodeTimestamp(cl.MTime)),
+		hsjson.KV("uuid", cl.UUID),
+		hsjson.KV("tags", objects.EncodeTags(cl.Tags)),
+	)
+	obj = appendStored(obj, cl, []string{"uid_pool", "default_iallocator", "default_iallocator_params", "reserved_lvs"})
 	obj = append(obj, hsjson.KV("primary_ip_version", ipVersion(cl.PrimaryIPFamily)))
 	obj = appendStored(obj, cl, clusterInfoTail)
 	active, interval, err := dataCollectors(cl)

@@ -210,3 +210,23 @@ func TestPickupJobAndUnimplemented(t *testing.T) {
 		assert.Equal(t, []any{"GenericError", []any{"Luxi call '" + m + "' is not implemented by goluxid yet"}}, gerrors.Encode(err), m)
 	}
 }
+
+// The whole answer, byte for byte, against the real luxid's on the demo
+// configuration (captured from ganeti-luxid 3.0.2 in the reference sandbox),
+// but for vcs_version, which names goluxid by design.
+func TestQueryClusterInfoMatchesRealLuxid(t *testing.T) {
+	layout := paths.New(t.TempDir())
+	require.NoError(t, os.MkdirAll(layout.DataDir, 0o755))
+	cfg, err := os.ReadFile("../internal/sandbox/demo-config.json")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(layout.ConfigFile, cfg, 0o640))
+	store := config.NewStore(layout.ConfigFile)
+	_, err = store.Reload()
+	require.NoError(t, err)
+	d := newDispatcherWith(t, layout, store)
+	got := answer(t, d, "QueryClusterInfo", json.RawMessage(`[]`))
+	golden, err := os.ReadFile("testdata/cluster-info.demo.golden.json")
+	require.NoError(t, err)
+	want := strings.Replace(strings.TrimSpace(string(golden)), `"vcs_version":"(ganeti) version 3.0.2-3"`, `"vcs_version":"(goluxid) version test"`, 1)
+	assert.Equal(t, want, got)
+}
