@@ -148,6 +148,17 @@ func (q *Queue) WriteJob(job *Job) error {
 	return q.live.WriteFile(JobFileName(job.ID), data, jobFileMode)
 }
 
+// WriteJobNoSync stores job as its live file atomically but without
+// syncing, for rewrites whose loss in a power failure does not matter: the
+// processes they describe die with the machine.
+func (q *Queue) WriteJobNoSync(job *Job) error {
+	data, err := job.Marshal()
+	if err != nil {
+		return err
+	}
+	return q.live.WriteFileNoSync(JobFileName(job.ID), data, jobFileMode)
+}
+
 // ReadJob loads the live file of job id.
 func (q *Queue) ReadJob(id uint64) (*Job, error) {
 	return readJobFile(q.layout.JobFile(id))

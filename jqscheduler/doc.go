@@ -1,0 +1,63 @@
+// Package jqscheduler holds the rules of luxid's job scheduler as pure
+// functions over plain data: which queued jobs start, which are rejected,
+// how filter rules and rate limits apply, and how the queue changes when a
+// job is dequeued, re-prioritised or recovered at startup. The daemon
+// around it does the I/O (forking job processes, watching and writing job
+// files) and guards the State with its own lock.
+//
+// # Queue
+//
+// A State holds three lists of Job entries: Enqueued (accepted, not yet
+// handed to a job process; sorted by job id), Running (handed over or
+// found started at startup; in start order) and Manipulated (running jobs
+// taken out while death detection rewrites their file; they count as
+// running for every limit but block no dependent job). A Job entry is an
+// immutable digest of a job file: id, status, priority, the absolute ids
+// it depends on, its reason trail, its rate-limit buckets and the opcode
+// fields filter predicates look at. A re-read job gets a new entry.
+//
+// # A round
+//
+// State.Plan computes a Decision without changing anything; State.Apply
+// makes it happen; State.Schedule does both. A round
+//
+//  1. rejects every queued job whose applying filter rule says REJECT,
+//     whether or not it could run (it then blocks no dependent job);
+//  2. computes free = max_running_jobs - running - manipulated;
+//  3. takes the queued jobs none of whose dependencies is queued or
+//     running, stably sorted by priority (ties keep id order);
+//  4. drops those whose rate-limit:N:label buckets are full, counting
+//     running jobs and the jobs admitted before them;
+//  5. drops those whose applying rule is PAUSE, or a RATE_LIMIT n rule
+//     already applying to n running or admitted jobs;
+//  6. starts the first free of what is left.
+//
+// The applying rule of a job is the first rule, in (priority, watermark,
+// uuid) order, whose predicates all hold and whose action is not CONTINUE.
+//
+// # Use
+//
+// Under the daemon's lock: on submission Enqueue(NewJob(…)) and Schedule;
+// when a running job's file changed, Update(NewJob(reread)), then
+// RemoveFinished and Schedule; for CancelJob Dequeue and write Canceled;
+// for ChangeJobPriority Dequeue, write WithPriority and Enqueue the new
+// entry; on a configuration reload NeedsReschedule(old, new) decides on a
+// full update; at startup Recover and Schedule. The daemon writes the
+// rejected jobs of a Decision as Canceled and starts the others in order;
+// jobs that fail to start leave running with RemoveRunning and are
+// written as Failed.
+//
+// # Filter rules
+//
+// A rule is stored in config.data under "filters" as
+//
+//	{"watermark":W,"priority":P,"predicates":[[KIND,FILTER],…],
+//	 "action":"ACCEPT"|"PAUSE"|"REJECT"|"CONTINUE"|["RATE_LIMIT",N],
+//	 "reason_trail":[[SOURCE,REASON,NANOSECONDS],…],"uuid":U}
+//
+// with KIND one of jobid (the job id; "watermark" stands for W), opcode
+// (any opcode's fields, without the common parameters, by dotted path) and
+// reason (source, reason and timestamp of any reason trail entry). FILTER
+// is the query language of package query; jobid and reason accept only
+// comparisons, and any other leaf makes the predicate false.
+package jqscheduler
