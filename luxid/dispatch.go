@@ -89,6 +89,8 @@ func New(deps Deps) *Dispatcher {
 		luxi.MethodQueryJobs:         (*Dispatcher).queryJobs,
 		luxi.MethodSubmitJob:         (*Dispatcher).submitJob,
 		luxi.MethodSubmitManyJobs:    (*Dispatcher).submitManyJobs,
+		luxi.MethodCancelJob:         (*Dispatcher).cancelJob,
+		luxi.MethodChangeJobPriority: (*Dispatcher).changeJobPriority,
 
 		luxi.MethodSubmitJobToDrainedQueue: (*Dispatcher).submitJobToDrainedQueue,
 	}

@@ -1,6 +1,7 @@
 package luxid
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"time"
@@ -16,6 +17,10 @@ import (
 // opcodes (a JSON list with one element per opcode) for the job process.
 type Jobs interface {
 	Enqueue(job *jqueue.Job, secrets json.RawMessage)
+	// Cancel and ChangePriority answer CancelJob and ChangeJobPriority
+	// with Ganeti's [success, message] pair.
+	Cancel(ctx context.Context, id uint64, kill bool) (bool, string)
+	ChangePriority(id uint64, prio int) (bool, string)
 }
 
 // newJob is a validated submission before it gets its id.

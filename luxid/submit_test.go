@@ -1,7 +1,9 @@
 package luxid
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"sync"
@@ -26,6 +28,34 @@ func (r *recordingJobs) Enqueue(job *jqueue.Job, secrets json.RawMessage) {
 	defer r.mu.Unlock()
 	r.jobs = append(r.jobs, job)
 	r.secrets = append(r.secrets, string(secrets))
+}
+
+func (r *recordingJobs) Cancel(_ context.Context, id uint64, kill bool) (bool, string) {
+	return true, fmt.Sprintf("cancel %d %v", id, kill)
+}
+
+func (r *recordingJobs) ChangePriority(id uint64, prio int) (bool, string) {
+	return true, fmt.Sprintf("prio %d %d", id, prio)
+}
+
+func TestCancelAndPriorityArguments(t *testing.T) {
+	d, _ := newTestDispatcher(t)
+	got, err := callJSON(t, d, "CancelJob", `[4]`)
+	require.NoError(t, err)
+	assert.Equal(t, `[false,"Job 4 not found in queue"]`, got, "no scheduler")
+	d.deps.Jobs = &recordingJobs{}
+	for args, want := range map[string]string{
+		`[4]`: `[true,"cancel 4 false"]`, `["5", true]`: `[true,"cancel 5 true"]`,
+	} {
+		got, err := callJSON(t, d, "CancelJob", args)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+	got, err = callJSON(t, d, "ChangeJobPriority", `[6, 7]`)
+	require.NoError(t, err)
+	assert.Equal(t, `[true,"prio 6 7"]`, got)
+	_, err = callJSON(t, d, "CancelJob", `[4, 1]`)
+	assert.EqualError(t, err, `Failed to parse request: Cannot convert value '[4, 1]', error: Unable to read Bool`)
 }
 
 const delayOp = `{"OP_ID": "OP_TEST_DELAY", "duration": 2, "on_master": true, "on_nodes": [], "repeat": 3, "interruptible": false, "no_locks": true, "priority": 0, "depends": null, "comment": null, "reason": []}`

@@ -6,10 +6,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"os/user"
@@ -19,11 +21,15 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/constants"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/ganeti/ssconf"
+	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/internal/daemon"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/internal/version"
+	"github.com/goluxid/goluxid/jobexec"
+	"github.com/goluxid/goluxid/jqscheduler"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/luxid"
@@ -166,63 +172,51 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		return err
 	}
 	defer pidFile.Close()
-
-	cfg := config.NewStore(layout.ConfigFile)
-	if _, err := cfg.Reload(); err != nil {
-		logger.Error("configuration not loaded", "error", err)
-	} else if snap, err := cfg.Snapshot(); err == nil {
-		logger.Info(fmt.Sprintf("Loaded new config, serial %d", snap.Data.Serial))
-	}
-
-	owner, err := daemon.LookupOwner(constants.LuxidUser, constants.DaemonsGroup)
+	cfg := loadConfig(layout, logger)
+	listener, err := listen(layout, logger)
 	if err != nil {
 		return err
 	}
-	listener, err := daemon.ListenUnix(layout.LuxiSocket, constants.LuxiSocketMode, owner)
-	if err != nil {
-		return err
-	}
-	logger.Info(fmt.Sprintf("Changing permissions of %s to %o", layout.LuxiSocket, constants.LuxiSocketMode))
-
+	defer listener.Close()
 	livelock, err := daemon.Lock(fmt.Sprintf("%s/luxi-daemon_%d", layout.LivelockDir, time.Now().Unix()), 0o644, false)
 	if err != nil {
-		listener.Close()
 		return fmt.Errorf("creating livelock: %w", err)
 	}
 	defer livelock.Close()
 	queueLock, err := daemon.Lock(layout.QueueLock, 0o640, true)
 	if err != nil {
-		listener.Close()
-		return fmt.Errorf("locking the job queue: %w", err)
+		return fmt.Errorf("Failed to obtain the job-queue lock: %w", err)
 	}
 	defer queueLock.Close()
-
-	watchCtx, stopWatch := context.WithCancel(context.Background())
-	watchDone := make(chan struct{})
-	go func() {
-		defer close(watchDone)
-		if err := cfg.Watch(watchCtx, logger, nil); err != nil {
-			logger.Error("configuration watch stopped", "error", err)
-		}
-	}()
-	defer func() { stopWatch(); <-watchDone }()
-
 	queue, err := jqueue.Open(layout, nil)
 	if err != nil {
-		listener.Close()
 		return fmt.Errorf("opening the job queue: %w", err)
 	}
 	watcher, err := inotify.New()
 	if err != nil {
-		listener.Close()
 		return err
 	}
 	defer watcher.Close()
 
+	runner := jqscheduler.NewRunner(jqscheduler.RunnerDeps{
+		Queue: queue, Config: cfg, Watcher: watcher, OwnLivelock: livelock.Path(),
+		Exec:   &jobexec.Config{Debug: opts.Debug},
+		Locks:  &wconfd.Client{Socket: layout.WconfdSocket},
+		Valid:  func(input json.RawMessage) bool { return opcodes.ParseInput(input).OpCode() != nil },
+		Logger: logger,
+	})
+	stopWatch := watchConfig(cfg, runner, logger)
+	defer stopWatch()
+	logger.Info("Loading job queue")
+	if err := runner.Start(); err != nil {
+		return err
+	}
+	defer runner.Close()
+
 	server := &luxi.Server{
 		Handler: luxid.New(luxid.Deps{
-			Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, OwnLivelock: livelock.Path(),
-			VCSVersion: version.VCS(), Logger: logger,
+			Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: runner,
+			OwnLivelock: livelock.Path(), VCSVersion: version.VCS(), Logger: logger,
 		}),
 		Logger: logger,
 	}
@@ -232,6 +226,46 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		return fmt.Errorf("serving LUXI: %w", err)
 	}
 	return nil
+}
+
+// loadConfig loads config.data once; a failure is logged and every call
+// answers ConfigurationError until a good file appears.
+func loadConfig(layout *paths.Layout, logger *slog.Logger) *config.Store {
+	cfg := config.NewStore(layout.ConfigFile)
+	if _, err := cfg.Reload(); err != nil {
+		logger.Error("configuration not loaded", "error", err)
+	} else if snap, err := cfg.Snapshot(); err == nil {
+		logger.Info(fmt.Sprintf("Loaded new config, serial %d", snap.Data.Serial))
+	}
+	return cfg
+}
+
+// listen binds the LUXI socket with Ganeti's owner, group and mode.
+func listen(layout *paths.Layout, logger *slog.Logger) (net.Listener, error) {
+	owner, err := daemon.LookupOwner(constants.LuxidUser, constants.DaemonsGroup)
+	if err != nil {
+		return nil, err
+	}
+	listener, err := daemon.ListenUnix(layout.LuxiSocket, constants.LuxiSocketMode, owner)
+	if err != nil {
+		return nil, err
+	}
+	logger.Info(fmt.Sprintf("Changing permissions of %s to %o", layout.LuxiSocket, constants.LuxiSocketMode))
+	return listener, nil
+}
+
+// watchConfig reloads config.data on change and tells the scheduler; the
+// returned function stops the watch.
+func watchConfig(cfg *config.Store, runner *jqscheduler.Runner, logger *slog.Logger) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := cfg.Watch(ctx, logger, runner.ConfigChanged); err != nil {
+			logger.Error("configuration watch stopped", "error", err)
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // handleSignals shuts the server down on SIGTERM or SIGINT and reopens the

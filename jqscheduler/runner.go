@@ -1,0 +1,480 @@
+package jqscheduler
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/config"
+	"github.com/goluxid/goluxid/ganeti/livelock"
+	"github.com/goluxid/goluxid/internal/inotify"
+	"github.com/goluxid/goluxid/jobexec"
+	"github.com/goluxid/goluxid/jqueue"
+)
+
+// safetyInterval is how often every running job is checked even without
+// an event: a net under inotify, never the way a job's end is found.
+const safetyInterval = 30 * time.Second
+
+// RunnerDeps is what the runner works with.
+type RunnerDeps struct {
+	Queue   *jqueue.Queue
+	Config  *config.Store
+	Exec    *jobexec.Config
+	Watcher *inotify.Watcher
+	// OwnLivelock is the daemon's livelock, written into a job file while
+	// its process starts.
+	OwnLivelock string
+	// Locks, if set, is asked to release the locks of dead job processes
+	// (WConfd's cleanupLocks) as soon as a death is detected.
+	Locks LockCleaner
+	// Valid tells valid opcodes from invalid ones; nil checks only what
+	// the rules read.
+	Valid  Validator
+	Logger *slog.Logger
+}
+
+// LockCleaner releases the locks held by dead processes.
+type LockCleaner interface {
+	CleanupLocks(ctx context.Context) error
+}
+
+// Runner is the scheduler at work: it keeps the State, runs rounds when
+// something changed, starts job processes, notices their end at once and
+// rewrites jobs whose process died. All State changes happen under mu;
+// file writes and process starts happen outside it.
+type Runner struct {
+	deps RunnerDeps
+
+	mu      sync.Mutex // guards the fields below
+	state   *State
+	cfg     *Config
+	secrets map[uint64]json.RawMessage // of queued jobs, for their process
+
+	kick   chan struct{} // a round is wanted
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // every goroutine the runner started
+}
+
+// NewRunner returns a runner over deps; Start sets it going.
+func NewRunner(deps RunnerDeps) *Runner {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Runner{
+		deps:    deps,
+		state:   &State{},
+		secrets: map[uint64]json.RawMessage{},
+		kick:    make(chan struct{}, 1),
+		ctx:     ctx,
+		cancel:  cancel,
+	}
+}
+
+// Start recovers the queue from disk (queued jobs queue again, started
+// ones are watched until they end) and starts the scheduling loop.
+func (r *Runner) Start() error {
+	entries, err := r.recoverJobs()
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.state = Recover(entries)
+	r.cfg = r.schedulerConfig()
+	running := r.state.Running()
+	r.mu.Unlock()
+	r.deps.Logger.Info(fmt.Sprintf("Waiting jobs: %v; running jobs: %v", IDs(r.state.Enqueued()), IDs(running)))
+	for _, j := range running {
+		r.go_(func() { r.adopt(j) })
+	}
+	r.go_(r.loop)
+	r.Kick()
+	return nil
+}
+
+// Close stops the loop and the watches; job processes keep running.
+func (r *Runner) Close() {
+	r.cancel()
+	r.wg.Wait()
+}
+
+// go_ runs f in a goroutine Close waits for.
+func (r *Runner) go_(f func()) {
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		f()
+	}()
+}
+
+// Kick asks for a scheduling round.
+func (r *Runner) Kick() {
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Enqueue takes a newly submitted job, its file written, with the secret
+// parameters of its opcodes.
+func (r *Runner) Enqueue(job *jqueue.Job, secrets json.RawMessage) {
+	entry := NewJob(job, r.deps.Valid)
+	r.mu.Lock()
+	r.secrets[job.ID] = secrets
+	r.state.Enqueue(entry)
+	r.mu.Unlock()
+	r.Kick()
+}
+
+// ConfigChanged is told of every new configuration snapshot; a change of
+// the filters or of max_running_jobs reschedules at once.
+func (r *Runner) ConfigChanged(_, _ *config.Snapshot) {
+	r.mu.Lock()
+	old := r.cfg
+	r.cfg = r.schedulerConfig()
+	changed := NeedsReschedule(old, r.cfg)
+	r.mu.Unlock()
+	if changed {
+		r.Kick()
+	}
+}
+
+// schedulerConfig reads the limits and filter rules of the current
+// configuration; nil without one (or with filters that do not decode).
+func (r *Runner) schedulerConfig() *Config {
+	snap, err := r.deps.Config.Snapshot()
+	if err != nil {
+		return nil
+	}
+	cl := snap.Data.Cluster
+	cfg, err := NewConfig(cl.MaxRunningJobs, cl.MaxTrackedJobs, snap.Data.Raw["filters"])
+	if err != nil {
+		r.deps.Logger.Error("filter rules of the configuration do not decode; not scheduling", "error", err)
+		return nil
+	}
+	return cfg
+}
+
+// loop runs rounds when kicked and checks running jobs now and then.
+func (r *Runner) loop() {
+	safety := time.NewTicker(safetyInterval)
+	defer safety.Stop()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-r.kick:
+			r.round()
+		case <-safety.C:
+			r.checkRunning()
+			r.round()
+		}
+	}
+}
+
+// round decides what to start and reject, then does it.
+func (r *Runner) round() {
+	r.mu.Lock()
+	if r.cfg == nil {
+		r.mu.Unlock()
+		r.deps.Logger.Debug("Configuration unavailable")
+		return
+	}
+	d := r.state.Schedule(r.cfg)
+	starts := make([]startRequest, len(d.Start))
+	for i, j := range d.Start {
+		starts[i] = startRequest{job: j, secrets: r.secrets[j.ID]}
+		delete(r.secrets, j.ID)
+	}
+	for _, rej := range d.Reject {
+		delete(r.secrets, rej.Job.ID)
+	}
+	r.mu.Unlock()
+	for _, rej := range d.Reject {
+		r.reject(rej)
+	}
+	if len(starts) > 0 {
+		r.deps.Logger.Info("Starting jobs: " + joinIDs(IDs(d.Start)))
+	}
+	for _, s := range starts {
+		r.go_(func() { r.start(s) })
+	}
+}
+
+// startRequest is a job chosen to run and the secrets for its process.
+type startRequest struct {
+	job     *Job
+	secrets json.RawMessage
+}
+
+// reject writes a job a REJECT rule applies to as canceled.
+func (r *Runner) reject(rej Rejection) {
+	r.deps.Logger.Info(fmt.Sprintf("Job %d REJECTed by filter rule %s", rej.Job.ID, rej.Rule.UUID))
+	if err := r.writeCanceled(rej.Job.ID); err != nil {
+		r.deps.Logger.Error("writing a rejected job as canceled", "job", rej.Job.ID, "error", err)
+	}
+}
+
+// writeCanceled rewrites the job's current file as canceled now.
+func (r *Runner) writeCanceled(id uint64) error {
+	file, _, err := r.deps.Queue.ReadJobAnywhere(id)
+	if err != nil {
+		return err
+	}
+	return r.deps.Queue.WriteJob(Canceled(file, jqueue.TimestampOf(time.Now())))
+}
+
+// start hands a job to a new job process. The job file first names the
+// daemon's own livelock (the job is starting), then the process's.
+func (r *Runner) start(s startRequest) {
+	id := s.job.ID
+	file := *s.job.File
+	own := r.deps.OwnLivelock
+	file.Livelock = &own
+	if err := r.deps.Queue.WriteJobNoSync(&file); err != nil {
+		r.startFailed(id, err)
+		return
+	}
+	secrets := s.secrets
+	if secrets == nil {
+		secrets = nullSecrets(len(file.Ops))
+	}
+	proc, err := r.deps.Exec.Start(r.ctx, id, secrets, func(path string) error {
+		file.Livelock = &path
+		return r.deps.Queue.WriteJobNoSync(&file)
+	})
+	if err != nil {
+		r.startFailed(id, err)
+		return
+	}
+	select {
+	case <-proc.Done():
+	case <-r.ctx.Done():
+		return
+	}
+	r.jobEnded(id)
+}
+
+// nullSecrets is the secret parameters of a job without any: null per
+// opcode (after a restart the secrets of queued jobs are gone, as in the
+// real luxid).
+func nullSecrets(n int) json.RawMessage {
+	return json.RawMessage("[" + strings.TrimSuffix(strings.Repeat("null,", n), ",") + "]")
+}
+
+// startFailed takes a job whose process did not start out of running and
+// writes it as failed.
+func (r *Runner) startFailed(id uint64, cause error) {
+	msg := jqueue.FailedToStart(id, cause)
+	r.deps.Logger.Error(msg)
+	r.mu.Lock()
+	r.state.RemoveRunning(id)
+	r.mu.Unlock()
+	if err := r.writeFailed(id, jqueue.ReasonStartJobs, msg); err != nil {
+		r.deps.Logger.Error("writing a job that failed to start", "job", id, "error", err)
+	}
+	r.Kick()
+}
+
+// writeFailed rewrites the job's live file as failed with msg.
+func (r *Runner) writeFailed(id uint64, source, msg string) error {
+	file, err := r.deps.Queue.ReadJob(id)
+	if err != nil {
+		return err
+	}
+	now := jqueue.TimestampOf(time.Now())
+	failed, err := Failed(file, Reason{Source: source, Text: msg, Timestamp: now.Nanos()}, now, r.deps.Valid)
+	if err != nil {
+		return err
+	}
+	return r.deps.Queue.WriteJob(failed)
+}
+
+// jobEnded handles a job whose process is gone: a job file left
+// unfinished means the process died, and the job is written as failed.
+// Either way the job leaves running and a round runs.
+func (r *Runner) jobEnded(id uint64) {
+	file, err := r.deps.Queue.ReadJob(id)
+	if err == nil && !file.Status().Finalized() {
+		r.deathDetected(id)
+		file, err = r.deps.Queue.ReadJob(id)
+	}
+	r.mu.Lock()
+	if err != nil {
+		// Archived or unreadable: nothing more to learn from it.
+		r.state.RemoveRunning(id)
+	} else {
+		r.state.Update(NewJob(file, r.deps.Valid))
+		r.state.RemoveFinished()
+	}
+	r.mu.Unlock()
+	r.Kick()
+}
+
+// deathDetected rewrites a job whose process died as failed, holding its
+// slot (manipulated) meanwhile.
+func (r *Runner) deathDetected(id uint64) {
+	msg := jqueue.DeathMessage(id)
+	r.deps.Logger.Info(fmt.Sprintf("Detected death of job %d", id))
+	r.mu.Lock()
+	_, moved := r.state.Manipulate(id)
+	r.mu.Unlock()
+	if err := r.writeFailed(id, jqueue.ReasonDeathDetection, msg); err != nil {
+		r.deps.Logger.Error("writing a dead job as failed", "job", id, "error", err)
+	}
+	if moved {
+		r.mu.Lock()
+		r.state.Unmanipulate(id)
+		r.mu.Unlock()
+	}
+	r.cleanupLocks()
+}
+
+// cleanupLocks has WConfd free the locks of dead processes now, instead of
+// at its next periodic check; the real luxid does so after a kill only.
+func (r *Runner) cleanupLocks() {
+	if r.deps.Locks == nil {
+		return
+	}
+	if err := r.deps.Locks.CleanupLocks(r.ctx); err != nil {
+		r.deps.Logger.Warn("asking WConfd to clean up locks", "error", err)
+	}
+}
+
+// adopt watches a job that was running when the daemon started, until its
+// process is gone: woken by its livelock or its file changing.
+func (r *Runner) adopt(j *Job) {
+	path := ""
+	if j.File.Livelock != nil {
+		path = *j.File.Livelock
+	}
+	var wake []<-chan struct{}
+	if path != "" {
+		if sub, err := r.deps.Watcher.Subscribe(filepath.Dir(path), filepath.Base(path)); err == nil {
+			defer sub.Close()
+			wake = append(wake, sub.C)
+		}
+	}
+	if sub, err := r.deps.Watcher.Subscribe(r.deps.Queue.Layout().QueueDir, jqueue.JobFileName(j.ID)); err == nil {
+		defer sub.Close()
+		wake = append(wake, sub.C)
+	}
+	ticker := time.NewTicker(safetyInterval)
+	defer ticker.Stop()
+	for {
+		if r.adoptedEnded(j.ID, path) {
+			r.jobEnded(j.ID)
+			return
+		}
+		if !waitAny(r.ctx, wake, ticker.C) {
+			return
+		}
+	}
+}
+
+// adoptedEnded reports whether an adopted job's process is gone: its file
+// finished, or its livelock dead. A job without a livelock of its own
+// never had a process and is not waited for.
+func (r *Runner) adoptedEnded(id uint64, path string) bool {
+	file, err := r.deps.Queue.ReadJob(id)
+	if err != nil || file.Status().Finalized() {
+		return true
+	}
+	if path == "" || path == r.deps.OwnLivelock {
+		return true
+	}
+	dead, err := livelock.IsDead(path)
+	return err == nil && dead
+}
+
+// waitAny waits for a wake-up on any channel; false when ctx ends.
+func waitAny(ctx context.Context, wake []<-chan struct{}, tick <-chan time.Time) bool {
+	cases := make(chan struct{}, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	for _, c := range wake {
+		go func() {
+			select {
+			case <-c:
+				select {
+				case cases <- struct{}{}:
+				default:
+				}
+			case <-stop:
+			}
+		}()
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-cases:
+	case <-tick:
+	}
+	return true
+}
+
+// checkRunning drops running jobs whose file shows them finished, the
+// safety net under the process and inotify watches.
+func (r *Runner) checkRunning() {
+	r.mu.Lock()
+	running := r.state.Running()
+	r.mu.Unlock()
+	for _, j := range running {
+		if file, err := r.deps.Queue.ReadJob(j.ID); err != nil || file.Status().Finalized() {
+			r.jobEnded(j.ID)
+		}
+	}
+}
+
+// recoverJobs reads every live job for Recover. A queued job whose file
+// names a live livelock other than ours had its process started by an
+// earlier daemon: it counts as started, so it never runs twice.
+func (r *Runner) recoverJobs() ([]*Job, error) {
+	ids, err := r.deps.Queue.LiveJobIDs()
+	if err != nil {
+		return nil, fmt.Errorf("loading the job queue: %w", err)
+	}
+	var entries []*Job
+	for _, id := range ids {
+		file, err := r.deps.Queue.ReadJob(id)
+		if err != nil {
+			r.deps.Logger.Warn("skipping unreadable job file", "job", id, "error", err)
+			continue
+		}
+		if file.Status().Finalized() {
+			continue
+		}
+		entry := NewJob(file, r.deps.Valid)
+		if entry.Status == jqueue.StatusQueued && r.hasLiveProcess(file) {
+			entry.Status = jqueue.StatusWaiting
+		}
+		entries = append(entries, entry)
+	}
+	return entries, nil
+}
+
+// hasLiveProcess reports whether the job's livelock belongs to a live
+// process other than this daemon.
+func (r *Runner) hasLiveProcess(file *jqueue.Job) bool {
+	if file.Livelock == nil || *file.Livelock == r.deps.OwnLivelock {
+		return false
+	}
+	dead, err := livelock.IsDead(*file.Livelock)
+	return err == nil && !dead
+}
+
+func joinIDs(ids []uint64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatUint(id, 10)
+	}
+	return strings.Join(parts, ", ")
+}
