@@ -230,3 +230,24 @@ func TestQueryClusterInfoMatchesRealLuxid(t *testing.T) {
 	want := strings.Replace(strings.TrimSpace(string(golden)), `"vcs_version":"(ganeti) version 3.0.2-3"`, `"vcs_version":"(goluxid) version test"`, 1)
 	assert.Equal(t, want, got)
 }
+
+// An IPv6 cluster (primary_ip_family 10) loads and answers.
+func TestIPv6ClusterAnswers(t *testing.T) {
+	layout := paths.New(t.TempDir())
+	require.NoError(t, os.MkdirAll(layout.DataDir, 0o755))
+	cfg, err := os.ReadFile("../ganeti/objects/testdata/config_ipv6.json")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(layout.ConfigFile, cfg, 0o640))
+	store := config.NewStore(layout.ConfigFile)
+	_, err = store.Reload()
+	require.NoError(t, err)
+	d := newDispatcherWith(t, layout, store)
+	got, err := callJSON(t, d, "QueryClusterInfo", `[]`)
+	require.NoError(t, err)
+	var info map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(got), &info))
+	assert.JSONEq(t, `6`, string(info["primary_ip_version"]))
+	got, err = callJSON(t, d, "QueryConfigValues", `[["master_node"]]`)
+	require.NoError(t, err)
+	assert.NotEqual(t, `[null]`, got)
+}
