@@ -434,31 +434,32 @@ func (r *Runner) checkRunning() {
 	}
 }
 
-// recoverJobs reads every live job for Recover. A queued job whose file
-// names a live livelock other than ours had its process started by an
-// earlier daemon: it counts as started, so it never runs twice.
+// recoverJobs reads every live job for Recover, several files at a time.
+// A queued job whose file names a live livelock other than ours had its
+// process started by an earlier daemon: it counts as started, so it never
+// runs twice.
 func (r *Runner) recoverJobs() ([]*Job, error) {
 	ids, err := r.deps.Queue.LiveJobIDs()
 	if err != nil {
 		return nil, fmt.Errorf("loading the job queue: %w", err)
 	}
 	var entries []*Job
-	for _, id := range ids {
-		file, err := r.deps.Queue.ReadJob(id)
+	err = r.deps.Queue.LoadEach(r.ctx, ids, func(id uint64, file *jqueue.Job, err error) error {
 		if err != nil {
 			r.deps.Logger.Warn("skipping unreadable job file", "job", id, "error", err)
-			continue
+			return nil
 		}
 		if file.Status().Finalized() {
-			continue
+			return nil
 		}
 		entry := NewJob(file, r.deps.Valid)
 		if entry.Status == jqueue.StatusQueued && r.hasLiveProcess(file) {
 			entry.Status = jqueue.StatusWaiting
 		}
 		entries = append(entries, entry)
-	}
-	return entries, nil
+		return nil
+	})
+	return entries, err
 }
 
 // hasLiveProcess reports whether the job's livelock belongs to a live

@@ -70,14 +70,33 @@ func (q *Queue) selectJobs(_ context.Context, names []query.Value, fields []stri
 	return ids, nil
 }
 
-// loadJobs reads the jobs' files, several at a time, and emits them in
-// order.
+// loadJobs reads the jobs' files for a query and emits them in order.
 func (q *Queue) loadJobs(ctx context.Context, ids []uint64, _ []string, emit func(uint64, *LoadedJob) error) error {
+	return loadParallel(ctx, ids, q.LoadForQuery, emit)
+}
+
+// LoadEach reads the live files of ids, several at a time, and hands each
+// job (or the error reading it) to f in id order.
+func (q *Queue) LoadEach(ctx context.Context, ids []uint64, f func(id uint64, job *Job, err error) error) error {
+	type result struct {
+		job *Job
+		err error
+	}
+	load := func(id uint64) result {
+		job, err := q.ReadJob(id)
+		return result{job, err}
+	}
+	return loadParallel(ctx, ids, load, func(id uint64, r result) error { return f(id, r.job, r.err) })
+}
+
+// loadParallel runs load over ids on a few workers, a window at a time so
+// that memory stays bounded, and emits the results in order.
+func loadParallel[T any](ctx context.Context, ids []uint64, load func(uint64) T, emit func(uint64, T) error) error {
 	const window = 256
 	workers := min(runtime.GOMAXPROCS(0)*2, 16)
+	loaded := make([]T, window)
 	for start := 0; start < len(ids); start += window {
 		batch := ids[start:min(start+window, len(ids))]
-		loaded := make([]*LoadedJob, len(batch))
 		var wg sync.WaitGroup
 		next := make(chan int)
 		for range workers {
@@ -85,7 +104,7 @@ func (q *Queue) loadJobs(ctx context.Context, ids []uint64, _ []string, emit fun
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					loaded[i] = q.LoadForQuery(batch[i])
+					loaded[i] = load(batch[i])
 				}
 			}()
 		}
