@@ -29,6 +29,9 @@ const (
 // kill) and, while it still waits, the answer waits for it to end. The
 // result is Ganeti's [success, message] pair.
 func (r *Runner) Cancel(ctx context.Context, id uint64, kill bool) (bool, string) {
+	if !r.waitReady(ctx) {
+		return false, fmt.Sprintf("Job %d not found in queue", id)
+	}
 	r.mu.Lock()
 	entry, running, err := r.state.Dequeue(id)
 	if entry != nil {
@@ -147,6 +150,9 @@ func haskellStatus(s jqueue.Status) string {
 // the new priority and queued again; a running job is told through its
 // message file and SIGUSR1.
 func (r *Runner) ChangePriority(id uint64, prio int) (bool, string) {
+	if !r.waitReady(r.ctx) {
+		return false, fmt.Sprintf("Job %d not found in queue", id)
+	}
 	r.mu.Lock()
 	entry, running, _ := r.state.Dequeue(id)
 	r.mu.Unlock()

@@ -58,6 +58,7 @@ type Runner struct {
 	secrets map[uint64]json.RawMessage // of queued jobs, for their process
 
 	kick   chan struct{} // a round is wanted
+	ready  chan struct{} // closed once the queue is recovered
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // every goroutine the runner started
@@ -74,30 +75,63 @@ func NewRunner(deps RunnerDeps) *Runner {
 		state:   &State{},
 		secrets: map[uint64]json.RawMessage{},
 		kick:    make(chan struct{}, 1),
+		ready:   make(chan struct{}),
 		ctx:     ctx,
 		cancel:  cancel,
 	}
 }
 
-// Start recovers the queue from disk (queued jobs queue again, started
-// ones are watched until they end) and starts the scheduling loop.
+// Start recovers the queue from disk in the background (queued jobs queue
+// again, started ones are watched until they end) and then starts the
+// scheduling loop. The daemon can answer at once: jobs submitted meanwhile
+// join the recovered queue, and cancel or priority requests wait for it.
 func (r *Runner) Start() error {
-	entries, err := r.recoverJobs()
+	ids, err := r.deps.Queue.LiveJobIDs()
 	if err != nil {
-		return err
+		return fmt.Errorf("loading the job queue: %w", err)
+	}
+	r.go_(func() { r.recover(ids) })
+	return nil
+}
+
+// recover loads the live jobs, merges them with the jobs submitted since
+// Start, and starts the loop.
+func (r *Runner) recover(ids []uint64) {
+	defer close(r.ready)
+	entries, err := r.recoverJobs(ids)
+	if err != nil {
+		r.deps.Logger.Error("recovering the job queue", "error", err)
+		return
 	}
 	r.mu.Lock()
+	submitted := r.state.Enqueued()
 	r.state = Recover(entries)
+	r.state.Enqueue(submitted...)
 	r.cfg = r.schedulerConfig()
 	running := r.state.Running()
+	queued := r.state.Enqueued()
 	r.mu.Unlock()
-	r.deps.Logger.Info(fmt.Sprintf("Waiting jobs: %v; running jobs: %v", IDs(r.state.Enqueued()), IDs(running)))
+	r.deps.Logger.Info(fmt.Sprintf("Waiting jobs: %v; running jobs: %v", IDs(queued), IDs(running)))
 	for _, j := range running {
 		r.go_(func() { r.adopt(j) })
 	}
 	r.go_(r.loop)
 	r.Kick()
-	return nil
+}
+
+// Ready is closed once the queue has been recovered.
+func (r *Runner) Ready() <-chan struct{} { return r.ready }
+
+// waitReady waits for the recovered queue; false if ctx ends first.
+func (r *Runner) waitReady(ctx context.Context) bool {
+	select {
+	case <-r.ready:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-r.ctx.Done():
+		return false
+	}
 }
 
 // Close stops the loop and the watches; job processes keep running.
@@ -438,13 +472,9 @@ func (r *Runner) checkRunning() {
 // A queued job whose file names a live livelock other than ours had its
 // process started by an earlier daemon: it counts as started, so it never
 // runs twice.
-func (r *Runner) recoverJobs() ([]*Job, error) {
-	ids, err := r.deps.Queue.LiveJobIDs()
-	if err != nil {
-		return nil, fmt.Errorf("loading the job queue: %w", err)
-	}
+func (r *Runner) recoverJobs(ids []uint64) ([]*Job, error) {
 	var entries []*Job
-	err = r.deps.Queue.LoadEach(r.ctx, ids, func(id uint64, file *jqueue.Job, err error) error {
+	err := r.deps.Queue.LoadEach(r.ctx, ids, func(id uint64, file *jqueue.Job, err error) error {
 		if err != nil {
 			r.deps.Logger.Warn("skipping unreadable job file", "job", id, "error", err)
 			return nil

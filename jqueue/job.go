@@ -59,13 +59,13 @@ func (j *Job) Priority() int {
 // wireJob is the job object of a job file. Pointers tell missing keys from
 // present ones where the reader must insist.
 type wireJob struct {
-	ID        *uint64            `json:"id"`
-	Ops       *[]json.RawMessage `json:"ops"`
-	Received  *Timestamp         `json:"received_timestamp"`
-	Start     *Timestamp         `json:"start_timestamp"`
-	End       *Timestamp         `json:"end_timestamp"`
-	Livelock  *string            `json:"livelock"`
-	ProcessID *int64             `json:"process_id"`
+	ID        *uint64    `json:"id"`
+	Ops       *[]wireOp  `json:"ops"`
+	Received  *Timestamp `json:"received_timestamp"`
+	Start     *Timestamp `json:"start_timestamp"`
+	End       *Timestamp `json:"end_timestamp"`
+	Livelock  *string    `json:"livelock"`
+	ProcessID *int64     `json:"process_id"`
 }
 
 type wireOp struct {
@@ -99,8 +99,8 @@ func ParseJob(data []byte) (*Job, error) {
 	}
 	job := &Job{ID: *w.ID, Received: w.Received, Start: w.Start, End: w.End, Livelock: w.Livelock, ProcessID: w.ProcessID}
 	job.Ops = make([]*OpCode, len(*w.Ops))
-	for i, raw := range *w.Ops {
-		op, err := parseOp(raw)
+	for i := range *w.Ops {
+		op, err := (*w.Ops)[i].opCode()
 		if err != nil {
 			return nil, fmt.Errorf("%w: opcode %d: %v", ErrCorrupt, i, err)
 		}
@@ -109,20 +109,19 @@ func ParseJob(data []byte) (*Job, error) {
 	return job, nil
 }
 
-// parseOp reads one opcode entry of a job file.
-func parseOp(raw json.RawMessage) (*OpCode, error) {
-	var present map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &present); err != nil {
-		return nil, err
-	}
-	for _, key := range []string{"input", "status", "result", "priority"} {
-		if _, ok := present[key]; !ok {
-			return nil, fmt.Errorf("key '%s' not found", key)
-		}
-	}
-	var w wireOp
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return nil, err
+// opCode checks that the entry has what the real luxid insists on (input,
+// status, result and priority; raw values are empty only when missing) and
+// returns it.
+func (w *wireOp) opCode() (*OpCode, error) {
+	switch {
+	case len(w.Input) == 0:
+		return nil, errors.New("key 'input' not found")
+	case w.Status == nil:
+		return nil, errors.New("key 'status' not found")
+	case len(w.Result) == 0:
+		return nil, errors.New("key 'result' not found")
+	case w.Priority == nil:
+		return nil, errors.New("key 'priority' not found")
 	}
 	op := &OpCode{Input: w.Input, Status: *w.Status, Result: w.Result, Log: w.Log, Priority: *w.Priority,
 		Start: w.Start, Exec: w.Exec, End: w.End}

@@ -1,6 +1,7 @@
 package jqueue
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io/fs"
@@ -14,8 +15,8 @@ import (
 // JobResource is the query resource over the queue's jobs. Only the id
 // comes without reading the job file; every other field is "live" data
 // read from the file, as in the real luxid.
-func (q *Queue) JobResource(getters map[string]FieldGetter) *query.Resource[uint64, *LoadedJob] {
-	return &query.Resource[uint64, *LoadedJob]{
+func (q *Queue) JobResource(getters map[string]FieldGetter) *query.Resource[JobRef, *LoadedJob] {
+	return &query.Resource[JobRef, *LoadedJob]{
 		Table:     jobTable(getters),
 		NameField: "id",
 		Select:    q.selectJobs,
@@ -24,15 +25,15 @@ func (q *Queue) JobResource(getters map[string]FieldGetter) *query.Resource[uint
 }
 
 // jobTable builds the field table from Ganeti's job field definitions.
-func jobTable(getters map[string]FieldGetter) *query.Table[uint64, *LoadedJob] {
-	var fields []query.Field[uint64, *LoadedJob]
+func jobTable(getters map[string]FieldGetter) *query.Table[JobRef, *LoadedJob] {
+	var fields []query.Field[JobRef, *LoadedJob]
 	for _, def := range query.JobFields() {
-		f := query.Field[uint64, *LoadedJob]{FieldDefinition: def, Mode: query.JobFieldMode(def.Name)}
+		f := query.Field[JobRef, *LoadedJob]{FieldDefinition: def, Mode: query.JobFieldMode(def.Name)}
 		if def.Name == "id" {
-			f.Get = func(id uint64) query.Cell { return query.Normal(id) }
+			f.Get = func(ref JobRef) query.Cell { return query.Normal(ref.ID) }
 		} else {
 			get := getters[def.Name]
-			f.GetLive = func(_ uint64, j *LoadedJob) query.Cell {
+			f.GetLive = func(_ JobRef, j *LoadedJob) query.Cell {
 				if j == nil {
 					return query.Status(query.RSUnavail)
 				}
@@ -47,32 +48,80 @@ func jobTable(getters map[string]FieldGetter) *query.Table[uint64, *LoadedJob] {
 	return query.NewTable(fields...)
 }
 
+// JobRef names a job a query runs over and where its file was seen.
+type JobRef struct {
+	ID    uint64
+	Where Location
+}
+
+// Location is where a job's file was listed.
+type Location uint8
+
+// Locations of a job file.
+const (
+	// Requested jobs were named by the query: the archived copy wins over a
+	// live one, as in the real luxid.
+	Requested Location = iota
+	Live
+	Archived
+)
+
 // selectJobs returns the requested ids (deduplicated, in request order), or
 // every live job, plus every archived one when the field "archived" is
 // requested, in id order (a job both live and archived is listed twice, as
 // the real luxid lists it).
-func (q *Queue) selectJobs(_ context.Context, names []query.Value, fields []string) ([]uint64, error) {
+func (q *Queue) selectJobs(_ context.Context, names []query.Value, fields []string) ([]JobRef, error) {
 	if names != nil {
-		return query.JobIDs(names)
+		ids, err := query.JobIDs(names)
+		if err != nil {
+			return nil, err
+		}
+		return refs(ids, Requested), nil
 	}
 	ids, err := q.LiveJobIDs()
 	if err != nil {
 		return nil, err
 	}
+	out := refs(ids, Live)
 	if slices.Contains(fields, "archived") {
 		archived, err := q.ArchivedJobIDs()
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, archived...)
-		slices.Sort(ids)
+		out = append(out, refs(archived, Archived)...)
+		slices.SortStableFunc(out, func(a, b JobRef) int { return cmp.Compare(a.ID, b.ID) })
 	}
-	return ids, nil
+	return out, nil
+}
+
+func refs(ids []uint64, where Location) []JobRef {
+	out := make([]JobRef, len(ids))
+	for i, id := range ids {
+		out[i] = JobRef{ID: id, Where: where}
+	}
+	return out
 }
 
 // loadJobs reads the jobs' files for a query and emits them in order.
-func (q *Queue) loadJobs(ctx context.Context, ids []uint64, _ []string, emit func(uint64, *LoadedJob) error) error {
-	return loadParallel(ctx, ids, q.LoadForQuery, emit)
+func (q *Queue) loadJobs(ctx context.Context, refs []JobRef, _ []string, emit func(JobRef, *LoadedJob) error) error {
+	return loadParallel(ctx, refs, q.loadRef, emit)
+}
+
+// loadRef reads a job where it was listed.
+func (q *Queue) loadRef(ref JobRef) *LoadedJob {
+	switch ref.Where {
+	case Live:
+		if job, err := q.ReadJob(ref.ID); err == nil {
+			return &LoadedJob{ID: ref.ID, Job: job}
+		}
+		return &LoadedJob{ID: ref.ID}
+	case Archived:
+		if job, err := readJobFile(q.layout.ArchivedJobFile(ref.ID)); err == nil {
+			return &LoadedJob{ID: ref.ID, Job: job, Archived: true}
+		}
+		return &LoadedJob{ID: ref.ID}
+	}
+	return q.LoadForQuery(ref.ID)
 }
 
 // LoadEach reads the live files of ids, several at a time, and hands each
@@ -91,7 +140,7 @@ func (q *Queue) LoadEach(ctx context.Context, ids []uint64, f func(id uint64, jo
 
 // loadParallel runs load over ids on a few workers, a window at a time so
 // that memory stays bounded, and emits the results in order.
-func loadParallel[T any](ctx context.Context, ids []uint64, load func(uint64) T, emit func(uint64, T) error) error {
+func loadParallel[K, T any](ctx context.Context, ids []K, load func(K) T, emit func(K, T) error) error {
 	const window = 256
 	workers := min(runtime.GOMAXPROCS(0)*2, 16)
 	loaded := make([]T, window)

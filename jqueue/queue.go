@@ -13,6 +13,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/internal/durable"
+	"golang.org/x/sys/unix"
 )
 
 // JobsPerArchiveDir is how many job ids share one archive directory.
@@ -33,6 +34,10 @@ type Queue struct {
 	archiveMu sync.Mutex // guards archive
 	archive   map[uint64]*durable.Dir
 
+	// liveFD is the queue directory, opened once so that reading a job
+	// file does not walk the whole path again (-1 if it could not be).
+	liveFD int
+
 	serialMu sync.Mutex // guards serial and the serial file
 	serial   uint64
 }
@@ -46,6 +51,10 @@ func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 		syncer:  syncer,
 		live:    durable.Open(layout.QueueDir, syncer),
 		archive: map[uint64]*durable.Dir{},
+		liveFD:  -1,
+	}
+	if fd, err := unix.Open(layout.QueueDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
+		q.liveFD = fd
 	}
 	serial, serialErr := q.readSerial()
 	if serialErr != nil && !errors.Is(serialErr, fs.ErrNotExist) {
@@ -62,6 +71,16 @@ func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 		}
 	}
 	return q, nil
+}
+
+// Close releases the queue's directory descriptor.
+func (q *Queue) Close() error {
+	if q.liveFD < 0 {
+		return nil
+	}
+	err := unix.Close(q.liveFD)
+	q.liveFD = -1
+	return err
 }
 
 // Layout is the node layout the queue lives in.
@@ -161,7 +180,14 @@ func (q *Queue) WriteJobNoSync(job *Job) error {
 
 // ReadJob loads the live file of job id.
 func (q *Queue) ReadJob(id uint64) (*Job, error) {
-	return readJobFile(q.layout.JobFile(id))
+	if q.liveFD < 0 {
+		return readJobFile(q.layout.JobFile(id))
+	}
+	data, err := readSmallFileAt(q.liveFD, JobFileName(id))
+	if err != nil {
+		return nil, err
+	}
+	return ParseJob(data)
 }
 
 // ReadJobAnywhere loads job id from the live queue, else from the archive,
@@ -176,11 +202,50 @@ func (q *Queue) ReadJobAnywhere(id uint64) (*Job, bool, error) {
 }
 
 func readJobFile(path string) (*Job, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path)
 	if err != nil {
 		return nil, err
 	}
 	return ParseJob(data)
+}
+
+// readBuffers are reused for reading job files; queries read thousands.
+var readBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// readSmallFile reads a whole file with as few system calls as it can
+// (open, read until the end, close), returning a copy sized to its content.
+func readSmallFile(path string) ([]byte, error) {
+	return readSmallFileAt(unix.AT_FDCWD, path)
+}
+
+// readSmallFileAt is readSmallFile of a path relative to the directory dirfd.
+func readSmallFileAt(dirfd int, path string) ([]byte, error) {
+	fd, err := unix.Openat(dirfd, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	bufp := readBuffers.Get().(*[]byte)
+	defer readBuffers.Put(bufp)
+	buf := *bufp
+	n := 0
+	for {
+		if n == len(buf) {
+			buf = append(buf, make([]byte, len(buf))...)
+			*bufp = buf
+		}
+		m, err := unix.Read(fd, buf[n:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		if m == 0 {
+			return append([]byte(nil), buf[:n]...), nil
+		}
+		n += m
+	}
 }
 
 // LiveJobIDs lists the live jobs in ascending order.

@@ -13,7 +13,7 @@ import (
 )
 
 // newLayout makes an empty queue below a fresh root.
-func newLayout(t *testing.T) *paths.Layout {
+func newLayout(t testing.TB) *paths.Layout {
 	t.Helper()
 	l := paths.New(t.TempDir())
 	require.NoError(t, os.MkdirAll(l.ArchiveDir, 0o750))
@@ -21,7 +21,7 @@ func newLayout(t *testing.T) *paths.Layout {
 }
 
 // copyGoldenQueue copies the queue captured from the real luxid.
-func copyGoldenQueue(t *testing.T, l *paths.Layout) {
+func copyGoldenQueue(t testing.TB, l *paths.Layout) {
 	t.Helper()
 	src := filepath.Join("testdata", "golden", "queue")
 	require.NoError(t, filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {

@@ -15,7 +15,7 @@ import (
 )
 
 // jobResource is the query resource over jobs.
-func (d *Dispatcher) jobResource() *query.Resource[uint64, *jqueue.LoadedJob] { return d.jobRes }
+func (d *Dispatcher) jobResource() *query.Resource[jqueue.JobRef, *jqueue.LoadedJob] { return d.jobRes }
 
 // Deps is what the dispatcher answers from.
 type Deps struct {
@@ -62,7 +62,7 @@ type method func(d *Dispatcher, c *call) (any, error)
 type Dispatcher struct {
 	deps    Deps
 	jobs    *jobFields
-	jobRes  *query.Resource[uint64, *jqueue.LoadedJob]
+	jobRes  *query.Resource[jqueue.JobRef, *jqueue.LoadedJob]
 	methods map[string]method
 }
 
