@@ -1,0 +1,212 @@
+package opcodes
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+//go:embed opcodes.json
+var tableJSON []byte
+
+// Type is a parameter type as Ganeti's Python type checks describe it (see
+// internal/opgen for the kinds). Name is the Haskell type the check was
+// generated from, where the check has a name in ganeti/ht.py.
+type Type struct {
+	Kind     string           `json:"k"`
+	Name     string           `json:"name,omitempty"`
+	Of       []*Type          `json:"of,omitempty"`
+	Values   []any            `json:"values,omitempty"`
+	N        int64            `json:"n,omitempty"`
+	Pattern  string           `json:"pattern,omitempty"`
+	Relative bool             `json:"relative,omitempty"`
+	Fields   map[string]*Type `json:"fields,omitempty"`
+	// Unmapped is the Python check a kind "any" stands for, when the
+	// generator could not map it.
+	Unmapped string `json:"unmapped,omitempty"`
+}
+
+// Param is one parameter of an opcode.
+type Param struct {
+	Name string `json:"name"`
+	Type *Type  `json:"type"`
+	// Default is the value luxid fills in when the parameter is missing or
+	// null; nil if there is none.
+	Default json.RawMessage `json:"default,omitempty"`
+	// Required parameters have no default and may not be null.
+	Required bool `json:"required"`
+	// Secret parameters are written to the job file as "<redacted>".
+	Secret bool   `json:"secret,omitempty"`
+	Doc    string `json:"doc"`
+}
+
+// Optional reports whether the parameter may be left unset: it is then
+// absent from the canonical opcode.
+func (p Param) Optional() bool { return !p.Required && p.Default == nil }
+
+// Def is the definition of one opcode.
+type Def struct {
+	ID    string `json:"id"`
+	Class string `json:"class"`
+	// DscField is Python's OP_DSC_FIELD; luxid's job summary follows its
+	// own list (see Summary).
+	DscField string  `json:"dsc_field"`
+	Result   *Type   `json:"result"`
+	Params   []Param `json:"params"`
+
+	record    *record
+	allowed   []string // all keys the opcode accepts, sorted
+	secret    int      // index of the secret parameter, or -1
+	reasonSrc string   // the reason source luxid appends at submission
+	summary   summaryRule
+	// summaryParam is the index of the parameter in the summary, or -1.
+	summaryParam int
+}
+
+// table is the decoded opcode table.
+type table struct {
+	Source   string     `json:"source"`
+	Common   []Param    `json:"common"`
+	Opcodes  []*Def     `json:"opcodes"`
+	Unmapped []Unmapped `json:"unmapped"`
+
+	byID map[string]*Def
+	// keys interns every key the schema knows, for the parser.
+	keys map[string]string
+}
+
+// Unmapped is a Python type check the generator could not map, and where
+// it is used.
+type Unmapped struct {
+	Check string   `json:"check"`
+	In    []string `json:"in"`
+}
+
+// schema returns the opcode table, decoded on first use.
+var schema = sync.OnceValue(func() *table {
+	t, err := loadTable(tableJSON)
+	if err != nil {
+		panic(fmt.Sprintf("opcodes: embedded opcode table: %v", err))
+	}
+	return t
+})
+
+// loadTable decodes and compiles a generated table.
+func loadTable(data []byte) (*table, error) {
+	t := &table{}
+	if err := json.Unmarshal(data, t); err != nil {
+		return nil, fmt.Errorf("decoding: %w", err)
+	}
+	t.byID = make(map[string]*Def, len(t.Opcodes))
+	t.keys = make(map[string]string)
+	for _, k := range append(commonKeys[:], opIDKey) {
+		t.keys[k] = k
+	}
+	for _, d := range t.Opcodes {
+		if err := d.compile(); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.ID, err)
+		}
+		t.byID[d.ID] = d
+		for _, p := range d.Params {
+			t.keys[p.Name] = p.Name
+		}
+	}
+	return t, nil
+}
+
+// compile builds the decoder of the opcode's parameters.
+func (d *Def) compile() error {
+	fields := make([]field, len(d.Params))
+	d.secret = -1
+	for i := range d.Params {
+		p := &d.Params[i]
+		f, err := paramField(p)
+		if err != nil {
+			return fmt.Errorf("parameter %s: %w", p.Name, err)
+		}
+		fields[i] = f
+		if p.Secret {
+			d.secret = i
+		}
+	}
+	d.record = newRecord(fields, false)
+	d.allowed = append(append(append([]string{}, commonKeys[:]...), opIDKey), d.record.names...)
+	sort.Strings(d.allowed)
+	d.reasonSrc = reasonSourcePrefix + lowerOpName(d.ID)
+	d.summary, d.summaryParam = summaryRules[d.ID], -1
+	if d.summary.param != "" {
+		d.summaryParam = d.paramIndex(d.summary.param)
+		if d.summaryParam < 0 {
+			return fmt.Errorf("summary parameter %s is not a parameter", d.summary.param)
+		}
+	}
+	return nil
+}
+
+// paramIndex returns the index of the named parameter, or -1.
+func (d *Def) paramIndex(name string) int {
+	for i := range d.Params {
+		if d.Params[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// paramField turns a parameter into a record field.
+func paramField(p *Param) (field, error) {
+	t := p.Type
+	mode := modeRequired
+	switch {
+	case p.Default != nil:
+		mode = modeDefault
+	case t.Kind == "maybe":
+		mode, t = modeOmit, t.Of[0]
+	case !p.Required:
+		return field{}, fmt.Errorf("neither required nor optional")
+	}
+	typ, err := compileType(t)
+	if err != nil {
+		return field{}, err
+	}
+	f := field{name: p.Name, typ: typ, mode: mode}
+	if mode == modeDefault {
+		raw, err := parseJSON(p.Default, nil)
+		if err != nil {
+			return field{}, fmt.Errorf("default: %w", err)
+		}
+		if f.def, err = typ.read(&raw); err != nil {
+			return field{}, fmt.Errorf("default %s: %w", p.Default, err)
+		}
+	}
+	return f, nil
+}
+
+// Lookup returns the definition of the opcode with the given OP_ID.
+func Lookup(opID string) (*Def, bool) {
+	d, ok := schema().byID[opID]
+	return d, ok
+}
+
+// Defs returns every opcode definition, in Ganeti's order.
+func Defs() []*Def { return schema().Opcodes }
+
+// CommonParams returns the parameters every opcode takes, as Ganeti's
+// Python definitions list them. luxid decodes them as Haskell's
+// CommonOpParams do, which differ: reason is mandatory there.
+func CommonParams() []Param { return schema().Common }
+
+// UnmappedChecks returns the Python type checks the generator mapped to
+// "any", with the parameters that use them.
+func UnmappedChecks() []Unmapped { return schema().Unmapped }
+
+// internKey returns key as a string, shared with the schema's copy when
+// the schema knows it.
+func internKey(keys map[string]string, raw []byte) string {
+	if s, ok := keys[string(raw)]; ok {
+		return s
+	}
+	return string(raw)
+}
