@@ -148,3 +148,44 @@ func TestWaitForJobChangeStatusOnlyNeedsNoConfig(t *testing.T) {
 	_, err = callJSON(t, d, "WaitForJobChange", `[3, ["status", "id"], null, null, 5]`)
 	assert.Equal(t, "ConfigurationError", gerrors.Encode(err)[0])
 }
+
+// A thousand concurrent waiters on one job share the daemon's single
+// inotify instance and directory watch, and every one gets its answer.
+func TestThousandWaiters(t *testing.T) {
+	d, layout := newTestDispatcher(t)
+	running, err := os.ReadFile("testdata/running-job.json")
+	require.NoError(t, err)
+	path := layout.JobFile(26)
+	require.NoError(t, os.WriteFile(path, running, 0o600))
+	const waiters = 1000
+	answers := make(chan string, waiters)
+	for range waiters {
+		go func() {
+			got, err := callJSON(t, d, "WaitForJobChange", `[26, ["status"], ["running"], 2, 30]`)
+			if err != nil {
+				got = err.Error()
+			}
+			answers <- got
+		}()
+	}
+	success := strings.Replace(string(running), `"status": "running"`, `"status": "success"`, 1)
+	got := 0
+	deadline := time.After(20 * time.Second)
+	for got < waiters {
+		tmp := path + ".new"
+		require.NoError(t, os.WriteFile(tmp, []byte(success), 0o600))
+		require.NoError(t, os.Rename(tmp, path))
+		for drained := false; !drained && got < waiters; {
+			select {
+			case a := <-answers:
+				require.Equal(t, `[["success"],[]]`, a)
+				got++
+			case <-time.After(100 * time.Millisecond):
+				drained = true
+			case <-deadline:
+				t.Fatalf("only %d of %d waiters answered", got, waiters)
+			}
+		}
+	}
+	assert.Equal(t, 1, d.deps.Watcher.DirCount(), "one directory watch for all waiters")
+}
