@@ -8,6 +8,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
@@ -24,6 +25,8 @@ type Deps struct {
 	Queue  *jqueue.Queue
 	// Watcher wakes waiters when job files change.
 	Watcher *inotify.Watcher
+	// WConfd changes the configuration (filter rules).
+	WConfd *wconfd.Client
 	// Jobs runs submitted jobs; nil keeps them queued.
 	Jobs Jobs
 	// OwnLivelock is the path of this daemon's livelock; a job carrying it
@@ -90,6 +93,9 @@ func New(deps Deps) *Dispatcher {
 		luxi.MethodSubmitJob:         (*Dispatcher).submitJob,
 		luxi.MethodSubmitManyJobs:    (*Dispatcher).submitManyJobs,
 		luxi.MethodCancelJob:         (*Dispatcher).cancelJob,
+		luxi.MethodQueryFilters:      (*Dispatcher).queryFilters,
+		luxi.MethodReplaceFilter:     (*Dispatcher).replaceFilter,
+		luxi.MethodDeleteFilter:      (*Dispatcher).deleteFilter,
 		luxi.MethodChangeJobPriority: (*Dispatcher).changeJobPriority,
 
 		luxi.MethodSubmitJobToDrainedQueue: (*Dispatcher).submitJobToDrainedQueue,

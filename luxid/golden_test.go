@@ -36,7 +36,7 @@ func loadGoldenCases(t *testing.T) map[string]goldenCase {
 // config values and the errors of unserved kinds.
 func isJobCase(c goldenCase) bool {
 	switch c.Method {
-	case "QueryJobs", "QueryConfigValues":
+	case "QueryJobs", "QueryConfigValues", "QueryFilters":
 		return true
 	case "Query", "QueryFields":
 		var args []json.RawMessage
@@ -45,7 +45,7 @@ func isJobCase(c goldenCase) bool {
 		}
 		var what string
 		json.Unmarshal(args[0], &what)
-		return what == "job" || what == "cluster" || what == "os"
+		return what == "job" || what == "filter" || what == "cluster" || what == "os"
 	}
 	return false
 }

@@ -12,8 +12,8 @@ import (
 // kind Ganeti's luxid parses is listed, those it does not serve answer as
 // it does.
 var queryKinds = map[string]bool{
-	"job": true, "node": false, "instance": false, "group": false, "network": false,
-	"export": false, "lock": false, "filter": false, "cluster": false, "os": false,
+	"job": true, "filter": true, "node": false, "instance": false, "group": false, "network": false,
+	"export": false, "lock": false, "cluster": false, "os": false,
 }
 
 // unservedKinds are parsed by the real luxid but never answered.
@@ -58,7 +58,14 @@ func (d *Dispatcher) queryMethod(c *call) (any, error) {
 	if name, ok := unservedKinds[what]; ok {
 		return nil, gerrors.Generic("Query 'ItemTypeOpCode %s' not supported", name)
 	}
-	if !queryKinds[what] {
+	switch {
+	case what == "filter":
+		res, err := d.filterResource(c)
+		if err != nil {
+			return nil, err
+		}
+		return res.Query(c.ctx, fields, flt)
+	case !queryKinds[what]:
 		return nil, notImplemented("Query " + what)
 	}
 	return d.jobResource().Query(c.ctx, fields, flt)
@@ -87,7 +94,10 @@ func (d *Dispatcher) queryFields(c *call) (any, error) {
 	if name, ok := unservedKinds[what]; ok {
 		return nil, gerrors.Generic("QueryFields 'ItemTypeOpCode %s' not supported", name)
 	}
-	if !queryKinds[what] {
+	switch {
+	case what == "filter":
+		return filterTable.QueryFields(fields), nil
+	case !queryKinds[what]:
 		return nil, notImplemented("QueryFields " + what)
 	}
 	return d.jobResource().Table.QueryFields(fields), nil

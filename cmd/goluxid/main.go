@@ -217,6 +217,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	server := &luxi.Server{
 		Handler: luxid.New(luxid.Deps{
 			Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: runner,
+			WConfd:      &wconfd.Client{Socket: layout.WconfdSocket},
 			OwnLivelock: livelock.Path(), VCSVersion: version.VCS(), Logger: logger,
 		}),
 		Logger: logger,

@@ -1,0 +1,207 @@
+package luxid
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/wconfd"
+	"github.com/goluxid/goluxid/jqscheduler"
+	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query"
+)
+
+// filterFieldDefs are the fields of the "filter" query, as Ganeti 3.0.2
+// defines them.
+var filterFieldDefs = []struct {
+	def query.FieldDefinition
+	get func(*jqscheduler.Rule) any
+}{
+	{query.FieldDefinition{Name: "action", Title: "Action", Kind: query.KindOther, Doc: "Filter action"}, func(r *jqscheduler.Rule) any { return r.Action }},
+	{query.FieldDefinition{Name: "predicates", Title: "Predicates", Kind: query.KindOther, Doc: "List of filter predicates"}, func(r *jqscheduler.Rule) any { return nonNilList(r.Predicates) }},
+	{query.FieldDefinition{Name: "priority", Title: "Priority", Kind: query.KindOther, Doc: "Filter priority"}, func(r *jqscheduler.Rule) any { return r.Priority }},
+	{query.FieldDefinition{Name: "reason_trail", Title: "ReasonTrail", Kind: query.KindOther, Doc: "Reason why this filter was added"}, func(r *jqscheduler.Rule) any { return nonNilList(r.ReasonTrail) }},
+	{query.FieldDefinition{Name: "uuid", Title: "UUID", Kind: query.KindOther, Doc: "Filter ID"}, func(r *jqscheduler.Rule) any { return r.UUID }},
+	{query.FieldDefinition{Name: "watermark", Title: "Watermark", Kind: query.KindOther, Doc: "Highest job ID used at the time when the filter was added"}, func(r *jqscheduler.Rule) any { return r.Watermark }},
+}
+
+func nonNilList[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}
+
+// filterTable is the field table of filter rules.
+var filterTable = func() *query.Table[*jqscheduler.Rule, struct{}] {
+	var fields []query.Field[*jqscheduler.Rule, struct{}]
+	for _, f := range filterFieldDefs {
+		get := f.get
+		fields = append(fields, query.Field[*jqscheduler.Rule, struct{}]{
+			FieldDefinition: f.def,
+			Get:             func(r *jqscheduler.Rule) query.Cell { return query.Normal(get(r)) },
+		})
+	}
+	return query.NewTable(fields...)
+}()
+
+// filterResource is the query resource over the rules of the current
+// configuration.
+func (d *Dispatcher) filterResource(c *call) (*query.Resource[*jqscheduler.Rule, struct{}], error) {
+	rules, err := jqscheduler.ParseRules(c.cfg.Data.Raw["filters"])
+	if err != nil {
+		return nil, gerrors.Configuration(err.Error())
+	}
+	all := rules.Rules()
+	byUUID := make(map[string]*jqscheduler.Rule, len(all))
+	for _, r := range all {
+		byUUID[r.UUID] = r
+	}
+	lookup := func(uuid string) (*jqscheduler.Rule, error) {
+		if r, ok := byUUID[uuid]; ok {
+			return r, nil
+		}
+		return nil, gerrors.OpPrereq("Filter uuid "+uuid+" not found", gerrors.CodeNoEnt)
+	}
+	return &query.Resource[*jqscheduler.Rule, struct{}]{
+		Table:     filterTable,
+		NameField: "uuid",
+		Select: query.SelectByName(func() []*jqscheduler.Rule { return all },
+			func(r *jqscheduler.Rule) string { return r.UUID }, lookup),
+	}, nil
+}
+
+// queryFilters answers QueryFilters [uuids|null, fields].
+func (d *Dispatcher) queryFilters(c *call) (any, error) {
+	var uuids []string
+	var fields []string
+	if err := decodeArgs(c.args, &uuids, &fields); err != nil {
+		return nil, err
+	}
+	if err := c.needConfig(); err != nil {
+		return nil, err
+	}
+	res, err := d.filterResource(c)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]query.Value, len(uuids))
+	for i, u := range uuids {
+		names[i] = query.StringValue(u)
+	}
+	result, err := res.Query(c.ctx, fields, query.ClassicFilter(names, "uuid"))
+	if err != nil {
+		return nil, err
+	}
+	return query.Compat(result)
+}
+
+// replaceFilter answers ReplaceFilter [uuid|null, priority, predicates,
+// action, reason]: the rule is stored in the configuration through WConfd
+// with the queue's serial as its watermark; the answer is its uuid.
+func (d *Dispatcher) replaceFilter(c *call) (any, error) {
+	a, err := jqscheduler.ParseReplaceFilter(c.args)
+	var pe *jqscheduler.ParseError
+	if errors.As(err, &pe) {
+		return nil, convertError(c.args, pe.Msg)
+	}
+	if err != nil {
+		return nil, convertError(c.args, err.Error())
+	}
+	if err := c.needConfig(); err != nil {
+		return nil, err
+	}
+	uuid, err := d.filterUUID(a)
+	if err != nil {
+		return nil, err
+	}
+	err = d.changeFilters(c.ctx, func(filters map[string]json.RawMessage) error {
+		rule := a.Rule(uuid, d.deps.Queue.Serial(), jqueue.TimestampOf(time.Now()))
+		data, err := json.Marshal(rule)
+		if err != nil {
+			return err
+		}
+		filters[uuid] = data
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return uuid, nil
+}
+
+// filterUUID is the given uuid, checked, or a new one from the kernel.
+func (d *Dispatcher) filterUUID(a *jqscheduler.ReplaceFilter) (string, error) {
+	if a.UUID != nil {
+		if err := jqscheduler.CheckUUID(*a.UUID); err != nil {
+			return "", gerrors.Generic("%v", err)
+		}
+		return *a.UUID, nil
+	}
+	data, err := os.ReadFile("/proc/sys/kernel/random/uuid")
+	if err != nil {
+		return "", gerrors.Generic("creating a filter uuid: %v", err)
+	}
+	return strings.TrimSpace(string(data)), nil
+}
+
+// deleteFilter answers DeleteFilter [uuid].
+func (d *Dispatcher) deleteFilter(c *call) (any, error) {
+	var uuid string
+	if err := decodeArgs(c.args, &uuid); err != nil {
+		return nil, err
+	}
+	if err := c.needConfig(); err != nil {
+		return nil, err
+	}
+	err := d.changeFilters(c.ctx, func(filters map[string]json.RawMessage) error {
+		if _, ok := filters[uuid]; !ok {
+			return gerrors.Generic("Filter rule with UUID %s does not exist", uuid)
+		}
+		delete(filters, uuid)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// clientSeq numbers the daemon's WConfd client ids, one per request.
+var clientSeq atomic.Uint64
+
+// changeFilters changes the "filters" object of the configuration under
+// WConfd's lock, leaving everything else as WConfd handed it over.
+func (d *Dispatcher) changeFilters(ctx context.Context, change func(map[string]json.RawMessage) error) error {
+	if d.deps.WConfd == nil {
+		return gerrors.Generic("no WConfd to change the configuration through")
+	}
+	cid := wconfd.ClientID{
+		Identifier: fmt.Sprintf("luxid-request %d", clientSeq.Add(1)),
+		Livelock:   d.deps.OwnLivelock,
+		Pid:        os.Getpid(),
+	}
+	return d.deps.WConfd.ChangeConfig(ctx, cid, func(cfg map[string]json.RawMessage) error {
+		filters := map[string]json.RawMessage{}
+		if raw, ok := cfg["filters"]; ok && string(raw) != "null" {
+			if err := json.Unmarshal(raw, &filters); err != nil {
+				return gerrors.Generic("the configuration's filters do not decode: %v", err)
+			}
+		}
+		if err := change(filters); err != nil {
+			return err
+		}
+		data, err := json.Marshal(filters)
+		if err != nil {
+			return err
+		}
+		cfg["filters"] = data
+		return nil
+	})
+}
