@@ -81,3 +81,30 @@ func replaceConfig(t *testing.T, sb *sandbox.Sandbox) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestConfigChangedByJobs changes the configuration through jobs (the job
+// process asks WConfd, which rewrites config.data) and compares what the
+// clients see afterwards.
+func TestConfigChangedByJobs(t *testing.T) {
+	compareOnBothLuxids(t, sandbox.Options{Noded: true}, []clientCase{
+		{name: "add-tags", cmd: []string{"gnt-cluster", "add-tags", "newtag", "other"}},
+		{name: "list-tags", cmd: []string{"gnt-cluster", "list-tags"}},
+		{name: "node-add-tags", cmd: []string{"gnt-node", "add-tags", "node1.example.com", "rack:c"}},
+		{name: "node-list-tags", cmd: []string{"gnt-node", "list-tags", "node1.example.com"}},
+		{name: "remove-tags", cmd: []string{"gnt-cluster", "remove-tags", "other"}},
+		{name: "list-tags-after-remove", cmd: []string{"gnt-cluster", "list-tags"}},
+		{name: "modify", cmd: []string{"gnt-cluster", "modify", "--max-running-jobs", "7", "--candidate-pool-size", "2"}},
+		{name: "info-after-modify", cmd: []string{"gnt-cluster", "info"}, norms: []normalization{modificationTime}},
+	})
+}
+
+// modificationTime replaces the cluster's modification time, which is the
+// moment WConfd wrote the configuration in this run.
+var modificationTime = normalization{
+	name: "modification-time",
+	apply: func(t *testing.T, luxid string, r *result) {
+		_, out, ok := replaceLine(r.stdout, "Modification time: ", "Modification time: <normalized>")
+		require.True(t, ok, "%s: no modification time in %q", luxid, r.stdout)
+		r.stdout = out
+	},
+}
