@@ -1,0 +1,88 @@
+package resources
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/goluxid/goluxid/ganeti/objects"
+	"github.com/goluxid/goluxid/query"
+)
+
+// Env is what a query over the configuration reads.
+type Env struct {
+	// Config is the configuration snapshot the query runs on.
+	Config *objects.ConfigData
+	// RPC fetches live data from the node daemons; nil makes every live
+	// cell RS_NODATA (status 2), as if every node failed to answer.
+	RPC NodeRPC
+	// Locks lists WConfd's locks for the "lock" query; nil fails it.
+	Locks LockLister
+}
+
+// NodeResult is one node's answer to an RPC call: the payload of a
+// [true, payload] answer, or the failure. Offline nodes are not contacted
+// and answer with Offline set.
+type NodeResult struct {
+	Payload json.RawMessage
+	Err     error
+	Offline bool
+}
+
+// NodeRPC calls one noded procedure on several nodes at once (in parallel,
+// each bounded by the procedure's timeout) and returns each node's result
+// keyed by node uuid. body gives the request body of each node.
+type NodeRPC interface {
+	Call(ctx context.Context, procedure string, nodes []*objects.Node, body func(*objects.Node) any) map[string]NodeResult
+}
+
+// LockLister returns WConfd's answer to listLocksWaitingStatus.
+type LockLister interface {
+	ListLocksWaitingStatus(ctx context.Context) (json.RawMessage, error)
+}
+
+// Queryable is a resource as the LUXI methods use it.
+type Queryable interface {
+	// Query runs a Query call.
+	Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error)
+	// QueryFields answers QueryFields (nil names: every field).
+	QueryFields(names []string) query.FieldsResult
+	// ClassicFields are the fields a classic query (QueryNodes…) matches
+	// requested names against: "name" and "uuid" for most kinds.
+	ClassicFields() []string
+}
+
+// constructors maps a query kind to its resource; each resource file
+// registers itself in an init function.
+var constructors = map[string]func(Env) Queryable{}
+
+// register adds the constructor of kind.
+func register(kind string, build func(Env) Queryable) {
+	constructors[kind] = build
+}
+
+// New returns the resource of kind ("node", "instance", "group",
+// "network", "export", "lock") over env, or false for kinds not served
+// from the configuration.
+func New(kind string, env Env) (Queryable, bool) {
+	build, ok := constructors[kind]
+	if !ok {
+		return nil, false
+	}
+	return build(env), true
+}
+
+// adapter turns a query.Resource into a Queryable.
+type adapter[T, R any] struct {
+	res     *query.Resource[T, R]
+	classic []string
+}
+
+func (a adapter[T, R]) Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error) {
+	return a.res.Query(ctx, fields, flt)
+}
+
+func (a adapter[T, R]) QueryFields(names []string) query.FieldsResult {
+	return a.res.Table.QueryFields(names)
+}
+
+func (a adapter[T, R]) ClassicFields() []string { return a.classic }
