@@ -13,6 +13,7 @@ import (
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/query"
+	"github.com/goluxid/goluxid/query/resources"
 )
 
 // jobResource is the query resource over jobs.
@@ -25,6 +26,9 @@ type Deps struct {
 	Queue  *jqueue.Queue
 	// Watcher wakes waiters when job files change.
 	Watcher *inotify.Watcher
+	// RPC fetches live data from the node daemons; nil answers every live
+	// field as if no node answered.
+	RPC resources.NodeRPC
 	// WConfd changes the configuration (filter rules).
 	WConfd *wconfd.Client
 	// Jobs runs submitted jobs; nil keeps them queued.
@@ -96,6 +100,11 @@ func New(deps Deps) *Dispatcher {
 		luxi.MethodQueryFilters:      (*Dispatcher).queryFilters,
 		luxi.MethodReplaceFilter:     (*Dispatcher).replaceFilter,
 		luxi.MethodDeleteFilter:      (*Dispatcher).deleteFilter,
+		luxi.MethodQueryNodes:        classicQuery("node"),
+		luxi.MethodQueryGroups:       classicQuery("group"),
+		luxi.MethodQueryNetworks:     classicQuery("network"),
+		luxi.MethodQueryInstances:    classicQuery("instance"),
+		luxi.MethodQueryExports:      (*Dispatcher).queryExports,
 		luxi.MethodChangeJobPriority: (*Dispatcher).changeJobPriority,
 
 		luxi.MethodSubmitJobToDrainedQueue: (*Dispatcher).submitJobToDrainedQueue,

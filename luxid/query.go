@@ -6,14 +6,14 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/query"
+	"github.com/goluxid/goluxid/query/resources"
 )
 
-// queryKinds maps Query's "what" to whether goluxid answers it yet; every
-// kind Ganeti's luxid parses is listed, those it does not serve answer as
-// it does.
+// queryKinds are the kinds Query's "what" may name, as Ganeti's luxid
+// parses them; "cluster" and "os" parse but are not served.
 var queryKinds = map[string]bool{
-	"job": true, "filter": true, "node": false, "instance": false, "group": false, "network": false,
-	"export": false, "lock": false, "cluster": false, "os": false,
+	"job": true, "filter": true, "node": true, "instance": true, "group": true, "network": true,
+	"export": true, "lock": true, "cluster": true, "os": true,
 }
 
 // unservedKinds are parsed by the real luxid but never answered.
@@ -58,17 +58,21 @@ func (d *Dispatcher) queryMethod(c *call) (any, error) {
 	if name, ok := unservedKinds[what]; ok {
 		return nil, gerrors.Generic("Query 'ItemTypeOpCode %s' not supported", name)
 	}
-	switch {
-	case what == "filter":
+	switch what {
+	case "job":
+		return d.jobResource().Query(c.ctx, fields, flt)
+	case "filter":
 		res, err := d.filterResource(c)
 		if err != nil {
 			return nil, err
 		}
 		return res.Query(c.ctx, fields, flt)
-	case !queryKinds[what]:
+	}
+	res, ok := resources.New(what, d.resourceEnv(c))
+	if !ok {
 		return nil, notImplemented("Query " + what)
 	}
-	return d.jobResource().Query(c.ctx, fields, flt)
+	return res.Query(c.ctx, fields, flt)
 }
 
 // queryFields answers QueryFields [what, fields|null].
@@ -94,13 +98,17 @@ func (d *Dispatcher) queryFields(c *call) (any, error) {
 	if name, ok := unservedKinds[what]; ok {
 		return nil, gerrors.Generic("QueryFields 'ItemTypeOpCode %s' not supported", name)
 	}
-	switch {
-	case what == "filter":
+	switch what {
+	case "job":
+		return d.jobResource().Table.QueryFields(fields), nil
+	case "filter":
 		return filterTable.QueryFields(fields), nil
-	case !queryKinds[what]:
+	}
+	res, ok := resources.New(what, d.resourceEnv(c))
+	if !ok {
 		return nil, notImplemented("QueryFields " + what)
 	}
-	return d.jobResource().Table.QueryFields(fields), nil
+	return res.QueryFields(fields), nil
 }
 
 // queryJobs answers QueryJobs [ids|null, fields]: plain rows, requested ids
@@ -134,4 +142,64 @@ func parseFilter(args, raw json.RawMessage) (*query.Filter, error) {
 		return nil, convertError(args, pe.Msg)
 	}
 	return flt, err
+}
+
+// resourceEnv is what configuration-backed queries read.
+func (d *Dispatcher) resourceEnv(c *call) resources.Env {
+	env := resources.Env{Config: c.cfg.Data, RPC: d.deps.RPC}
+	if d.deps.WConfd != nil {
+		env.Locks = d.deps.WConfd
+	}
+	return env
+}
+
+// classicQuery answers QueryNodes, QueryGroups, QueryNetworks and
+// QueryInstances [names, fields, lock]: plain rows of the named items (all
+// without names), unknown names left out.
+func classicQuery(kind string) method {
+	return func(d *Dispatcher, c *call) (any, error) {
+		var names []string
+		var fields []string
+		var lock bool
+		if err := decodeArgs(c.args, &names, &fields, &lock); err != nil {
+			return nil, err
+		}
+		if names == nil {
+			return nil, convertError(c.args, "Unable to read list")
+		}
+		return d.runClassic(c, kind, names, fields, lock)
+	}
+}
+
+// queryExports answers QueryExports [nodes, lock]: [node, export] rows.
+func (d *Dispatcher) queryExports(c *call) (any, error) {
+	var nodes []string
+	var lock bool
+	if err := decodeArgs(c.args, &nodes, &lock); err != nil {
+		return nil, err
+	}
+	return d.runClassic(c, "export", nodes, []string{"node", "export"}, lock)
+}
+
+// runClassic runs a classic query over the kind's resource.
+func (d *Dispatcher) runClassic(c *call, kind string, names, fields []string, lock bool) (any, error) {
+	if err := c.needConfig(); err != nil {
+		return nil, err
+	}
+	if err := query.CheckNoLock(lock); err != nil {
+		return nil, err
+	}
+	res, ok := resources.New(kind, d.resourceEnv(c))
+	if !ok {
+		return nil, notImplemented("Query " + kind)
+	}
+	values := make([]query.Value, len(names))
+	for i, n := range names {
+		values[i] = query.StringValue(n)
+	}
+	result, err := res.Query(c.ctx, fields, query.ClassicFilter(values, res.ClassicFields()...))
+	if err != nil {
+		return nil, err
+	}
+	return query.Compat(result)
 }

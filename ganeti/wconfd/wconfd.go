@@ -117,3 +117,11 @@ func (cl *Client) Call(ctx context.Context, method string, args []any, result an
 func (cl *Client) CleanupLocks(ctx context.Context) error {
 	return cl.Call(ctx, "cleanupLocks", nil, nil)
 }
+
+// ListLocksWaitingStatus returns WConfd's locks and pending requests, as
+// [[[lock, [[owner, mode]…]]…], [[priority, owner, [[lock, mode]…]]…]].
+func (cl *Client) ListLocksWaitingStatus(ctx context.Context) (json.RawMessage, error) {
+	var res json.RawMessage
+	err := cl.Call(ctx, "listLocksWaitingStatus", nil, &res)
+	return res, err
+}
