@@ -76,11 +76,15 @@ func run(args []string) error {
 	if err := checkUser(opts); err != nil {
 		return err
 	}
-	if !opts.Foreground {
-		return errors.New("goluxid: running without -f (daemon mode) is not supported yet; start it with -f")
+	if !opts.Foreground && !daemon.Detached() {
+		if err := daemon.Detach(layout.LogFile); err != nil {
+			return fmt.Errorf("Error when starting the daemon process: %w", err)
+		}
+		return nil
 	}
 	logFile, logger, err := setupLogging(layout, opts)
 	if err != nil {
+		daemon.ReportStarted(err)
 		return err
 	}
 	defer logFile.Close()
@@ -89,7 +93,7 @@ func run(args []string) error {
 		logger.Warn("master voting is not implemented by goluxid yet; assuming this node is the master as ssconf says")
 	}
 	if err := serve(layout, opts, logFile, logger); err != nil {
-		logger.Error("daemon failed", "error", err)
+		daemon.ReportStarted(err)
 		return &exitError{code: constants.ExitFailure, err: err}
 	}
 	logger.Log(context.Background(), daemon.LevelNotice, "ganeti-luxid daemon shutdown")
@@ -224,6 +228,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	}
 	stop := handleSignals(server, logFile, logger)
 	defer stop()
+	daemon.ReportStarted(nil)
 	if err := server.Serve(listener); !errors.Is(err, luxi.ErrServerClosed) {
 		return fmt.Errorf("serving LUXI: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -166,4 +167,39 @@ func dialWhenReady(t *testing.T, socket string) *luxi.Client {
 		require.True(t, time.Now().Before(deadline), "daemon never served %s: %v", socket, err)
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// Without -f the daemon detaches: the starting process returns once the
+// daemon serves, and reports a failed start with Ganeti's words.
+func TestDaemonMode(t *testing.T) {
+	requireGanetiUsers(t)
+	l := nodeRoot(t, "node1.example.com")
+	out, err := command(l, "--no-user-checks", "--no-voting", "--yes-do-it").CombinedOutput()
+	require.NoError(t, err, string(out))
+	pidData, err := os.ReadFile(l.PidFile)
+	require.NoError(t, err, "the daemon holds its pid file once the starter returned")
+	pid, err := strconv.Atoi(strings.TrimSpace(string(pidData)))
+	require.NoError(t, err)
+	defer syscall.Kill(pid, syscall.SIGKILL)
+	c, err := luxi.Dial(l.LuxiSocket)
+	require.NoError(t, err, "serving at once")
+	_, err = c.Call(t.Context(), "QueryConfigValues", []any{[]string{"cluster_name"}})
+	require.NoError(t, err)
+	c.Close()
+
+	// A second start fails in the daemon; the starter says so.
+	out, err = command(l, "--no-user-checks", "--no-voting", "--yes-do-it").CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "Error when starting the daemon process: ")
+	assert.Contains(t, string(out), "already locked")
+
+	require.NoError(t, syscall.Kill(pid, syscall.SIGTERM))
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		require.True(t, time.Now().Before(deadline), "daemon did not stop")
+		time.Sleep(20 * time.Millisecond)
+	}
+	logData, err := os.ReadFile(l.LogFile)
+	require.NoError(t, err)
+	assert.Contains(t, string(logData), "daemon shutdown")
 }

@@ -1,0 +1,258 @@
+// Command luxibench measures goluxid against Ganeti's Haskell luxid, side
+// by side, on sandboxed single-node clusters (see internal/bench for what
+// it measures and internal/sandbox for the clusters).
+//
+//	luxibench -goluxid PATH [-profile short|default|full] [-rounds N]
+//	          [-scenarios a,b,…] [size flags] [-json FILE] [-md FILE]
+//
+// Progress goes to stderr, the Markdown table to stdout (and -md), the
+// full results to -json. It needs root and Ganeti's Debian packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/bench"
+	"github.com/goluxid/goluxid/internal/sandbox"
+)
+
+// Sandbox timeouts: a Haskell luxid may take long to start on a big
+// queue; job processes ignore SIGTERM while they sleep.
+const (
+	startTimeout = 5 * time.Minute
+	stopTimeout  = 5 * time.Second
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// options are the parsed command line.
+type options struct {
+	goluxid   string
+	profile   string
+	rounds    int
+	scenarios string
+	dir       string
+	jsonFile  string
+	mdFile    string
+	timeout   time.Duration
+	list      bool
+	sizes     sizeFlags
+}
+
+// run executes one luxibench invocation and returns its exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	opts, fs, err := parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "luxibench: %v\n", err)
+		return 2
+	}
+	if err := dispatch(ctx, opts, args, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "luxibench: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func parse(args []string) (options, *flag.FlagSet, error) {
+	var o options
+	fs := flag.NewFlagSet("luxibench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.goluxid, "goluxid", "", "goluxid binary to measure (required)")
+	fs.StringVar(&o.profile, "profile", "default", "sizes: short (CI, seconds), default (minutes) or full (issue #8's sizes)")
+	fs.IntVar(&o.rounds, "rounds", 0, "rounds per scenario and luxid (default: 1 for short, else 3)")
+	fs.StringVar(&o.scenarios, "scenarios", "", "comma-separated scenario names or families (default: all; see -list)")
+	fs.StringVar(&o.dir, "dir", "/tmp", "where the sandboxes go (the durable-write baseline is measured there)")
+	fs.StringVar(&o.jsonFile, "json", "", "also write the results as JSON to this file")
+	fs.StringVar(&o.mdFile, "md", "", "also write the Markdown table to this file")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "limit for one scenario run on one luxid")
+	fs.BoolVar(&o.list, "list", false, "list the scenario families and exit")
+	o.sizes.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return o, fs, err
+	}
+	if fs.NArg() > 0 {
+		return o, fs, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if o.goluxid == "" && !o.list {
+		return o, fs, errors.New("-goluxid PATH is required")
+	}
+	return o, fs, nil
+}
+
+// dispatch lists the scenarios or measures them.
+func dispatch(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	sizes, rounds, err := o.resolve()
+	if err != nil {
+		return err
+	}
+	if o.list {
+		listScenarios(stdout, sizes)
+		return nil
+	}
+	return measure(ctx, o, sizes, rounds, args, stdout, stderr)
+}
+
+// listScenarios prints every scenario of sizes with its family.
+func listScenarios(w io.Writer, sizes bench.Sizes) {
+	for _, sc := range bench.Scenarios(sizes) {
+		fmt.Fprintf(w, "%-16s %-11s %s\n", sc.Name, sc.Family, sc.About)
+	}
+}
+
+// measure runs the benchmark and writes its reports.
+func measure(ctx context.Context, o options, sizes bench.Sizes, rounds int, args []string, stdout, stderr io.Writer) error {
+	if _, err := os.Stat(o.goluxid); err != nil {
+		return fmt.Errorf("goluxid binary: %w", err)
+	}
+	if err := sandbox.Prerequisites(); err != nil {
+		return err
+	}
+	cfg := bench.Config{
+		Launch: launcher(o.goluxid, o.dir), Rounds: rounds, Scenarios: splitList(o.scenarios),
+		Sizes: sizes, Dir: o.dir, RunTimeout: o.timeout, Progress: stderr,
+	}
+	rep, runErr := bench.Run(ctx, cfg)
+	if rep == nil {
+		return runErr
+	}
+	rep.Command = "luxibench " + strings.Join(args, " ")
+	rep.Luxids = map[bench.Luxid]string{
+		bench.Go:      strings.Join(sandbox.GoLuxid(o.goluxid), " "),
+		bench.Haskell: strings.Join(sandbox.HaskellLuxid(), " "),
+	}
+	return errors.Join(runErr, writeReports(rep, o, stdout))
+}
+
+// resolve applies the profile, then the size flags given.
+func (o options) resolve() (bench.Sizes, int, error) {
+	var sizes bench.Sizes
+	rounds := 3
+	switch o.profile {
+	case "short":
+		sizes, rounds = bench.ShortSizes(), 1
+	case "default":
+		sizes = bench.DefaultSizes()
+	case "full":
+		sizes = bench.FullSizes()
+	default:
+		return sizes, 0, fmt.Errorf("-profile %q: want short, default or full", o.profile)
+	}
+	if o.rounds > 0 {
+		rounds = o.rounds
+	}
+	o.sizes.apply(&sizes)
+	return sizes, rounds, nil
+}
+
+func writeReports(rep *bench.Report, o options, stdout io.Writer) error {
+	var errs []error
+	errs = append(errs, rep.WriteMarkdown(stdout))
+	if o.mdFile != "" {
+		errs = append(errs, writeFile(o.mdFile, rep.WriteMarkdown))
+	}
+	if o.jsonFile != "" {
+		errs = append(errs, writeFile(o.jsonFile, rep.WriteJSON))
+	}
+	return errors.Join(errs...)
+}
+
+func writeFile(name string, write func(io.Writer) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	return errors.Join(write(f), f.Close())
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// launcher starts sandboxes under dir, goluxid from the binary bin.
+func launcher(bin, dir string) bench.Launcher {
+	return func(ctx context.Context, s bench.Setup) (bench.Cluster, error) {
+		argv := sandbox.GoLuxid(bin)
+		if s.Luxid == bench.Haskell {
+			argv = sandbox.HaskellLuxid()
+		}
+		base, err := os.MkdirTemp(dir, "lb")
+		if err != nil {
+			return nil, err
+		}
+		sb, err := sandbox.New(sandbox.Options{Dir: base, Luxid: argv, StartTimeout: startTimeout, StopTimeout: stopTimeout})
+		if err != nil {
+			return nil, errors.Join(err, os.Remove(base))
+		}
+		if s.Prepare != nil {
+			err = s.Prepare(sb.Layout())
+		}
+		if err == nil {
+			err = sb.Start(ctx)
+		}
+		if err != nil {
+			return nil, errors.Join(err, sb.Close())
+		}
+		return cluster{sb}, nil
+	}
+}
+
+// cluster adapts a sandbox to bench.Cluster.
+type cluster struct{ sb *sandbox.Sandbox }
+
+func (c cluster) Layout() *paths.Layout                { return c.sb.Layout() }
+func (c cluster) LuxidPid() int                        { return c.sb.Pid(sandbox.Luxid) }
+func (c cluster) StopLuxid() error                     { return c.sb.StopLuxid() }
+func (c cluster) StartLuxid(ctx context.Context) error { return c.sb.StartLuxid(ctx) }
+func (c cluster) Close() error                         { return c.sb.Close() }
+
+// intList is a flag holding a comma-separated list of integers.
+type intList struct {
+	values []int
+	set    bool
+}
+
+func (l *intList) String() string {
+	var parts []string
+	for _, v := range l.values {
+		parts = append(parts, strconv.Itoa(v))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *intList) Set(s string) error {
+	l.values, l.set = nil, true
+	for _, part := range splitList(s) {
+		v, err := strconv.Atoi(part)
+		if err != nil {
+			return err
+		}
+		l.values = append(l.values, v)
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"flag"
+	"time"
+
+	"github.com/goluxid/goluxid/internal/bench"
+)
+
+// sizeFlags override single sizes of the chosen profile; zero values and
+// unset lists keep the profile's.
+type sizeFlags struct {
+	roundtrips, submits, many, queryReps, latencyJobs, qaJobs, qaClients int
+	conns, queryJobs, waiters, startupJobs                               intList
+	idleWait                                                             time.Duration
+}
+
+func (s *sizeFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&s.roundtrips, "roundtrips", 0, "QueryConfigValues calls of roundtrip")
+	fs.IntVar(&s.submits, "submits", 0, "SubmitJob calls of each submit-C scenario")
+	fs.Var(&s.conns, "conns", "connections of the submit-C scenarios, e.g. 1,8")
+	fs.IntVar(&s.many, "many", 0, "jobs of the SubmitManyJobs call")
+	fs.Var(&s.queryJobs, "query-jobs", "queue sizes of the queryjobs-N scenarios, e.g. 1000,10000,50000")
+	fs.IntVar(&s.queryReps, "query-reps", 0, "timed QueryJobs per queryjobs run")
+	fs.Var(&s.waiters, "waiters", "waiters of the wait-N scenarios, e.g. 100,1000")
+	fs.IntVar(&s.latencyJobs, "latency-jobs", 0, "jobs of the latency scenario")
+	fs.IntVar(&s.qaJobs, "qa-jobs", 0, "jobs of the qa scenario")
+	fs.IntVar(&s.qaClients, "qa-clients", 0, "parallel clients of the qa scenario")
+	fs.Var(&s.startupJobs, "startup-jobs", "queue sizes of the startup-N scenarios, e.g. 10000,50000")
+	fs.DurationVar(&s.idleWait, "idle-wait", 0, "how long the idle scenario lets the luxid sit")
+}
+
+// apply overrides the sizes given on the command line.
+func (s *sizeFlags) apply(z *bench.Sizes) {
+	setInt := func(dst *int, v int) {
+		if v != 0 {
+			*dst = v
+		}
+	}
+	setInt(&z.Roundtrips, s.roundtrips)
+	setInt(&z.Submits, s.submits)
+	setInt(&z.Many, s.many)
+	setInt(&z.QueryReps, s.queryReps)
+	setInt(&z.LatencyJobs, s.latencyJobs)
+	setInt(&z.QAJobs, s.qaJobs)
+	setInt(&z.QAClients, s.qaClients)
+	setList := func(dst *[]int, l intList) {
+		if l.set {
+			*dst = l.values
+		}
+	}
+	setList(&z.Conns, s.conns)
+	setList(&z.QueryJobs, s.queryJobs)
+	setList(&z.Waiters, s.waiters)
+	setList(&z.StartupJobs, s.startupJobs)
+	if s.idleWait != 0 {
+		z.IdleWait = s.idleWait
+	}
+}

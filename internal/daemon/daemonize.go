@@ -1,0 +1,93 @@
+package daemon
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+)
+
+// envReadyFD tells a re-executed daemon which descriptor reports its
+// start-up result to the process that started it.
+const envReadyFD = "GOLUXID_READY_FD"
+
+// readyOK is what the daemon reports when it started.
+const readyOK = "ok"
+
+// Detached reports whether this process is the daemon a Detach started.
+// It marks the report descriptor close-on-exec, so that the processes the
+// daemon starts never hold it open.
+func Detached() bool {
+	if os.Getenv(envReadyFD) == "" {
+		return false
+	}
+	syscall.CloseOnExec(3)
+	return true
+}
+
+// Detach runs this program again as a daemon: in a new session, in /,
+// with umask 077, standard input from /dev/null and standard output and
+// error appended to logPath, as Ganeti's daemons detach. It waits until the
+// daemon reports its start-up (see ReportStarted) and returns nil if it
+// started, or its error. Go cannot fork, so the daemon is a new execution
+// of the same program with the same arguments.
+func Detach(logPath string) error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("detaching: %w", err)
+	}
+	defer r.Close()
+	logFile, err := os.OpenFile(logPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("opening log file %s: %w", logPath, err)
+	}
+	defer logFile.Close()
+	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
+	cmd.Args[0] = os.Args[0]
+	cmd.Env = append(os.Environ(), envReadyFD+"=3")
+	cmd.Dir = "/"
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.ExtraFiles = []*os.File{w}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	old := syscall.Umask(0o077)
+	err = cmd.Start()
+	syscall.Umask(old)
+	w.Close()
+	if err != nil {
+		return fmt.Errorf("starting the daemon process: %w", err)
+	}
+	msg, _ := io.ReadAll(r)
+	if string(msg) == readyOK {
+		return cmd.Process.Release()
+	}
+	cmd.Wait()
+	if len(msg) == 0 {
+		return errors.New("the daemon process exited before it started")
+	}
+	return errors.New(strings.TrimSpace(string(msg)))
+}
+
+// ReportStarted tells the process that ran Detach how start-up went: nil
+// for success, else the error. It does nothing in a process not started by
+// Detach, and only the first report counts.
+func ReportStarted(startErr error) {
+	fd := os.Getenv(envReadyFD)
+	if fd == "" {
+		return
+	}
+	os.Unsetenv(envReadyFD)
+	f := os.NewFile(3, "ready")
+	if f == nil {
+		return
+	}
+	defer f.Close()
+	msg := readyOK
+	if startErr != nil {
+		msg = startErr.Error()
+	}
+	io.WriteString(f, msg)
+}
