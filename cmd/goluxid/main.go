@@ -161,10 +161,19 @@ func setupLogging(layout *paths.Layout, opts *daemon.Options) (*daemon.LogFile, 
 	if opts.Foreground {
 		out = io.MultiWriter(logFile, os.Stderr)
 	}
-	logger := slog.New(daemon.NewLogHandler(out, constants.LuxidName, level))
-	if opts.Syslog != daemon.SyslogNo {
-		logger.Warn("logging to syslog is not implemented by goluxid yet; logging to the log file", "syslog", opts.Syslog)
+	handlers := daemon.TeeHandler{}
+	if opts.Syslog != daemon.SyslogOnly {
+		handlers = append(handlers, daemon.NewLogHandler(out, constants.LuxidName, level))
 	}
+	if opts.Syslog != daemon.SyslogNo {
+		sys, err := daemon.NewSyslogHandler("", "", constants.LuxidName, max(level, slog.LevelInfo))
+		if err != nil {
+			logFile.Close()
+			return nil, nil, err
+		}
+		handlers = append(handlers, sys)
+	}
+	logger := slog.New(handlers)
 	return logFile, logger, nil
 }
 
