@@ -9,4 +9,7 @@ require (
 	golang.org/x/sys v0.50.0
 )
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	github.com/coreos/go-systemd/v22 v22.7.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)

@@ -19,6 +19,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/coreos/go-systemd/v22/activation"
+	sdnotify "github.com/coreos/go-systemd/v22/daemon"
+
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/constants"
 	"github.com/goluxid/goluxid/ganeti/opcodes"
@@ -238,10 +241,21 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	stop := handleSignals(server, logFile, logger)
 	defer stop()
 	daemon.ReportStarted(nil)
+	go notifyReady(runner, logger)
+	defer sdnotify.SdNotify(false, sdnotify.SdNotifyStopping)
 	if err := server.Serve(listener); !errors.Is(err, luxi.ErrServerClosed) {
 		return fmt.Errorf("serving LUXI: %w", err)
 	}
 	return nil
+}
+
+// notifyReady tells systemd (if it started the daemon) that it is ready:
+// the socket is bound and the job queue loaded.
+func notifyReady(runner *jqscheduler.Runner, logger *slog.Logger) {
+	<-runner.Ready()
+	if _, err := sdnotify.SdNotify(false, sdnotify.SdNotifyReady); err != nil {
+		logger.Warn("telling systemd the daemon is ready", "error", err)
+	}
 }
 
 // loadConfig loads config.data once; a failure is logged and every call
@@ -256,8 +270,22 @@ func loadConfig(layout *paths.Layout, logger *slog.Logger) *config.Store {
 	return cfg
 }
 
-// listen binds the LUXI socket with Ganeti's owner, group and mode.
+// listen binds the LUXI socket with Ganeti's owner, group and mode, or
+// takes the socket systemd passed (socket activation).
 func listen(layout *paths.Layout, logger *slog.Logger) (net.Listener, error) {
+	activated, err := activation.Listeners()
+	if err != nil {
+		return nil, fmt.Errorf("socket activation: %w", err)
+	}
+	if len(activated) > 0 && activated[0] != nil {
+		for _, extra := range activated[1:] {
+			if extra != nil {
+				extra.Close()
+			}
+		}
+		logger.Info("Using the socket passed by systemd", "address", activated[0].Addr().String())
+		return activated[0], nil
+	}
 	owner, err := daemon.LookupOwner(constants.LuxidUser, constants.DaemonsGroup)
 	if err != nil {
 		return nil, err
