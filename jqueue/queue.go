@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/internal/durable"
@@ -33,6 +34,10 @@ type Queue struct {
 
 	archiveMu sync.Mutex // guards archive
 	archive   map[uint64]*durable.Dir
+
+	// liveCount is the number of live job files: counted at Open, raised
+	// by AddJob, lowered by Archive.
+	liveCount atomic.Int64
 
 	// liveFD is the queue directory, opened once so that reading a job
 	// file does not walk the whole path again (-1 if it could not be).
@@ -60,6 +65,11 @@ func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 	if serialErr != nil && !errors.Is(serialErr, fs.ErrNotExist) {
 		return nil, serialErr
 	}
+	live, err := q.LiveJobIDs()
+	if err != nil {
+		return nil, err
+	}
+	q.liveCount.Store(int64(len(live)))
 	highest, err := q.highestJobID()
 	if err != nil {
 		return nil, err
@@ -166,6 +176,18 @@ func (q *Queue) WriteJob(job *Job) error {
 	}
 	return q.live.WriteFile(JobFileName(job.ID), data, jobFileMode)
 }
+
+// AddJob stores a new job as its live file, durably, and counts it.
+func (q *Queue) AddJob(job *Job) error {
+	if err := q.WriteJob(job); err != nil {
+		return err
+	}
+	q.liveCount.Add(1)
+	return nil
+}
+
+// LiveCount is the number of live job files.
+func (q *Queue) LiveCount() int64 { return q.liveCount.Load() }
 
 // WriteJobNoSync stores job as its live file atomically but without
 // syncing, for rewrites whose loss in a power failure does not matter: the
@@ -361,6 +383,7 @@ func (q *Queue) Archive(id uint64) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("Archiving failed in an unexpected way: %w", err)
 	}
+	q.liveCount.Add(-1)
 	return true, nil
 }
 

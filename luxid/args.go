@@ -1,11 +1,11 @@
 package luxid
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
 
+	"github.com/goluxid/goluxid/internal/hsshow"
 	"github.com/goluxid/goluxid/luxi"
 )
 
@@ -56,7 +56,7 @@ func parseFailure(detail string) error {
 
 // convertError is the request-decoding failure for an argument value.
 func convertError(value json.RawMessage, why string) error {
-	return luxi.ParseErrorf("Cannot convert value '%s', error: %s", pyRepr(value), why)
+	return luxi.ParseErrorf("Cannot convert value '%s', error: %s", hsshow.PrettyJSON(value), why)
 }
 
 // readError names the type that could not be read, in Haskell's words.
@@ -77,31 +77,6 @@ func readError(target any) string {
 	default:
 		return fmt.Sprintf("Unable to read %T", target)
 	}
-}
-
-// pyRepr renders JSON compactly with ", " between elements, the way the
-// real luxid shows a value in its errors.
-func pyRepr(value json.RawMessage) string {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, value); err != nil {
-		return string(value)
-	}
-	var out bytes.Buffer
-	inString, escaped := false, false
-	for _, c := range buf.Bytes() {
-		out.WriteByte(c)
-		switch {
-		case inString && escaped:
-			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case c == '"':
-			inString = !inString
-		case !inString && (c == ',' || c == ':'):
-			out.WriteByte(' ')
-		}
-	}
-	return out.String()
 }
 
 // jobID is a LUXI job id argument: a non-negative integer, given as a JSON

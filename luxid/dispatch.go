@@ -31,6 +31,9 @@ type Deps struct {
 	RPC resources.NodeRPC
 	// WConfd changes the configuration (filter rules).
 	WConfd *wconfd.Client
+	// MaxLiveJobs refuses submissions beyond this many live job files
+	// (0: no limit).
+	MaxLiveJobs int
 	// Jobs runs submitted jobs; nil keeps them queued.
 	Jobs Jobs
 	// OwnLivelock is the path of this daemon's livelock; a job carrying it

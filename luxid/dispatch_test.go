@@ -137,6 +137,9 @@ func TestBadArgumentsAreParseErrors(t *testing.T) {
 		{"QueryTags", `["node"]`, `Failed to parse request: Cannot convert value '["node"]', error: expected 2 arguments, got 1`},
 		{"QueryConfigValues", `[1]`, `Failed to parse request: Cannot convert value '[1]', error: Unable to read list of String`},
 		{"QueryConfigValues", `{"a":1}`, `Failed to parse request: Cannot convert value '{"a": 1}', error: Unable to read list`},
+		// A long value wraps as the real luxid's pretty printer lays it out.
+		{"ReplaceFilter", `["aaaaaaaa-0000-4000-8000-00000000000a", 0, [["bogus", ["=", "a", "b"]]], "CONTINUE", []]`,
+			"Failed to parse request: Cannot convert value '[\"aaaaaaaa-0000-4000-8000-00000000000a\", 0,\n [[\"bogus\", [\"=\", \"a\", \"b\"]]], \"CONTINUE\", []]', error: malformed FilterPredicate: bad parameter list for 'bogus' predicate: [[\"=\",\"a\",\"b\"]]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.args, func(t *testing.T) {

@@ -49,7 +49,7 @@ func (d *Dispatcher) submitOne(c *call, method string, checkDrain bool) (any, er
 	if err != nil {
 		return nil, err
 	}
-	if err := d.checkSubmittable(c, checkDrain); err != nil {
+	if err := d.checkSubmittable(c, checkDrain, 1); err != nil {
 		return nil, err
 	}
 	ids, err := d.deps.Queue.AllocateIDs(1)
@@ -79,7 +79,7 @@ func (d *Dispatcher) submitManyJobs(c *call) (any, error) {
 		}
 		jobs[i] = job
 	}
-	if err := d.checkSubmittable(c, true); err != nil {
+	if err := d.checkSubmittable(c, true, len(jobs)); err != nil {
 		return nil, err
 	}
 	ids, err := d.deps.Queue.AllocateIDs(len(jobs))
@@ -133,14 +133,19 @@ func errorText(err error) string {
 	return err.Error()
 }
 
-// checkSubmittable fails the submission without a configuration or, if
-// asked, while the queue is drained.
-func (d *Dispatcher) checkSubmittable(c *call, checkDrain bool) error {
+// checkSubmittable fails the submission of n jobs without a
+// configuration, while the queue is drained (if asked), or when the live
+// queue would hold more than MaxLiveJobs jobs (Ganeti's JobQueueFull, which
+// the real luxid never enforces).
+func (d *Dispatcher) checkSubmittable(c *call, checkDrain bool, n int) error {
 	if err := c.needConfig(); err != nil {
 		return err
 	}
 	if checkDrain && d.deps.Queue.Drained() {
 		return gerrors.Generic("Queue drained")
+	}
+	if limit := d.deps.MaxLiveJobs; limit > 0 && d.deps.Queue.LiveCount()+int64(n) > int64(limit) {
+		return gerrors.New(gerrors.JobQueueFull)
 	}
 	return nil
 }
@@ -174,7 +179,7 @@ func (d *Dispatcher) writeNewJob(id uint64, nj *newJob, now time.Time) (*jqueue.
 			Log: []json.RawMessage{}, Priority: op.Priority()}
 		secrets[i] = op.Secrets()
 	}
-	if err := d.deps.Queue.WriteJob(job); err != nil {
+	if err := d.deps.Queue.AddJob(job); err != nil {
 		return nil, nil, gerrors.Generic("%v", err)
 	}
 	encoded, err := json.Marshal(secrets)

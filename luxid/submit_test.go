@@ -122,3 +122,19 @@ func mustRead(t *testing.T, path string) []byte {
 	require.NoError(t, err)
 	return data
 }
+
+// The live queue is bounded: beyond the limit every submission method
+// answers Ganeti's JobQueueFull (the real luxid never enforces a limit).
+func TestQueueLimit(t *testing.T) {
+	d, _ := newTestDispatcher(t)
+	d.deps.MaxLiveJobs = 2
+	_, err := callJSON(t, d, "SubmitJob", `[[`+delayOp+`]]`)
+	require.NoError(t, err)
+	_, err = callJSON(t, d, "SubmitManyJobs", `[[[`+delayOp+`], [`+delayOp+`]]]`)
+	assert.Equal(t, []any{"JobQueueFull", []any{}}, gerrors.Encode(err), "two more would exceed the limit")
+	_, err = callJSON(t, d, "SubmitJobToDrainedQueue", `[[`+delayOp+`]]`)
+	require.NoError(t, err)
+	_, err = callJSON(t, d, "SubmitJob", `[[`+delayOp+`]]`)
+	assert.Equal(t, []any{"JobQueueFull", []any{}}, gerrors.Encode(err))
+	assert.EqualValues(t, 2, d.deps.Queue.LiveCount())
+}

@@ -121,15 +121,18 @@ func listScenarios(w io.Writer, sizes bench.Sizes) {
 
 // measure runs the benchmark and writes its reports.
 func measure(ctx context.Context, o options, sizes bench.Sizes, rounds int, args []string, stdout, stderr io.Writer) error {
+	cfg := bench.Config{
+		Launch: launcher(o.goluxid, o.dir), Rounds: rounds, Scenarios: splitList(o.scenarios),
+		Sizes: sizes, Dir: o.dir, RunTimeout: o.timeout, Progress: stderr,
+	}
+	if err := cfg.Check(); err != nil {
+		return err
+	}
 	if _, err := os.Stat(o.goluxid); err != nil {
 		return fmt.Errorf("goluxid binary: %w", err)
 	}
 	if err := sandbox.Prerequisites(); err != nil {
 		return err
-	}
-	cfg := bench.Config{
-		Launch: launcher(o.goluxid, o.dir), Rounds: rounds, Scenarios: splitList(o.scenarios),
-		Sizes: sizes, Dir: o.dir, RunTimeout: o.timeout, Progress: stderr,
 	}
 	rep, runErr := bench.Run(ctx, cfg)
 	if rep == nil {

@@ -3,6 +3,7 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -17,7 +18,13 @@ type Options struct {
 	Help           bool   // -h, --help
 	Version        bool   // -V, --version
 	HelpCompletion bool   // --help-completion
+	// MaxQueuedJobs (goluxid's own --max-queued-jobs) refuses new jobs
+	// while the live queue holds that many job files; 0 means no limit.
+	MaxQueuedJobs int
 }
+
+// DefaultMaxQueuedJobs is Ganeti's JOB_QUEUE_SIZE_HARD_LIMIT.
+const DefaultMaxQueuedJobs = 5000
 
 // ErrNoArguments is Ganeti's complaint about positional arguments.
 var ErrNoArguments = errors.New("This program doesn't take any arguments")
@@ -47,7 +54,7 @@ func (o *Options) boolFlags() map[string]*bool {
 // daemons do: GNU-style short options that may be bundled (-fd), long
 // options, and --syslog with its value after "=" or as the next argument.
 func ParseOptions(args []string) (*Options, error) {
-	o := &Options{Syslog: SyslogNo}
+	o := &Options{Syslog: SyslogNo, MaxQueuedJobs: DefaultMaxQueuedJobs}
 	flags := o.boolFlags()
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
@@ -59,15 +66,15 @@ func ParseOptions(args []string) (*Options, error) {
 			return o, nil
 		case strings.HasPrefix(arg, "--"):
 			name, value, hasValue := strings.Cut(arg[2:], "=")
-			if name == "syslog" {
+			if name == "syslog" || name == "max-queued-jobs" {
 				if !hasValue {
 					if i+1 >= len(args) {
-						return nil, fmt.Errorf("option `--syslog' requires an argument")
+						return nil, fmt.Errorf("option `--%s' requires an argument", name)
 					}
 					i++
 					value = args[i]
 				}
-				if err := o.setSyslog(value); err != nil {
+				if err := o.setValue(name, value); err != nil {
 					return nil, err
 				}
 				continue
@@ -93,6 +100,19 @@ func ParseOptions(args []string) (*Options, error) {
 		}
 	}
 	return o, nil
+}
+
+// setValue sets an option that takes a value.
+func (o *Options) setValue(name, v string) error {
+	if name == "syslog" {
+		return o.setSyslog(v)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return fmt.Errorf("invalid value %q for --%s: expected a number of jobs, 0 for no limit", v, name)
+	}
+	o.MaxQueuedJobs = n
+	return nil
 }
 
 func (o *Options) setSyslog(v string) error {
@@ -124,6 +144,8 @@ const Usage = `Usage: ganeti-luxid [OPTION...]
       --no-user-checks       Skip the check of the user the daemon runs as
       --no-voting            Skip the master voting (dangerous)
       --yes-do-it            Confirm a dangerous option
+      --max-queued-jobs=N    (goluxid) refuse new jobs while N job files are
+                             live; 0 for no limit [5000]
 `
 
 // HelpCompletion is the text of --help-completion: one option a line, as
@@ -141,4 +163,5 @@ const HelpCompletion = `--help
 --no-user-checks
 --no-voting
 --yes-do-it
+--max-queued-jobs
 `

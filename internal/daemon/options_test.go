@@ -13,14 +13,16 @@ func TestParseOptions(t *testing.T) {
 		args []string
 		want Options
 	}{
-		{"none", nil, Options{Syslog: "no"}},
+		{"none", nil, Options{Syslog: "no", MaxQueuedJobs: 5000}},
 		{"daemon-util style", []string{"-f", "--no-user-checks", "--no-voting", "--yes-do-it"},
-			Options{Foreground: true, NoUserChecks: true, NoVoting: true, YesDoIt: true, Syslog: "no"}},
-		{"bundled short", []string{"-fd"}, Options{Foreground: true, Debug: true, Syslog: "no"}},
+			Options{Foreground: true, NoUserChecks: true, NoVoting: true, YesDoIt: true, Syslog: "no", MaxQueuedJobs: 5000}},
+		{"bundled short", []string{"-fd"}, Options{Foreground: true, Debug: true, Syslog: "no", MaxQueuedJobs: 5000}},
 		{"long forms", []string{"--foreground", "--debug", "--syslog=only"},
-			Options{Foreground: true, Debug: true, Syslog: "only"}},
-		{"syslog separate value", []string{"--syslog", "yes"}, Options{Syslog: "yes"}},
-		{"version", []string{"-V"}, Options{Version: true, Syslog: "no"}},
+			Options{Foreground: true, Debug: true, Syslog: "only", MaxQueuedJobs: 5000}},
+		{"syslog separate value", []string{"--syslog", "yes"}, Options{Syslog: "yes", MaxQueuedJobs: 5000}},
+		{"queue limit", []string{"--max-queued-jobs=0"}, Options{Syslog: "no"}},
+		{"queue limit separate", []string{"--max-queued-jobs", "7"}, Options{Syslog: "no", MaxQueuedJobs: 7}},
+		{"version", []string{"-V"}, Options{Version: true, Syslog: "no", MaxQueuedJobs: 5000}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -43,6 +45,7 @@ func TestParseOptionsErrors(t *testing.T) {
 		{"bad syslog", []string{"--syslog=maybe"}, `invalid syslog usage value "maybe"`},
 		{"syslog without value", []string{"--syslog"}, "requires an argument"},
 		{"value on bool", []string{"--debug=1"}, "doesn't allow an argument"},
+		{"bad queue limit", []string{"--max-queued-jobs=-1"}, "invalid value"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
