@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/user"
@@ -181,6 +182,9 @@ func TestDaemonMode(t *testing.T) {
 	pid, err := strconv.Atoi(strings.TrimSpace(string(pidData)))
 	require.NoError(t, err)
 	defer syscall.Kill(pid, syscall.SIGKILL)
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Base(binary)+"\n", string(comm), "process name kept (daemon-util stops ganeti-luxid by name)")
 	c, err := luxi.Dial(l.LuxiSocket)
 	require.NoError(t, err, "serving at once")
 	_, err = c.Call(t.Context(), "QueryConfigValues", []any{[]string{"cluster_name"}})

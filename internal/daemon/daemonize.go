@@ -46,7 +46,14 @@ func Detach(logPath string) error {
 		return fmt.Errorf("opening log file %s: %w", logPath, err)
 	}
 	defer logFile.Close()
-	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
+	// Run the program by its own path, not /proc/self/exe: the process name
+	// tools look for (start-stop-daemon --name ganeti-luxid) comes from it.
+	self, err := os.Executable()
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("finding this program: %w", err)
+	}
+	cmd := exec.Command(self, os.Args[1:]...)
 	cmd.Args[0] = os.Args[0]
 	cmd.Env = append(os.Environ(), envReadyFD+"=3")
 	cmd.Dir = "/"
