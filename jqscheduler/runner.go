@@ -325,7 +325,7 @@ func (r *Runner) writeFailed(id uint64, source, msg string) error {
 		return err
 	}
 	now := jqueue.TimestampOf(time.Now())
-	failed, err := Failed(file, Reason{Source: source, Text: msg, Timestamp: now.Nanos()}, now, r.deps.Valid)
+	failed, err := Failed(file, Reason{Source: source, Text: msg, Timestamp: now.Nanos()}, now)
 	if err != nil {
 		return err
 	}

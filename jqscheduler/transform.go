@@ -1,11 +1,9 @@
 package jqscheduler
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/jqueue"
 )
@@ -26,9 +24,12 @@ func Canceled(job *jqueue.Job, now jqueue.Timestamp) *jqueue.Job {
 
 // Failed is a job luxid gives up on (its process failed to start, or
 // died): every opcode, finished or not, fails with reason's text as its
-// result and ends now, valid opcodes get reason appended to their reason
-// trail, and the job ends now. valid is as for NewJob.
-func Failed(job *jqueue.Job, reason Reason, now jqueue.Timestamp, valid Validator) (*jqueue.Job, error) {
+// result and ends now, the job ends now, and every valid opcode gets reason
+// appended to its reason trail and is re-encoded the way luxid writes
+// opcodes (its key order, integral numbers as integers), as the real luxid
+// rewrites the whole job from its parsed form. Invalid opcodes stay as
+// they are.
+func Failed(job *jqueue.Job, reason Reason, now jqueue.Timestamp) (*jqueue.Job, error) {
 	result, err := hsjson.Marshal(reason.Text)
 	if err != nil {
 		return nil, fmt.Errorf("jqscheduler: fail job %d: %w", job.ID, err)
@@ -39,10 +40,11 @@ func Failed(job *jqueue.Job, reason Reason, now jqueue.Timestamp, valid Validato
 		op.End = &now
 	})
 	for i, op := range failed.Ops {
-		if _, ok := parseOpcode(op.Input); !ok || (valid != nil && !valid(op.Input)) {
+		in := opcodes.ParseInput(op.Input)
+		if in.OpCode() == nil {
 			continue
 		}
-		if op.Input, err = appendReason(op.Input, reason); err != nil {
+		if op.Input, err = in.WithReason(reason.Source, reason.Text, reason.Timestamp).MarshalJSON(); err != nil {
 			return nil, fmt.Errorf("jqscheduler: fail job %d opcode %d: %w", job.ID, i, err)
 		}
 	}
@@ -76,50 +78,4 @@ func withOps(job *jqueue.Job, now jqueue.Timestamp, change func(*jqueue.OpCode))
 	}
 	c.End = &now
 	return &c
-}
-
-// appendReason adds an entry to the reason trail of an opcode input,
-// keeping everything else as it is.
-func appendReason(input json.RawMessage, reason Reason) (json.RawMessage, error) {
-	members, ok := readObject(input)
-	if !ok {
-		return nil, errors.New("opcode input is not an object")
-	}
-	entry, err := reason.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	done := false
-	for i, m := range members {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		key, err := hsjson.Marshal(m.key)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(key)
-		b.WriteByte(':')
-		if m.key == "reason" && !done {
-			b.Write(appendToList(m.val, entry))
-			done = true
-			continue
-		}
-		b.Write(m.val)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// appendToList appends an element to a JSON list.
-func appendToList(list json.RawMessage, elem []byte) []byte {
-	head := bytes.TrimSuffix(bytes.TrimSpace(list), []byte("]"))
-	out := append([]byte(nil), head...)
-	if len(bytes.TrimSpace(head)) > 1 { // not just "["
-		out = append(out, ',')
-	}
-	out = append(out, elem...)
-	return append(out, ']')
 }

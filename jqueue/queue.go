@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/internal/durable"
@@ -396,12 +397,36 @@ func (q *Queue) archiveBucket(n uint64) (*durable.Dir, error) {
 		return d, nil
 	}
 	path := filepath.Join(q.layout.ArchiveDir, strconv.FormatUint(n, 10))
-	if err := os.Mkdir(path, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+	err := os.Mkdir(path, 0o750)
+	switch {
+	case err == nil:
+		if err := ownLikeParent(path); err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, fs.ErrExist):
 		return nil, fmt.Errorf("creating archive directory %s: %w", path, err)
 	}
 	d := durable.Open(path, q.syncer)
 	q.archive[n] = d
 	return d, nil
+}
+
+// ownLikeParent gives a new directory the owner and group of its parent
+// (gnt-masterd:gnt-daemons for the archive, as Ganeti's daemons create
+// archive directories), when this process may.
+func ownLikeParent(path string) error {
+	fi, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("creating archive directory %s: %w", path, err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || (int(st.Uid) == os.Getuid() && int(st.Gid) == os.Getgid()) {
+		return nil
+	}
+	if err := os.Chown(path, int(st.Uid), int(st.Gid)); err != nil && os.Geteuid() == 0 {
+		return fmt.Errorf("setting the owner of archive directory %s: %w", path, err)
+	}
+	return nil
 }
 
 // Drained reports whether the drain file exists.
