@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // ProtocolVersion is the LUXI version clients send with each request
@@ -96,7 +98,7 @@ func syntaxDetail(msg []byte) string {
 	}
 	rest := bytes.TrimLeft(msg[dec.InputOffset():], " \t\r\n")
 	runes := []rune(string(rest))
-	return "Invalid tokens at end of JSON string: " + hsShowString(string(runes[:min(10, len(runes))]))
+	return "Invalid tokens at end of JSON string: " + hsshow.String(string(runes[:min(10, len(runes))]))
 }
 
 // requestMembers returns the member names of the valid JSON object msg in
@@ -132,7 +134,7 @@ func missingKey(key string, keys []string) error {
 	if keys == nil {
 		keys = []string{}
 	}
-	return ParseErrorf("key '%s' not found, object contains only %s", key, hsShowStrings(keys))
+	return ParseErrorf("key '%s' not found, object contains only %s", key, hsshow.Strings(keys))
 }
 
 // methodName decodes the "method" member.
@@ -140,12 +142,25 @@ func methodName(raw json.RawMessage) (string, error) {
 	const prefix = "Unable to parse LUXI request method: "
 	var name string
 	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &name) != nil {
-		return "", ParseErrorf("%sCan't parse raw value for type LuxiReq: Unable to read String from %s", prefix, hsShowJSON(raw))
+		return "", ParseErrorf("%sCan't parse raw value for type LuxiReq: Unable to read String from %s", prefix, showMethodValue(raw))
 	}
 	if !IsMethod(name) {
-		return "", ParseErrorf("%sInvalid string value for type LuxiReq: %s", prefix, hsShowString(name))
+		return "", ParseErrorf("%sInvalid string value for type LuxiReq: %s", prefix, hsshow.String(name))
 	}
 	return name, nil
+}
+
+// maxShownValue is the size above which a method value is not rendered
+// in full in an error message.
+const maxShownValue = 4096
+
+// showMethodValue renders the valid JSON text raw as Haskell's show
+// renders the Text.JSON value it decodes to, e.g. JSRational False (5 % 1).
+func showMethodValue(raw []byte) string {
+	if len(raw) > maxShownValue {
+		return fmt.Sprintf("<JSON value of %d bytes>", len(raw))
+	}
+	return hsshow.ShowJSON(raw)
 }
 
 // response is the wire form of an answer; the field order is the key

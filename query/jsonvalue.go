@@ -10,6 +10,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // Field values reach the engine as whatever Go value a getter returns. The
@@ -214,99 +216,41 @@ func toRat(v any) (*big.Rat, bool) {
 	return nil, false
 }
 
-// pretty renders v as Text.JSON's pretty printer does in Ganeti's
-// messages: ", " between elements, ": " after keys, integral numbers as
-// integers and other numbers as Haskell doubles.
-func pretty(v any) string {
-	var b strings.Builder
-	writePretty(&b, v)
-	return b.String()
-}
+// pretty renders v as Ganeti's messages show a JSON value: Text.JSON's
+// pretty printer, wrapped as HughesPJ lays it out.
+func pretty(v any) string { return jsValue(v).Pretty() }
 
-// writePretty writes the pretty form of v.
-func writePretty(b *strings.Builder, v any) {
+// jsValue is the Text.JSON value v stands for.
+func jsValue(v any) hsshow.Value {
 	n, err := normalize(v)
 	if err != nil {
-		b.WriteString(fmt.Sprint(v))
-		return
+		return hsshow.Verbatim(fmt.Sprint(v))
 	}
 	switch x := n.(type) {
 	case nil:
-		b.WriteString("null")
+		return hsshow.JSNull()
 	case bool:
-		b.WriteString(strconv.FormatBool(x))
+		return hsshow.JSBool(x)
 	case string:
-		writePrettyString(b, x)
-	case []any:
-		writePrettyList(b, x)
-	case object:
-		writePrettyObject(b, x)
-	default:
-		b.WriteString(prettyNumber(x))
-	}
-}
-
-func writePrettyList(b *strings.Builder, list []any) {
-	b.WriteByte('[')
-	for i, e := range list {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		writePretty(b, e)
-	}
-	b.WriteByte(']')
-}
-
-func writePrettyObject(b *strings.Builder, obj object) {
-	b.WriteByte('{')
-	for i, m := range obj {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		writePrettyString(b, m.key)
-		b.WriteString(": ")
-		writePretty(b, m.val)
-	}
-	b.WriteByte('}')
-}
-
-// writePrettyString quotes s, escaping backslash, quote and control
-// characters (as \u00XX with lower-case hex).
-func writePrettyString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for _, c := range s {
-		switch {
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c == '"':
-			b.WriteString(`\"`)
-		case c < 0x20 || (c >= 0x7f && c < 0xa0):
-			fmt.Fprintf(b, `\u%04x`, c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	b.WriteByte('"')
-}
-
-// prettyNumber renders a normalized number: integral values as integers,
-// the others as the Haskell double nearest to them.
-func prettyNumber(v any) string {
-	switch x := v.(type) {
+		return hsshow.JSString(x)
 	case int64:
-		return strconv.FormatInt(x, 10)
+		return hsshow.JSInt(x)
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) || x != math.Trunc(x) {
-			return showDouble(x)
-		}
-		i, _ := big.NewFloat(x).Int(nil)
-		return i.String()
+		return hsshow.JSDouble(x)
 	case *big.Rat:
-		if x.IsInt() {
-			return x.Num().String()
+		return hsshow.JSRat(x)
+	case []any:
+		elems := make([]hsshow.Value, len(x))
+		for i, e := range x {
+			elems[i] = jsValue(e)
 		}
-		f, _ := x.Float64()
-		return showDouble(f)
+		return hsshow.JSArray(elems)
+	case object:
+		members := make([]hsshow.Member, len(x))
+		for i, m := range x {
+			members[i] = hsshow.Member{Key: m.key, Value: jsValue(m.val)}
+		}
+		return hsshow.JSObject(members)
 	}
-	return fmt.Sprint(v)
+	return hsshow.Verbatim(fmt.Sprint(v))
 }

@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"time"
 	"unicode/utf8"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // MaxDepth is the deepest nesting of JSON arrays ParseFilter accepts. Real
@@ -231,7 +233,7 @@ func readNumber(lit string) (Value, error) {
 		return IntValue(x), nil
 	case *big.Rat:
 		if !x.IsInt() {
-			return Value{}, parseErrorf("Cannot deserialise numeric filter value, expecting integral but got a fractional value: %s", showRational(x))
+			return Value{}, parseErrorf("Cannot deserialise numeric filter value, expecting integral but got a fractional value: %s", hsshow.Rational(x))
 		}
 		return BigIntValue(x.Num()), nil
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/dlclark/regexp2"
 	"github.com/dlclark/regexp2/syntax"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // DefaultMatchTimeout bounds one regular expression match. PCRE patterns
@@ -105,7 +106,7 @@ func pcreError(src string, err error) string {
 	if code == syntax.ErrUnexpectedParen {
 		offset = unmatchedParen(src)
 	}
-	return "(" + strconv.Itoa(offset) + "," + showString(msg) + ")"
+	return "(" + strconv.Itoa(offset) + "," + hsshow.String(msg) + ")"
 }
 
 // unmatchedParen returns the byte offset of the first ")" that closes no

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"math/big"
 	"strconv"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // Value is a filter value: a string or an integer of any size, the only
@@ -93,7 +95,7 @@ func (v Value) String() string {
 // NumericValue 5, NumericValue (-5).
 func (v Value) Show() string {
 	if !v.isInt {
-		return "QuotedString " + showString(v.str)
+		return "QuotedString " + hsshow.String(v.str)
 	}
 	n := v.String()
 	if n[0] == '-' {

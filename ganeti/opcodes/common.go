@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // The parameters every opcode takes, decoded as Haskell's CommonOpParams
@@ -59,7 +61,7 @@ func readPriority(v *value) (value, error) {
 		return value{}, fmt.Errorf("Can't parse value for 'OpSubmitPriority': %w", err)
 	}
 	if n != PriorityLow && n != PriorityNormal && n != PriorityHigh {
-		return value{}, fmt.Errorf("Invalid string value for type OpSubmitPriority: %s", showInt(n))
+		return value{}, fmt.Errorf("Invalid string value for type OpSubmitPriority: %s", hsshow.Int(n))
 	}
 	return intValue(n), nil
 }
@@ -122,7 +124,7 @@ func parseJobID(v *value) (int64, error) {
 		n = parsed
 	case kNum:
 		if !isIntegral(v.s) {
-			return 0, fmt.Errorf("Got fractional job ID from master daemon?! Value:%s", showRational(v.s))
+			return 0, fmt.Errorf("Got fractional job ID from master daemon?! Value:%s", hsshow.NumberRational(v.s))
 		}
 		n = roundInt(v.s)
 	default:
@@ -135,7 +137,7 @@ func parseJobID(v *value) (int64, error) {
 }
 
 func invalidJobID(n int64) error {
-	return fmt.Errorf("Invalid value for job ID ' %s'", showInt(n))
+	return fmt.Errorf("Invalid value for job ID ' %s'", hsshow.Int(n))
 }
 
 // isIntegral reports whether the number literal has an integral value.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // Text.JSON's messages for a value of the wrong JSON type.
@@ -134,9 +136,9 @@ func (t *typ) readBounded(v *value) (value, error) {
 	case err != nil:
 		return value{}, err
 	case t.kind == tNonNeg && n < 0:
-		return value{}, fmt.Errorf("Invalid value for non-negative type '%s'", showInt(n))
+		return value{}, fmt.Errorf("Invalid value for non-negative type '%s'", hsshow.Int(n))
 	case t.kind == tPositive && n <= 0:
-		return value{}, fmt.Errorf("Invalid value for positive type '%s'", showInt(n))
+		return value{}, fmt.Errorf("Invalid value for positive type '%s'", hsshow.Int(n))
 	}
 	return intValue(n), nil
 }
@@ -149,7 +151,7 @@ func (e *enum) read(v *value) (value, error) {
 		return value{}, fmt.Errorf("Can't parse value for '%s': %w", e.name, err)
 	}
 	if _, ok := e.index[s]; !ok {
-		return value{}, fmt.Errorf("Invalid string value for type %s: %s", e.name, showString(s))
+		return value{}, fmt.Errorf("Invalid string value for type %s: %s", e.name, hsshow.String(s))
 	}
 	if v.kind == kStr {
 		return *v, nil
@@ -242,7 +244,7 @@ func (t *typ) readContainer(v *value) (value, error) {
 		m := &v.obj[i]
 		if keyType.kind == tEnum {
 			if _, ok := keyType.enum.index[m.key]; !ok {
-				return value{}, fmt.Errorf("Invalid string value for type %s: %s", keyType.enum.name, showString(m.key))
+				return value{}, fmt.Errorf("Invalid string value for type %s: %s", keyType.enum.name, hsshow.String(m.key))
 			}
 		}
 		val, err := valType.read(&m.val)

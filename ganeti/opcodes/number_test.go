@@ -99,30 +99,6 @@ func TestParseUnit(t *testing.T) {
 	}
 }
 
-func TestShowString(t *testing.T) {
-	tests := map[string]string{
-		"abc":       `"abc"`,
-		`a"b\c`:     `"a\"b\\c"`,
-		"caf\u00e9": `"caf\233"`,
-		"\u00e91":   `"\233\&1"`,
-		"\x0eH":     `"\SO\&H"`,
-		"a\x01b":    `"a\SOHb"`,
-		"\t\n\x7f":  `"\t\n\DEL"`,
-	}
-	for in, want := range tests {
-		assert.Equal(t, want, showString(in), in)
-	}
-	assert.Equal(t, `["a","b"]`, showStrings([]string{"a", "b"}))
-	assert.Equal(t, `[]`, showStrings(nil))
-}
-
-func TestShowRational(t *testing.T) {
-	assert.Equal(t, "3 % 2", showRational("1.5"))
-	assert.Equal(t, "(-1) % 2", showRational("-0.5"))
-	assert.Equal(t, "0 % 1", showRational("0.0"))
-	assert.Equal(t, "100 % 1", showRational("1e2"))
-}
-
 // TestLongLiterals covers number literals too long to compute exactly.
 func TestLongLiterals(t *testing.T) {
 	long := "1." + strings.Repeat("0", 2000) + "1"

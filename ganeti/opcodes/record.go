@@ -3,6 +3,8 @@ package opcodes
 import (
 	"fmt"
 	"sort"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // fieldMode is how a record field treats a missing or null value, after
@@ -100,7 +102,7 @@ func (r *record) rest(obj *value) value {
 
 // missingKey is Ganeti's message for a missing mandatory key.
 func missingKey(obj *value, key string) error {
-	return fmt.Errorf("key '%s' not found, object contains only %s", key, showStrings(obj.keys()))
+	return fmt.Errorf("key '%s' not found, object contains only %s", key, hsshow.Strings(obj.keys()))
 }
 
 // checkKeys fails if obj has keys outside allowed (sorted), as
@@ -122,7 +124,7 @@ func checkKeys(obj *value, allowed []string, known func(string) bool) error {
 			uniq = append(uniq, k)
 		}
 	}
-	return fmt.Errorf("Superfluous dictionary keys: %s, but only %s allowed.", showStrings(uniq), showStrings(allowed))
+	return fmt.Errorf("Superfluous dictionary keys: %s, but only %s allowed.", hsshow.Strings(uniq), hsshow.Strings(allowed))
 }
 
 // readObject reads obj as a record with the superfluous-key check

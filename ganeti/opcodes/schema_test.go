@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goluxid/goluxid/internal/hsshow"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -194,7 +195,7 @@ func TestEveryRequiredParamMissing(t *testing.T) {
 			_, err := Validate(raw)
 			var obj struct{ keys []string }
 			obj.keys = objectKeys(t, raw)
-			want := "key '" + p.Name + "' not found, object contains only " + showStrings(obj.keys)
+			want := "key '" + p.Name + "' not found, object contains only " + hsshow.Strings(obj.keys)
 			if assert.Error(t, err, "%s without %s", d.ID, p.Name) {
 				assert.Equal(t, want, err.Error())
 			}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // The Haskell types below decode differently from what their Python
@@ -39,7 +41,7 @@ func (t *typ) readDiskIndex(v *value) (value, error) {
 		return value{}, err
 	}
 	if n < 0 || n >= t.max {
-		return value{}, fmt.Errorf("Invalid value for disk index '%s', required between 0 and %d", showInt(n), t.max)
+		return value{}, fmt.Errorf("Invalid value for disk index '%s', required between 0 and %d", hsshow.Int(n), t.max)
 	}
 	return intValue(n), nil
 }
