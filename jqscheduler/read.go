@@ -3,6 +3,7 @@ package jqscheduler
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/goluxid/goluxid/internal/hsshow"
 	"math/big"
 	"strconv"
 	"strings"
@@ -58,9 +59,9 @@ func requireKey(members []member, key string) (json.RawMessage, error) {
 	}
 	keys := make([]string, len(members))
 	for i, m := range members {
-		keys[i] = strconv.Quote(m.key)
+		keys[i] = m.key
 	}
-	return nil, parseErrorf("key '%s' not found, object contains only [%s]", key, strings.Join(keys, ","))
+	return nil, parseErrorf("key '%s' not found, object contains only %s", key, hsshow.Strings(keys))
 }
 
 // isNull reports whether raw is absent or JSON null.

@@ -13,6 +13,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/internal/hsjson"
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // clusterInfoStored lists, in the real luxid's order, the QueryClusterInfo
@@ -255,7 +256,7 @@ func (d *Dispatcher) queryTags(c *call) (any, error) {
 	}
 	find, ok := tagKinds[kind]
 	if !ok {
-		return nil, convertError(c.args, "Invalid string value for type TagKind: "+strconv.Quote(kind))
+		return nil, convertError(c.args, "Invalid string value for type TagKind: "+hsshow.String(kind))
 	}
 	if err := c.needConfig(); err != nil {
 		return nil, err
