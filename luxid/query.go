@@ -1,8 +1,10 @@
 package luxid
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/query"
@@ -33,83 +35,97 @@ func decodeQueryKind(args, raw json.RawMessage) (string, error) {
 
 // queryMethod answers Query [what, fields, filter].
 func (d *Dispatcher) queryMethod(c *call) (any, error) {
-	elems, err := argList(c.args)
+	what, fields, elems, err := decodeKindAndFields(c, 3)
 	if err != nil {
-		return nil, err
-	}
-	if len(elems) != 3 {
-		return nil, convertError(c.args, "expected 3 arguments")
-	}
-	what, err := decodeQueryKind(c.args, elems[0])
-	if err != nil {
-		return nil, err
-	}
-	var fields []string
-	if err := decodeArg(c.args, elems[1], &fields); err != nil {
 		return nil, err
 	}
 	flt, err := parseFilter(c.args, elems[2])
 	if err != nil {
 		return nil, err
 	}
-	if err := c.needConfig(); err != nil {
+	res, err := d.queryable(c, "Query", what)
+	if err != nil {
 		return nil, err
-	}
-	if name, ok := unservedKinds[what]; ok {
-		return nil, gerrors.Generic("Query 'ItemTypeOpCode %s' not supported", name)
-	}
-	switch what {
-	case "job":
-		return d.jobResource().Query(c.ctx, fields, flt)
-	case "filter":
-		res, err := d.filterResource(c)
-		if err != nil {
-			return nil, err
-		}
-		return res.Query(c.ctx, fields, flt)
-	}
-	res, ok := resources.New(what, d.resourceEnv(c))
-	if !ok {
-		return nil, notImplemented("Query " + what)
 	}
 	return res.Query(c.ctx, fields, flt)
 }
 
 // queryFields answers QueryFields [what, fields|null].
 func (d *Dispatcher) queryFields(c *call) (any, error) {
-	elems, err := argList(c.args)
+	what, fields, _, err := decodeKindAndFields(c, 2)
 	if err != nil {
 		return nil, err
 	}
-	if len(elems) != 2 {
-		return nil, convertError(c.args, "expected 2 arguments")
+	res, err := d.queryable(c, "QueryFields", what)
+	if err != nil {
+		return nil, err
+	}
+	return res.QueryFields(fields), nil
+}
+
+// decodeKindAndFields decodes the first two of n arguments, [what, fields,
+// …], and returns all of them.
+func decodeKindAndFields(c *call, n int) (string, []string, []json.RawMessage, error) {
+	elems, err := argList(c.args)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if len(elems) != n {
+		return "", nil, nil, convertError(c.args, fmt.Sprintf("expected %d arguments", n))
 	}
 	what, err := decodeQueryKind(c.args, elems[0])
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
 	var fields []string
 	if err := decodeArg(c.args, elems[1], &fields); err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
+	return what, fields, elems, nil
+}
+
+// queryable returns the resource of a query kind on the current
+// configuration, or the real luxid's error for the kinds it does not serve.
+func (d *Dispatcher) queryable(c *call, caller, what string) (resources.Queryable, error) {
 	if err := c.needConfig(); err != nil {
 		return nil, err
 	}
 	if name, ok := unservedKinds[what]; ok {
-		return nil, gerrors.Generic("QueryFields 'ItemTypeOpCode %s' not supported", name)
+		return nil, gerrors.Generic("%s 'ItemTypeOpCode %s' not supported", caller, name)
 	}
 	switch what {
 	case "job":
-		return d.jobResource().Table.QueryFields(fields), nil
+		return queryableOf(d.jobResource()), nil
 	case "filter":
-		return filterTable.QueryFields(fields), nil
+		res, err := d.filterResource(c)
+		if err != nil {
+			return nil, err
+		}
+		return queryableOf(res), nil
 	}
 	res, ok := resources.New(what, d.resourceEnv(c))
 	if !ok {
-		return nil, notImplemented("QueryFields " + what)
+		return nil, notImplemented(caller + " " + what)
 	}
-	return res.QueryFields(fields), nil
+	return res, nil
 }
+
+// queryableAdapter serves a query resource as a resources.Queryable.
+type queryableAdapter[T, R any] struct{ res *query.Resource[T, R] }
+
+func queryableOf[T, R any](res *query.Resource[T, R]) resources.Queryable {
+	return queryableAdapter[T, R]{res}
+}
+
+func (a queryableAdapter[T, R]) Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error) {
+	return a.res.Query(ctx, fields, flt)
+}
+
+func (a queryableAdapter[T, R]) QueryFields(names []string) query.FieldsResult {
+	return a.res.Table.QueryFields(names)
+}
+
+func (a queryableAdapter[T, R]) ClassicFields() []string { return []string{a.res.NameField} }
 
 // queryJobs answers QueryJobs [ids|null, fields]: plain rows, requested ids
 // in request order.

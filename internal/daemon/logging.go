@@ -62,12 +62,8 @@ func (h *LogHandler) Handle(_ context.Context, r slog.Record) error {
 
 // WithAttrs returns a handler that adds attrs to every line.
 func (h *LogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	var b strings.Builder
-	for _, a := range attrs {
-		writeAttr(&b, h.group, a)
-	}
 	h2 := *h
-	h2.attrs += b.String()
+	h2.attrs, h2.group = withAttrs(h.attrs, h.group, attrs)
 	return &h2
 }
 
@@ -76,6 +72,17 @@ func (h *LogHandler) WithGroup(name string) slog.Handler {
 	h2 := *h
 	h2.group = h.group + name + "."
 	return &h2
+}
+
+// withAttrs appends attrs, formatted, to the preformatted attributes of a
+// handler.
+func withAttrs(pre, group string, attrs []slog.Attr) (string, string) {
+	var b strings.Builder
+	b.WriteString(pre)
+	for _, a := range attrs {
+		writeAttr(&b, group, a)
+	}
+	return b.String(), group
 }
 
 func writeAttr(b *strings.Builder, group string, a slog.Attr) {

@@ -59,12 +59,8 @@ func (h *SyslogHandler) Handle(_ context.Context, r slog.Record) error {
 
 // WithAttrs returns a handler that adds attrs to every message.
 func (h *SyslogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	var b strings.Builder
-	for _, a := range attrs {
-		writeAttr(&b, h.group, a)
-	}
 	h2 := *h
-	h2.attrs += b.String()
+	h2.attrs, h2.group = withAttrs(h.attrs, h.group, attrs)
 	return &h2
 }
 
