@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"strings"
@@ -99,9 +100,12 @@ func procNetAddr(ip string, port int) string {
 // 127.0.100.1 to 127.0.100.254, on which noded's port is free, for
 // sandboxes with noded that run next to others.
 func FreeNodedIP() (string, error) {
-	candidates := []string{DefaultNodeIP}
-	for i := 1; i <= 254; i++ {
-		candidates = append(candidates, fmt.Sprintf("127.0.100.%d", i))
+	// Start at a random address so that sandboxes set up at the same
+	// moment rarely pick the same one.
+	start := rand.IntN(254)
+	var candidates []string
+	for i := range 254 {
+		candidates = append(candidates, fmt.Sprintf("127.0.100.%d", 1+(start+i)%254))
 	}
 	for _, ip := range candidates {
 		busy, err := tcpListening(ip, nodedPort)

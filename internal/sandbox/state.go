@@ -44,6 +44,15 @@ func newState(opts Options) (state, error) {
 	if st.Hostname == "" {
 		st.Hostname = DefaultHostname
 	}
+	if st.NodeIP == "" && st.Noded {
+		// Several sandboxes with noded may start at once (parallel test
+		// packages): each takes a loopback address of its own.
+		ip, err := FreeNodedIP()
+		if err != nil {
+			return state{}, err
+		}
+		st.NodeIP = ip
+	}
 	if st.NodeIP == "" {
 		st.NodeIP = DefaultNodeIP
 	}

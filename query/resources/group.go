@@ -28,6 +28,9 @@ var groupDefinitions = groupTableOf(nil)
 
 // Query runs a Query over the groups.
 func (r groupResource) Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error) {
+	if r.env.Config == nil {
+		return nil, errNodeNoConfig
+	}
 	s := nodeSnapshotOf(r.env.Config)
 	s.buildGroups()
 	res := &query.Resource[*objects.NodeGroup, struct{}]{

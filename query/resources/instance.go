@@ -64,13 +64,16 @@ type instHVKey struct {
 
 // newInstQuery prepares a query over env.
 func newInstQuery(env Env) *instQuery {
-	q := &instQuery{env: env, cfg: env.Config, ix: instIndexFor(env.Config), values: map[string]json.RawMessage{},
-		sharedHV: map[instHVKey]map[string]json.RawMessage{}}
-	if nic, ok := q.cfg.Cluster.FilledNICParams(); ok {
-		q.defNIC = nic
-	} else {
-		q.defNIC = objects.FillNICParams(objects.DefaultNICParams(), objects.PartialNICParams{})
+	q := &instQuery{
+		env:      env,
+		cfg:      env.Config,
+		ix:       instIndexFor(env.Config),
+		values:   map[string]json.RawMessage{},
+		sharedHV: map[instHVKey]map[string]json.RawMessage{},
 	}
+	// Ganeti requires the cluster's default NIC parameters; without them
+	// the built-in defaults stand in.
+	q.defNIC, _ = q.cfg.Cluster.FilledNICParams()
 	q.defBE, q.defBEOK = q.cfg.Cluster.FilledBEParams()
 	return q
 }

@@ -30,6 +30,9 @@ var networkDefinitions = networkTableOf(nil)
 
 // Query runs a Query over the networks.
 func (r networkResource) Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error) {
+	if r.env.Config == nil {
+		return nil, errNodeNoConfig
+	}
 	s := nodeSnapshotOf(r.env.Config)
 	s.buildNetworks()
 	res := &query.Resource[*objects.Network, struct{}]{

@@ -28,6 +28,9 @@ var nodeDefinitions = nodeTableOf(nil)
 
 // Query runs a Query over the nodes.
 func (r nodeResource) Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error) {
+	if r.env.Config == nil {
+		return nil, errNodeNoConfig
+	}
 	s := nodeSnapshotOf(r.env.Config)
 	s.buildNodes()
 	res := &query.Resource[*objects.Node, nodeLive]{

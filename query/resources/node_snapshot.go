@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"sort"
@@ -58,6 +59,10 @@ type nodeSnapshot struct {
 	groupTable *query.Table[*objects.NodeGroup, struct{}]
 	netTable   *query.Table[*objects.Network, struct{}]
 }
+
+// errNodeNoConfig fails a node, group or network query without a
+// configuration; luxid answers ConfigurationError before getting here.
+var errNodeNoConfig = errors.New("resources: query without a configuration")
 
 // nodeSnapshotCache is the snapshot of the configuration queried last.
 var nodeSnapshotCache atomic.Pointer[nodeSnapshot]

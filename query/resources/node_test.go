@@ -390,3 +390,10 @@ func TestNodeGroupNetworkRegistered(t *testing.T) {
 		}
 	}
 }
+
+func TestNodeGroupNetworkWithoutConfig(t *testing.T) {
+	for _, kind := range []string{"node", "group", "network"} {
+		_, err := nodeQueryData(Env{}, kind, []string{"name"}, nil)
+		assert.ErrorIs(t, err, errNodeNoConfig, kind)
+	}
+}
