@@ -26,6 +26,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/constants"
 	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/ganeti/ssconf"
 	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/internal/daemon"
@@ -36,6 +37,7 @@ import (
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/luxid"
+	"github.com/goluxid/goluxid/query/resources"
 )
 
 // exitError carries the exit code a startup failure ends the process with.
@@ -230,10 +232,19 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	}
 	defer runner.Close()
 
+	noded, err := rpc.New(layout, rpc.Options{Logger: logger})
+	var nodeRPC resources.NodeRPC
+	if err != nil {
+		logger.Warn("no RPC to the node daemons; live query fields will show no data", "error", err)
+	} else {
+		nodeRPC = resources.RPCClient(noded)
+	}
+
 	server := &luxi.Server{
 		Handler: luxid.New(luxid.Deps{
 			Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: runner,
-			WConfd:      &wconfd.Client{Socket: layout.WconfdSocket},
+			WConfd: &wconfd.Client{Socket: layout.WconfdSocket}, RPC: nodeRPC,
+			MaxLiveJobs: opts.MaxQueuedJobs,
 			OwnLivelock: livelock.Path(), VCSVersion: version.VCS(), Logger: logger,
 		}),
 		Logger: logger,

@@ -232,6 +232,7 @@ func (c cluster) Layout() *paths.Layout                { return c.sb.Layout() }
 func (c cluster) LuxidPid() int                        { return c.sb.Pid(sandbox.Luxid) }
 func (c cluster) StopLuxid() error                     { return c.sb.StopLuxid() }
 func (c cluster) StartLuxid(ctx context.Context) error { return c.sb.StartLuxid(ctx) }
+func (c cluster) LuxidOutput() string                  { return c.sb.OutFile(sandbox.Luxid) }
 func (c cluster) Close() error                         { return c.sb.Close() }
 
 // intList is a flag holding a comma-separated list of integers.
