@@ -1,10 +1,6 @@
 package query
 
-import (
-	"bytes"
-	"fmt"
-	"strconv"
-)
+import ()
 
 // ResultStatus tells whether a result cell has a value and, if not, why.
 type ResultStatus int
@@ -75,24 +71,6 @@ func Normal(v any) Cell { return Cell{Status: RSNormal, Value: v} }
 
 // Status returns the valueless cell of a status other than RSNormal.
 func Status(s ResultStatus) Cell { return Cell{Status: s} }
-
-// MarshalJSON writes [status, value], the value null unless the status is
-// RSNormal.
-func (c Cell) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("[" + strconv.Itoa(int(c.Status)) + ",")
-	if c.Status != RSNormal || c.Value == nil {
-		buf.WriteString("null]")
-		return buf.Bytes(), nil
-	}
-	data, err := marshalNoEscape(c.Value)
-	if err != nil {
-		return nil, fmt.Errorf("query: encoding value: %w", err)
-	}
-	buf.Write(data)
-	buf.WriteByte(']')
-	return buf.Bytes(), nil
-}
 
 // Plain returns the cell's value as classic queries show it: nil unless
 // the status is RSNormal.

@@ -1,0 +1,43 @@
+package query
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The direct writer gives what the encoder (without HTML escaping) gives.
+func TestAppendStringMatchesEncoder(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"uote\`, "tab\tnl\nret\r\b\f", "ctl\x01\x1f", "<&>",
+		"é✓😀", "bad\xffutf8", "line\u2028sep\u2029", "\x7f"} {
+		want, err := marshalNoEscape(s)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(appendString(nil, s)), "%q", s)
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	f.Add("abc\n\x00\xff\u2028")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := marshalNoEscape(s)
+		if err != nil {
+			t.Skip()
+		}
+		if got := appendString(nil, s); string(got) != string(want) {
+			t.Fatalf("%q: got %s want %s", s, got, want)
+		}
+	})
+}
+
+func TestResultEncoding(t *testing.T) {
+	r := &Result{
+		Fields: []FieldDefinition{{Name: "a", Title: "A", Kind: KindText, Doc: "d"}},
+		Data: [][]Cell{{Normal("x"), Normal(3), Normal(uint64(4)), Normal(true), Normal(1.5), Normal(2.0),
+			Normal([]string{"p", "q"}), Normal(map[string]int{"k": 1}), Status(RSOffline), Normal(nil)}},
+	}
+	got, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Equal(t, `{"fields":[{"name":"a","title":"A","kind":"text","doc":"d"}],"data":[[[0,"x"],[0,3],[0,4],[0,true],[0,1.5],[0,2],[0,["p","q"]],[0,{"k":1}],[4,null],[0,null]]]}`, string(got))
+}
