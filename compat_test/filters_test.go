@@ -52,3 +52,5 @@ func TestFilters(t *testing.T) {
 		{name: "list-final", cmd: []string{"gnt-filter", "list", "-o", "uuid,action"}},
 	})
 }
+
+var loopbackRE = regexp.MustCompile(`127\.0\.\d+\.\d+`)

@@ -1,0 +1,61 @@
+package compat_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/sandbox"
+)
+
+// allFields lists every field of a query kind from the real luxid's field
+// catalogue (kept with the resources' tests).
+func allFields(t *testing.T, kind string) string {
+	t.Helper()
+	data, err := os.ReadFile("../query/resources/testdata/" + kind + "-fields.json")
+	require.NoError(t, err)
+	var defs []struct {
+		Name string `json:"name"`
+	}
+	require.NoError(t, json.Unmarshal(data, &defs))
+	names := make([]string, len(defs))
+	for i, d := range defs {
+		names[i] = d.Name
+	}
+	return strings.Join(names, ",")
+}
+
+// TestQueries compares the list commands of nodes, instances, groups and
+// networks on both luxids, with every field, with filters and with the live
+// data of a real noded for the master (the other nodes are offline).
+func TestQueries(t *testing.T) {
+	compareOnBothLuxids(t, sandbox.Options{Noded: true}, []clientCase{
+		{name: "node-list", cmd: []string{"gnt-node", "list"}},
+		{name: "node-list-fields", cmd: []string{"gnt-node", "list-fields"}},
+		{name: "node-config-fields", cmd: []string{"gnt-node", "list", "-o", "name,pip,sip,master_candidate,offline,drained,group,role,pinst_cnt,sinst_cnt,pinst_list,sinst_list,tags,ctime,mtime,serial_no,ndparams,custom_ndparams"}, norms: []normalization{nodeIPs, columnSpacing}},
+		{name: "node-filter", cmd: []string{"gnt-node", "list", "--filter", `name =~ "^node[12]" and not offline`}},
+		{name: "node-filter-bad", cmd: []string{"gnt-node", "list", "--filter", `bogus == 1`}},
+		{name: "instance-list", cmd: []string{"gnt-instance", "list"}},
+		{name: "instance-list-fields", cmd: []string{"gnt-instance", "list-fields"}},
+		{name: "instance-all-fields", cmd: []string{"gnt-instance", "list", "--separator=|", "-o", allFields(t, "instance")}},
+		{name: "instance-filter", cmd: []string{"gnt-instance", "list", "--filter", `pnode == "node2.example.com" or admin_state == "up"`}},
+		{name: "group-all-fields", cmd: []string{"gnt-group", "list", "--separator=|", "-o", allFields(t, "group")}},
+		{name: "group-list-fields", cmd: []string{"gnt-group", "list-fields"}},
+		{name: "network-all-fields", cmd: []string{"gnt-network", "list", "--separator=|", "-o", allFields(t, "network")}},
+		{name: "network-info", cmd: []string{"gnt-network", "info"}},
+		{name: "group-info", cmd: []string{"gnt-group", "info"}},
+		{name: "backup-list", cmd: []string{"gnt-backup", "list"}},
+	})
+}
+
+// nodeIPs replaces the master's loopback address, which each sandbox with
+// noded chooses for itself.
+var nodeIPs = normalization{
+	name: "node-ips",
+	apply: func(t *testing.T, luxid string, r *result) {
+		r.stdout = loopbackRE.ReplaceAllString(r.stdout, "<ip>")
+	},
+}
