@@ -31,6 +31,7 @@ func (d *Dispatcher) setDrainFlag(c *call) (any, error) {
 	if err := d.deps.Queue.SetDrained(drain); err != nil {
 		return nil, gerrors.Generic("%v", err)
 	}
+	d.replicateDrainFlag(c, drain)
 	return true, nil
 }
 

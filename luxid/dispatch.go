@@ -8,6 +8,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jqueue"
@@ -29,6 +30,9 @@ type Deps struct {
 	// RPC fetches live data from the node daemons; nil answers every live
 	// field as if no node answered.
 	RPC resources.NodeRPC
+	// Noded makes the RPC calls to node daemons (drain flag, watcher pause);
+	// nil skips them.
+	Noded *rpc.Client
 	// WConfd changes the configuration (filter rules).
 	WConfd *wconfd.Client
 	// MaxLiveJobs refuses submissions beyond this many live job files
@@ -108,6 +112,7 @@ func New(deps Deps) *Dispatcher {
 		luxi.MethodQueryNetworks:     classicQuery("network"),
 		luxi.MethodQueryInstances:    classicQuery("instance"),
 		luxi.MethodQueryExports:      (*Dispatcher).queryExports,
+		luxi.MethodSetWatcherPause:   (*Dispatcher).setWatcherPause,
 		luxi.MethodChangeJobPriority: (*Dispatcher).changeJobPriority,
 
 		luxi.MethodSubmitJobToDrainedQueue: (*Dispatcher).submitJobToDrainedQueue,

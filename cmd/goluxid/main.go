@@ -236,6 +236,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	var nodeRPC resources.NodeRPC
 	if err != nil {
 		logger.Warn("no RPC to the node daemons; live query fields will show no data", "error", err)
+		noded = nil
 	} else {
 		nodeRPC = resources.RPCClient(noded)
 	}
@@ -243,7 +244,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	server := &luxi.Server{
 		Handler: luxid.New(luxid.Deps{
 			Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: runner,
-			WConfd: &wconfd.Client{Socket: layout.WconfdSocket}, RPC: nodeRPC,
+			WConfd: &wconfd.Client{Socket: layout.WconfdSocket}, RPC: nodeRPC, Noded: noded,
 			MaxLiveJobs: opts.MaxQueuedJobs,
 			OwnLivelock: livelock.Path(), VCSVersion: version.VCS(), Logger: logger,
 		}),

@@ -79,7 +79,7 @@ func parse(args []string) (options, *flag.FlagSet, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.goluxid, "goluxid", "", "goluxid binary to measure (required)")
 	fs.StringVar(&o.profile, "profile", "default", "sizes: short (CI, seconds), default (minutes) or full (issue #8's sizes)")
-	fs.IntVar(&o.rounds, "rounds", 0, "rounds per scenario and luxid (default: 1 for short, else 3)")
+	fs.IntVar(&o.rounds, "rounds", 0, "rounds per scenario and luxid (default: 1 for short, 3 for default, 2 for full)")
 	fs.StringVar(&o.scenarios, "scenarios", "", "comma-separated scenario names or families (default: all; see -list)")
 	fs.StringVar(&o.dir, "dir", "/tmp", "where the sandboxes go (the durable-write baseline is measured there)")
 	fs.StringVar(&o.jsonFile, "json", "", "also write the results as JSON to this file")
@@ -156,7 +156,8 @@ func (o options) resolve() (bench.Sizes, int, error) {
 	case "default":
 		sizes = bench.DefaultSizes()
 	case "full":
-		sizes = bench.FullSizes()
+		// Two rounds keep a full run near ten minutes on two cores.
+		sizes, rounds = bench.FullSizes(), 2
 	default:
 		return sizes, 0, fmt.Errorf("-profile %q: want short, default or full", o.profile)
 	}

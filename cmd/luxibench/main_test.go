@@ -30,7 +30,7 @@ func TestSizeFlagsOverrideTheProfile(t *testing.T) {
 }
 
 func TestProfileRounds(t *testing.T) {
-	for profile, want := range map[string]int{"short": 1, "default": 3, "full": 3} {
+	for profile, want := range map[string]int{"short": 1, "default": 3, "full": 2} {
 		o, _, err := parse([]string{"-goluxid", "x", "-profile", profile})
 		require.NoError(t, err)
 		_, rounds, err := o.resolve()
