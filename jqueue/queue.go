@@ -27,8 +27,22 @@ const jobFileMode = 0o600
 // ErrSerial says the serial file could not be read or written.
 var ErrSerial = errors.New("jqueue: serial file")
 
+// Replicator copies the queue's changes to the master candidates, as the
+// real luxid does through their node daemons after each write it makes.
+// Its calls must not fail the write: they log what they could not send.
+type Replicator interface {
+	// Update sends the new content of a queue file (the serial file or a
+	// job file), given by its path.
+	Update(path string, content []byte)
+	// Rename sends archive moves, [old path, new path] each.
+	Rename(renames [][2]string)
+}
+
 // Queue is the job queue directory of one node.
 type Queue struct {
+	// Replicator, if set, is told of every write (set it before use).
+	Replicator Replicator
+
 	layout *paths.Layout
 	syncer durable.Syncer
 	live   *durable.Dir
@@ -147,7 +161,15 @@ func (q *Queue) writeSerialLocked() error {
 	if err := q.live.WriteFileNoSync(filepath.Base(q.layout.SerialFile), []byte(data), 0o600); err != nil {
 		return fmt.Errorf("%w: %w", ErrSerial, err)
 	}
+	q.replicate(q.layout.SerialFile, []byte(data))
 	return nil
+}
+
+// replicate hands a written file to the replicator, if any.
+func (q *Queue) replicate(path string, data []byte) {
+	if q.Replicator != nil {
+		q.Replicator.Update(path, data)
+	}
 }
 
 // JobFileName is the base name of job id's file.
@@ -175,7 +197,11 @@ func (q *Queue) WriteJob(job *Job) error {
 	if err != nil {
 		return err
 	}
-	return q.live.WriteFile(JobFileName(job.ID), data, jobFileMode)
+	if err := q.live.WriteFile(JobFileName(job.ID), data, jobFileMode); err != nil {
+		return err
+	}
+	q.replicate(q.layout.JobFile(job.ID), data)
+	return nil
 }
 
 // AddJob stores a new job as its live file, durably, and counts it.
@@ -385,6 +411,9 @@ func (q *Queue) Archive(id uint64) (bool, error) {
 		return false, fmt.Errorf("Archiving failed in an unexpected way: %w", err)
 	}
 	q.liveCount.Add(-1)
+	if q.Replicator != nil {
+		q.Replicator.Rename([][2]string{{q.layout.JobFile(id), q.layout.ArchivedJobFile(id)}})
+	}
 	return true, nil
 }
 

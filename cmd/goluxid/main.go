@@ -217,6 +217,18 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	}
 	defer watcher.Close()
 
+	noded, err := rpc.New(layout, rpc.Options{Logger: logger})
+	var nodeRPC resources.NodeRPC
+	if err != nil {
+		logger.Warn("no RPC to the node daemons; live query fields will show no data", "error", err)
+		noded = nil
+	} else {
+		nodeRPC = resources.RPCClient(noded)
+	}
+	if noded != nil {
+		queue.Replicator = &rpc.QueueReplicator{Client: noded, Config: cfg, Logger: logger}
+	}
+
 	runner := jqscheduler.NewRunner(jqscheduler.RunnerDeps{
 		Queue: queue, Config: cfg, Watcher: watcher, OwnLivelock: livelock.Path(),
 		Exec:   &jobexec.Config{Debug: opts.Debug},
@@ -231,15 +243,6 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		return err
 	}
 	defer runner.Close()
-
-	noded, err := rpc.New(layout, rpc.Options{Logger: logger})
-	var nodeRPC resources.NodeRPC
-	if err != nil {
-		logger.Warn("no RPC to the node daemons; live query fields will show no data", "error", err)
-		noded = nil
-	} else {
-		nodeRPC = resources.RPCClient(noded)
-	}
 
 	server := &luxi.Server{
 		Handler: luxid.New(luxid.Deps{
