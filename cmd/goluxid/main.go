@@ -24,6 +24,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/constants"
+	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/ganeti/rpc"
@@ -81,6 +82,11 @@ func run(args []string) error {
 	if err := checkUser(opts); err != nil {
 		return err
 	}
+	if !opts.NoVoting && !daemon.Detached() {
+		if err := verifyMaster(layout); err != nil {
+			return fmt.Errorf("Failed to verify master status: %w", err)
+		}
+	}
 	if !opts.Foreground && !daemon.Detached() {
 		if err := daemon.Detach(layout.LogFile); err != nil {
 			return fmt.Errorf("Error when starting the daemon process: %w", err)
@@ -94,9 +100,6 @@ func run(args []string) error {
 	}
 	defer logFile.Close()
 	logger.Log(context.Background(), daemon.LevelNotice, "ganeti-luxid daemon startup", "version", version.Version)
-	if !opts.NoVoting {
-		logger.Warn("master voting is not implemented by goluxid yet; assuming this node is the master as ssconf says")
-	}
 	if err := serve(layout, opts, logFile, logger); err != nil {
 		daemon.ReportStarted(err)
 		return &exitError{code: constants.ExitFailure, err: err}
@@ -133,6 +136,39 @@ func checkMaster(layout *paths.Layout) error {
 		return &exitError{code: constants.ExitNotMaster, err: errors.New("Not master, exiting.")}
 	}
 	return nil
+}
+
+// verifyMaster holds Ganeti's master vote: every node of the configuration
+// is asked which node is the master, and a majority must name this one.
+func verifyMaster(layout *paths.Layout) error {
+	me, err := paths.Hostname()
+	if err != nil {
+		return err
+	}
+	store := config.NewStore(layout.ConfigFile)
+	if _, err := store.Reload(); err != nil {
+		return err
+	}
+	snap, err := store.Snapshot()
+	if err != nil {
+		return err
+	}
+	client, err := rpc.New(layout, rpc.Options{})
+	if err != nil {
+		return err
+	}
+	nodes := make([]*objects.Node, 0, len(snap.Data.Nodes))
+	for _, n := range snap.Data.Nodes {
+		nodes = append(nodes, n)
+	}
+	ask := func(ctx context.Context) map[string]daemon.Vote {
+		votes := map[string]daemon.Vote{}
+		for uuid, a := range client.MasterNodeName(ctx, nodes) {
+			votes[uuid] = daemon.Vote{Master: a.Value, Err: a.Err}
+		}
+		return votes
+	}
+	return daemon.CheckMasterVote(context.Background(), me, ask, daemon.VotingInterval)
 }
 
 // checkUser insists on running as Ganeti's luxid user unless told not to.
