@@ -27,7 +27,7 @@ func TestDebianPackage(t *testing.T) {
 	if _, err := exec.LookPath("dpkg-deb"); err != nil {
 		t.Skip("needs dpkg-deb")
 	}
-	if out, err := exec.Command("dpkg-query", "-W", "goluxid").CombinedOutput(); err == nil && strings.Contains(string(out), "goluxid") {
+	if out, err := exec.Command("dpkg-query", "-W", "-f=${Status}", "goluxid").CombinedOutput(); err == nil && strings.Contains(string(out), "install ok installed") {
 		t.Skip("goluxid is installed on this machine already; not touching it")
 	}
 	before, err := os.Readlink(installedLuxid)
@@ -42,7 +42,7 @@ func TestDebianPackage(t *testing.T) {
 	remove := func() {
 		if !removed {
 			removed = true
-			run(t, "dpkg", "-r", "goluxid")
+			run(t, "dpkg", "--purge", "goluxid")
 		}
 	}
 	t.Cleanup(remove)
