@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -150,4 +151,28 @@ func splitArray(data []byte) [][]byte {
 		}
 	}
 	return elems
+}
+
+// Member is one member of a JSON object: its key and its raw value.
+type Member struct {
+	Key   string
+	Value json.RawMessage
+}
+
+// Members returns the members of the JSON object data in order, repeated
+// keys kept, values aliasing data. Invalid JSON is refused, so callers may
+// hand it untrusted input (a node daemon's answer).
+func Members(data []byte) ([]Member, error) {
+	if !json.Valid(data) {
+		return nil, fmt.Errorf("invalid JSON: %.40q", data)
+	}
+	raw, err := splitObject(data)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, len(raw))
+	for i, m := range raw {
+		out[i] = Member{Key: unquoteKey(m.key), Value: m.value}
+	}
+	return out, nil
 }

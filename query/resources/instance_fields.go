@@ -326,8 +326,8 @@ func instDiskHas(d *objects.Disk, key string) bool {
 		return false
 	}
 	for _, m := range members {
-		if m.key == key {
-			return string(m.value) != "null"
+		if m.Key == key {
+			return string(m.Value) != "null"
 		}
 	}
 	return false

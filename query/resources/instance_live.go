@@ -182,15 +182,15 @@ func parseAllInstancesInfo(uuid string, results map[string]NodeResult) instNodeA
 	}
 	ans.infos = make(map[string]*instInfo, len(members))
 	for _, m := range members {
-		info, err := parseInstInfo(m.value)
+		info, err := parseInstInfo(m.Value)
 		if err != nil {
 			return instNodeAnswer{uuid: uuid, status: query.RSNoData}
 		}
-		if _, dup := ans.infos[m.key]; dup {
-			ans.infos[m.key] = nil // Ganeti wants a unique entry
+		if _, dup := ans.infos[m.Key]; dup {
+			ans.infos[m.Key] = nil // Ganeti wants a unique entry
 			continue
 		}
-		ans.infos[m.key] = info
+		ans.infos[m.Key] = info
 	}
 	return ans
 }
@@ -332,7 +332,7 @@ func parseConsoleInfos(data []byte) ([]instConsole, error) {
 			Command  *[]string
 			Display  *string
 		}
-		if err := json.Unmarshal(m.value, &raw); err != nil {
+		if err := json.Unmarshal(m.Value, &raw); err != nil {
 			return nil, err
 		}
 		if raw.Instance == nil || raw.Kind == nil {
@@ -361,7 +361,7 @@ func parseConsoleInfos(data []byte) ([]instConsole, error) {
 		if raw.Display != nil {
 			obj = append(obj, hsjson.KV("display", *raw.Display))
 		}
-		out = append(out, instConsole{key: m.key, value: obj})
+		out = append(out, instConsole{key: m.Key, value: obj})
 	}
 	return out, nil
 }
