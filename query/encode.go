@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/goluxid/goluxid/internal/hsjson"
 )
@@ -65,7 +64,7 @@ func (c Cell) appendJSON(buf []byte) ([]byte, error) {
 func appendValue(buf []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case string:
-		return appendString(buf, x), nil
+		return hsjson.AppendString(buf, x), nil
 	case bool:
 		return strconv.AppendBool(buf, x), nil
 	case int:
@@ -89,7 +88,7 @@ func appendValue(buf []byte, v any) ([]byte, error) {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendString(buf, s)
+			buf = hsjson.AppendString(buf, s)
 		}
 		return append(buf, ']'), nil
 	}
@@ -98,59 +97,4 @@ func appendValue(buf []byte, v any) ([]byte, error) {
 		return nil, err
 	}
 	return append(buf, data...), nil
-}
-
-// appendString writes s as a JSON string the way the encoder without HTML
-// escaping does; invalid UTF-8 becomes U+FFFD.
-func appendString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			buf = append(buf, s[start:i]...)
-			buf = appendEscape(buf, c)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			if r == utf8.RuneError {
-				buf = append(buf, `\ufffd`...)
-			} else {
-				buf = append(buf, fmt.Sprintf(`\u%04x`, r)...)
-			}
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
-}
-
-// appendEscape writes the escape of an ASCII byte that needs one.
-func appendEscape(buf []byte, c byte) []byte {
-	switch c {
-	case '"', '\\':
-		return append(buf, '\\', c)
-	case '\n':
-		return append(buf, '\\', 'n')
-	case '\r':
-		return append(buf, '\\', 'r')
-	case '\t':
-		return append(buf, '\\', 't')
-	case '\b':
-		return append(buf, '\\', 'b')
-	case '\f':
-		return append(buf, '\\', 'f')
-	}
-	return fmt.Appendf(buf, `\u%04x`, c)
 }

@@ -3,6 +3,7 @@ package opcodes
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/goluxid/goluxid/internal/hsjson"
 	"strconv"
 	"strings"
 )
@@ -244,7 +245,7 @@ func (op *OpCode) appendJSON(buf []byte, withCommon bool, rw *rewrite) []byte {
 		buf = op.appendCommon(buf, &first, rw)
 	}
 	buf = appendKey(buf, &first, opIDKey)
-	buf = appendString(buf, op.def.ID)
+	buf = hsjson.AppendString(buf, op.def.ID)
 	return append(appendFields(buf, &first, op.def.record, op.params, op.def.secret), '}')
 }
 
@@ -293,7 +294,7 @@ func appendKey(buf []byte, first *bool, key string) []byte {
 		buf = append(buf, ',')
 	}
 	*first = false
-	return append(appendString(buf, key), ':')
+	return append(hsjson.AppendString(buf, key), ':')
 }
 
 // redacted is what luxid writes for a secret value.
@@ -309,9 +310,9 @@ func appendRedacted(buf []byte, v *value) []byte {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendString(buf, v.obj[i].key)
+		buf = hsjson.AppendString(buf, v.obj[i].key)
 		buf = append(buf, ':')
-		buf = appendString(buf, redacted)
+		buf = hsjson.AppendString(buf, redacted)
 	}
 	return append(buf, '}')
 }
