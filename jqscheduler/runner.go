@@ -52,6 +52,10 @@ type LockCleaner interface {
 type Runner struct {
 	deps RunnerDeps
 
+	// pendingMu guards pending, the jobs submitted since the last round.
+	pendingMu sync.Mutex
+	pending   []pendingJob
+
 	mu      sync.Mutex // guards the fields below
 	state   *State
 	cfg     *Config
@@ -104,9 +108,8 @@ func (r *Runner) recover(ids []uint64) {
 		return
 	}
 	r.mu.Lock()
-	submitted := r.state.Enqueued()
 	r.state = Recover(entries)
-	r.state.Enqueue(submitted...)
+	r.absorbPendingLocked()
 	r.cfg = r.schedulerConfig()
 	running := r.state.Running()
 	queued := r.state.Enqueued()
@@ -159,13 +162,34 @@ func (r *Runner) Kick() {
 
 // Enqueue takes a newly submitted job, its file written, with the secret
 // parameters of its opcodes.
+//
+// Submissions never wait for a round: the job joins a list of new jobs,
+// which the next round (or request that needs the queue) takes in.
 func (r *Runner) Enqueue(job *jqueue.Job, secrets json.RawMessage) {
 	entry := NewJob(job, r.deps.Valid)
-	r.mu.Lock()
-	r.secrets[job.ID] = secrets
-	r.state.Enqueue(entry)
-	r.mu.Unlock()
+	r.pendingMu.Lock()
+	r.pending = append(r.pending, pendingJob{entry, secrets})
+	r.pendingMu.Unlock()
 	r.Kick()
+}
+
+// pendingJob is a submitted job not yet in the State.
+type pendingJob struct {
+	entry   *Job
+	secrets json.RawMessage
+}
+
+// absorbPendingLocked moves the submitted jobs into the State; r.mu must be
+// held.
+func (r *Runner) absorbPendingLocked() {
+	r.pendingMu.Lock()
+	pending := r.pending
+	r.pending = nil
+	r.pendingMu.Unlock()
+	for _, p := range pending {
+		r.secrets[p.entry.ID] = p.secrets
+		r.state.Enqueue(p.entry)
+	}
 }
 
 // ConfigChanged is told of every new configuration snapshot; a change of
@@ -217,6 +241,7 @@ func (r *Runner) loop() {
 // round decides what to start and reject, then does it.
 func (r *Runner) round() {
 	r.mu.Lock()
+	r.absorbPendingLocked()
 	if r.cfg == nil {
 		r.mu.Unlock()
 		r.deps.Logger.Debug("Configuration unavailable")
