@@ -1,0 +1,48 @@
+package bench
+
+import (
+	"context"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
+)
+
+// Luxid names one of the two daemons under test.
+type Luxid string
+
+// The luxids under test.
+const (
+	Go      Luxid = "goluxid"
+	Haskell Luxid = "haskell"
+)
+
+// Luxids lists both luxids in report order.
+var Luxids = []Luxid{Go, Haskell}
+
+// Setup says which cluster a run needs.
+type Setup struct {
+	Luxid Luxid
+	// Prepare, if set, changes the laid-out node root before any daemon
+	// starts: it may rewrite config.data and fill the job queue.
+	Prepare func(l *paths.Layout) error
+}
+
+// Cluster is one running single-node cluster with one luxid.
+type Cluster interface {
+	// Layout gives the node root's paths (LUXI socket, queue, config).
+	Layout() *paths.Layout
+	// LuxidPid is the luxid's process id, 0 while it is stopped.
+	LuxidPid() int
+	// StopLuxid stops the luxid only.
+	StopLuxid() error
+	// StartLuxid starts the luxid again on the current state and returns
+	// once it answers LUXI.
+	StartLuxid(ctx context.Context) error
+	// LuxidOutput is the file that receives the luxid's stdout and stderr.
+	LuxidOutput() string
+	// Close stops every daemon and removes the cluster's files.
+	Close() error
+}
+
+// Launcher builds and starts a cluster for s; it returns once the luxid
+// answers LUXI.
+type Launcher func(ctx context.Context, s Setup) (Cluster, error)

@@ -1,0 +1,103 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/jqueue"
+)
+
+// newLayout returns the layout of a node root in a temporary directory,
+// with its queue directory created.
+func newLayout(t *testing.T) *paths.Layout {
+	t.Helper()
+	l := paths.New(t.TempDir())
+	require.NoError(t, os.MkdirAll(l.QueueDir, 0o755))
+	return l
+}
+
+func TestWriteJobFiles(t *testing.T) {
+	l := newLayout(t)
+	require.NoError(t, writeJobFiles(l, 3))
+
+	serial, err := os.ReadFile(l.SerialFile)
+	require.NoError(t, err)
+	assert.Equal(t, "3\n", string(serial))
+	for id := 1; id <= 3; id++ {
+		data, err := os.ReadFile(filepath.Join(l.QueueDir, jqueue.JobFileName(uint64(id))))
+		require.NoError(t, err)
+		assert.True(t, strings.HasSuffix(string(data), "}\n"), "one trailing newline, as Python writes")
+		job, err := jqueue.ParseJob(data)
+		require.NoError(t, err)
+		assert.Equal(t, uint64(id), job.ID)
+		assert.Equal(t, jqueue.StatusSuccess, job.Status())
+		require.NotNil(t, job.Livelock)
+		assert.Equal(t, filepath.Join(l.LivelockDir, fmt.Sprintf("job_%06d_1735689600", id)), *job.Livelock)
+	}
+}
+
+func TestFinishedJobFileIsPythonJSON(t *testing.T) {
+	data := finishedJobFile(paths.New("/r"), 42)
+	var job map[string]any
+	require.NoError(t, json.Unmarshal(data, &job))
+	assert.Contains(t, string(data), `"id": 42, "ops": [{"input": {"duration": 0.1, `)
+	assert.Contains(t, string(data), `"received_timestamp": [1735689600, 42000]`)
+	assert.Contains(t, string(data), `"reason": [["gnt:opcode:test_delay", "job=42;index=0", 1735689600042000000]]`)
+	assert.NotContains(t, string(data), "%!", "every verb has its argument")
+}
+
+func TestPauseAll(t *testing.T) {
+	tests := []struct {
+		name, config string
+	}{
+		{"no filters key", `{"cluster":{"mem":5000000.0},"serial_no":7}`},
+		{"empty filters", `{"cluster":{"mem":5000000.0},"filters":{},"serial_no":7}`},
+		{"other rule", `{"cluster":{"mem":5000000.0},"filters":{"u1":{"uuid":"u1"}},"serial_no":7}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLayout(t)
+			require.NoError(t, os.WriteFile(l.ConfigFile, []byte(tt.config), 0o640))
+			require.NoError(t, pauseAll(l))
+			data, err := os.ReadFile(l.ConfigFile)
+			require.NoError(t, err)
+			assert.Contains(t, string(data), `"mem":5000000.0`, "numbers stay verbatim")
+			var cfg struct {
+				Filters map[string]map[string]any `json:"filters"`
+			}
+			require.NoError(t, json.Unmarshal(data, &cfg))
+			rule := cfg.Filters[pauseRuleUUID]
+			assert.Equal(t, "PAUSE", rule["action"])
+			assert.Equal(t, []any{}, rule["predicates"])
+			if tt.name == "other rule" {
+				assert.Contains(t, cfg.Filters, "u1")
+			}
+		})
+	}
+}
+
+func TestPauseAllRefusesBadFilters(t *testing.T) {
+	l := newLayout(t)
+	require.NoError(t, os.WriteFile(l.ConfigFile, []byte(`{"filters":[]}`), 0o640))
+	assert.ErrorContains(t, pauseAll(l), "not an object")
+}
+
+func TestMeasureDurableWrites(t *testing.T) {
+	dir := t.TempDir()
+	d, err := measureDurableWrites(dir, 5)
+	require.NoError(t, err)
+	assert.Equal(t, 5, d.N)
+	assert.Positive(t, d.PerSecond)
+	assert.LessOrEqual(t, d.P50Millis, d.P99Millis)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "the probe cleans up")
+}

@@ -1,0 +1,62 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
+)
+
+// finishedJob is the job file a Python job process leaves after an
+// OP_TEST_DELAY succeeded (spec job-queue-format.md §8.5): ", "-separated,
+// one trailing newline. The verbs fill in, in order: id; the id and the
+// reason timestamp in ns; op start, exec and end; job start and end;
+// received; the livelock directory, id and second; the process id.
+const finishedJob = `{"id": %[1]d, "ops": [{"input": {"duration": 0.1, "on_master": false, "on_nodes": [], ` +
+	`"on_node_uuids": null, "repeat": 0, "interruptible": false, "no_locks": true, "dry_run": null, ` +
+	`"debug_level": 0, "priority": 0, "depends": null, "comment": null, "reason": [["gnt:opcode:test_delay", ` +
+	`"job=%[1]d;index=0", %[2]d]], "OP_ID": "OP_TEST_DELAY"}, "status": "success", "result": null, ` +
+	`"log": [], "start_timestamp": %[3]s, "exec_timestamp": %[4]s, "end_timestamp": %[5]s, "priority": 0}], ` +
+	`"start_timestamp": %[3]s, "end_timestamp": %[6]s, "received_timestamp": %[7]s, ` +
+	`"livelock": "%[8]s/job_%06[1]d_%[9]d", "process_id": %[10]d}` + "\n"
+
+// jobFileEpoch is when the first generated job was received; each later
+// job arrives a millisecond after the one before.
+var jobFileEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// writeJobFiles fills the live queue with finished jobs 1..n and sets the
+// serial file to n, as if n jobs had run. It is for queues no daemon runs
+// on yet.
+func writeJobFiles(l *paths.Layout, n int) error {
+	for id := 1; id <= n; id++ {
+		name := filepath.Join(l.QueueDir, "job-"+strconv.Itoa(id))
+		if err := os.WriteFile(name, finishedJobFile(l, id), 0o640); err != nil {
+			return fmt.Errorf("bench: write job files: %w", err)
+		}
+	}
+	if err := os.WriteFile(l.SerialFile, []byte(strconv.Itoa(n)+"\n"), 0o600); err != nil {
+		return fmt.Errorf("bench: write job files: %w", err)
+	}
+	return nil
+}
+
+// finishedJobFile is the content of job id's file.
+func finishedJobFile(l *paths.Layout, id int) []byte {
+	received := jobFileEpoch.Add(time.Duration(id) * time.Millisecond)
+	start := received.Add(200 * time.Millisecond)
+	exec := start.Add(100 * time.Millisecond)
+	end := exec.Add(100 * time.Millisecond)
+	jobEnd := end.Add(10 * time.Microsecond)
+	const pid = 4242
+	return fmt.Appendf(nil, finishedJob, id, received.UnixNano(),
+		timestamp(start), timestamp(exec), timestamp(end), timestamp(jobEnd), timestamp(received),
+		l.LivelockDir, start.Unix(), pid)
+}
+
+// timestamp formats t as Ganeti's [seconds, microseconds] pair.
+func timestamp(t time.Time) string {
+	return fmt.Sprintf("[%d, %d]", t.Unix(), t.Nanosecond()/1000)
+}

@@ -1,0 +1,61 @@
+package bench
+
+import "time"
+
+// FullSizes are the sizes issue #8 names: QueryJobs over 1k, 10k and 50k
+// jobs, 100 to 1,000 waiters, SubmitManyJobs of 1,000, Ganeti's QA
+// job-queue test (200 jobs from 10 clients), start-up with 10k and 50k job
+// files.
+func FullSizes() Sizes {
+	return Sizes{
+		Roundtrips:  1000,
+		Submits:     1000,
+		Conns:       []int{1, 8},
+		Many:        1000,
+		QueryJobs:   []int{1000, 10000, 50000},
+		QueryReps:   2,
+		Waiters:     []int{100, 250, 500, 1000},
+		LatencyJobs: 20,
+		QAJobs:      200,
+		QAClients:   10,
+		StartupJobs: []int{10000, 50000},
+		IdleWait:    2 * time.Second,
+	}
+}
+
+// DefaultSizes are smaller, for a run of a few minutes.
+func DefaultSizes() Sizes {
+	return Sizes{
+		Roundtrips:  1000,
+		Submits:     1000,
+		Conns:       []int{1, 8},
+		Many:        1000,
+		QueryJobs:   []int{1000, 10000},
+		QueryReps:   3,
+		Waiters:     []int{100, 1000},
+		LatencyJobs: 20,
+		QAJobs:      50,
+		QAClients:   10,
+		StartupJobs: []int{10000},
+		IdleWait:    2 * time.Second,
+	}
+}
+
+// ShortSizes exercise every scenario in seconds; they are for CI, which
+// runs them so that the tool keeps working, not for figures.
+func ShortSizes() Sizes {
+	return Sizes{
+		Roundtrips:  50,
+		Submits:     40,
+		Conns:       []int{1, 8},
+		Many:        20,
+		QueryJobs:   []int{100},
+		QueryReps:   1,
+		Waiters:     []int{10},
+		LatencyJobs: 2,
+		QAJobs:      10,
+		QAClients:   2,
+		StartupJobs: []int{200},
+		IdleWait:    200 * time.Millisecond,
+	}
+}

@@ -1,0 +1,54 @@
+package bench
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// Summary is the spread of one figure across rounds.
+type Summary struct {
+	Min    float64 `json:"min"`
+	Median float64 `json:"median"`
+	Max    float64 `json:"max"`
+	N      int     `json:"n"`
+}
+
+// summarize returns the minimum, median and maximum of values; the median
+// of an even count is the mean of the middle two. No values give N 0.
+func summarize(values []float64) Summary {
+	if len(values) == 0 {
+		return Summary{}
+	}
+	s := slices.Clone(values)
+	slices.Sort(s)
+	mid := len(s) / 2
+	median := s[mid]
+	if len(s)%2 == 0 {
+		median = (s[mid-1] + s[mid]) / 2
+	}
+	return Summary{Min: s[0], Median: median, Max: s[len(s)-1], N: len(s)}
+}
+
+// percentile returns the p-th percentile (0 < p <= 100) of ds by the
+// nearest-rank method; 0 for no durations.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	rank := int(math.Ceil(p / 100 * float64(len(s))))
+	return s[min(max(rank, 1), len(s))-1]
+}
+
+// ms expresses d in milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// perSecond is n events in d as a rate.
+func perSecond(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}
