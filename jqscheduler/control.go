@@ -33,7 +33,7 @@ func (r *Runner) Cancel(ctx context.Context, id uint64, kill bool) (bool, string
 		return false, fmt.Sprintf("Job %d not found in queue", id)
 	}
 	r.mu.Lock()
-	r.absorbPendingLocked()
+	r.absorbPendingLocked(nil)
 	entry, running, err := r.state.Dequeue(id)
 	if entry != nil {
 		delete(r.secrets, id)
@@ -155,7 +155,7 @@ func (r *Runner) ChangePriority(id uint64, prio int) (bool, string) {
 		return false, fmt.Sprintf("Job %d not found in queue", id)
 	}
 	r.mu.Lock()
-	r.absorbPendingLocked()
+	r.absorbPendingLocked(nil)
 	entry, running, _ := r.state.Dequeue(id)
 	r.mu.Unlock()
 	switch {

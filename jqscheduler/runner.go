@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,11 +62,13 @@ type Runner struct {
 	cfg     *Config
 	secrets map[uint64]json.RawMessage // of queued jobs, for their process
 
-	kick   chan struct{} // a round is wanted
-	ready  chan struct{} // closed once the queue is recovered
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup // every goroutine the runner started
+	kick chan struct{} // a round is wanted
+	// startSlots bounds the job processes in their start-up handshake.
+	startSlots chan struct{}
+	ready      chan struct{} // closed once the queue is recovered
+	ctx        context.Context
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup // every goroutine the runner started
 }
 
 // NewRunner returns a runner over deps; Start sets it going.
@@ -75,13 +78,14 @@ func NewRunner(deps RunnerDeps) *Runner {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Runner{
-		deps:    deps,
-		state:   &State{},
-		secrets: map[uint64]json.RawMessage{},
-		kick:    make(chan struct{}, 1),
-		ready:   make(chan struct{}),
-		ctx:     ctx,
-		cancel:  cancel,
+		deps:       deps,
+		state:      &State{},
+		secrets:    map[uint64]json.RawMessage{},
+		kick:       make(chan struct{}, 1),
+		startSlots: make(chan struct{}, max(2, runtime.NumCPU())),
+		ready:      make(chan struct{}),
+		ctx:        ctx,
+		cancel:     cancel,
 	}
 }
 
@@ -109,7 +113,11 @@ func (r *Runner) recover(ids []uint64) {
 	}
 	r.mu.Lock()
 	r.state = Recover(entries)
-	r.absorbPendingLocked()
+	recovered := make(map[uint64]bool, len(entries))
+	for _, e := range entries {
+		recovered[e.ID] = true
+	}
+	r.absorbPendingLocked(recovered)
 	r.cfg = r.schedulerConfig()
 	running := r.state.Running()
 	queued := r.state.Enqueued()
@@ -179,14 +187,17 @@ type pendingJob struct {
 	secrets json.RawMessage
 }
 
-// absorbPendingLocked moves the submitted jobs into the State; r.mu must be
-// held.
-func (r *Runner) absorbPendingLocked() {
+// absorbPendingLocked moves the submitted jobs into the State, but for
+// those read from disk already (skip); r.mu must be held.
+func (r *Runner) absorbPendingLocked(skip map[uint64]bool) {
 	r.pendingMu.Lock()
 	pending := r.pending
 	r.pending = nil
 	r.pendingMu.Unlock()
 	for _, p := range pending {
+		if skip[p.entry.ID] {
+			continue
+		}
 		r.secrets[p.entry.ID] = p.secrets
 		r.state.Enqueue(p.entry)
 	}
@@ -241,7 +252,7 @@ func (r *Runner) loop() {
 // round decides what to start and reject, then does it.
 func (r *Runner) round() {
 	r.mu.Lock()
-	r.absorbPendingLocked()
+	r.absorbPendingLocked(nil)
 	if r.cfg == nil {
 		r.mu.Unlock()
 		r.deps.Logger.Debug("Configuration unavailable")
@@ -306,10 +317,19 @@ func (r *Runner) start(s startRequest) {
 	if secrets == nil {
 		secrets = nullSecrets(len(file.Ops))
 	}
+	// Starting a Python job process is CPU-bound (imports); more starts at
+	// once than CPUs only slow each other and the daemon's own answers. A
+	// start that hangs holds one slot for at most the step timeout.
+	select {
+	case r.startSlots <- struct{}{}:
+	case <-r.ctx.Done():
+		return
+	}
 	proc, err := r.deps.Exec.Start(r.ctx, id, secrets, func(path string) error {
 		file.Livelock = &path
 		return r.deps.Queue.WriteJobNoSync(&file)
 	})
+	<-r.startSlots
 	if err != nil {
 		r.startFailed(id, err)
 		return
