@@ -4,7 +4,8 @@
 #
 # Builds goluxid and gnt-sandbox, installs Ganeti 3.0's Debian packages if
 # they are missing, starts a sandboxed single-node cluster with goluxid as
-# its luxid (next to the real ganeti-wconfd), runs a few real gnt-cluster
+# its luxid (next to the real ganeti-wconfd and ganeti-noded), runs real
+# gnt-cluster, gnt-node, gnt-instance, gnt-debug and gnt-job
 # commands against it and stops it again. With --keep the cluster keeps
 # running and the script prints how to use and stop it.
 # Needs root and Go (see go.mod for the version).
@@ -48,7 +49,7 @@ go build -o "$GNT_SANDBOX" ./cmd/gnt-sandbox
 
 # ---------------------------------------------------------------- start --
 echo "== starting a sandboxed cluster with goluxid"
-"$GNT_SANDBOX" up --luxid=go --goluxid="$BASE/bin/goluxid" "$SB"
+"$GNT_SANDBOX" up --noded --luxid=go --goluxid="$BASE/bin/goluxid" "$SB"
 
 # ----------------------------------------------------------------- demo --
 run() {  # prints the command, its output and a non-zero exit code
@@ -62,6 +63,13 @@ run gnt-cluster info
 run gnt-cluster version
 run gnt-cluster queue info
 run gnt-cluster list-tags
+run gnt-node list
+run gnt-instance list
+run gnt-debug delay 0.5
+run gnt-debug delay --submit 1
+run gnt-job list
+run gnt-job watch 2
+run gnt-job info 2
 echo
 
 # ----------------------------------------------------------------- stop --
