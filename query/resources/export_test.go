@@ -5,31 +5,10 @@ import (
 	"testing"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
-	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/query"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// exportQuery runs an export Query and returns its data, encoded.
-func exportQuery(t *testing.T, env Env, fields []string, flt string) (string, error) {
-	t.Helper()
-	res, ok := New("export", env)
-	require.True(t, ok)
-	var f *query.Filter
-	if flt != "" {
-		var err error
-		f, err = query.ParseFilter([]byte(flt))
-		require.NoError(t, err)
-	}
-	r, err := res.Query(context.Background(), fields, f)
-	if err != nil {
-		return "", err
-	}
-	data, err := hsjson.Marshal(r.Data)
-	require.NoError(t, err)
-	return string(data), nil
-}
 
 func TestExportRows(t *testing.T) {
 	rpc := instAnswers(map[string]map[string]string{"export_list": {
@@ -54,7 +33,7 @@ func TestExportRows(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := exportQuery(t, env, fields, tc.filter)
+			got, err := queryData(t, "export", env, fields, tc.filter)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
@@ -64,7 +43,7 @@ func TestExportRows(t *testing.T) {
 func TestExportNodesAsked(t *testing.T) {
 	rpc := &instFakeRPC{}
 	env := Env{Config: instGoldenConfig(t), RPC: rpc}
-	got, err := exportQuery(t, env, []string{"node"}, `["==", "node", "node2"]`)
+	got, err := queryData(t, "export", env, []string{"node"}, `["==", "node", "node2"]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"node2.example.com"]]]`, got)
 	require.Len(t, rpc.calls, 1)
@@ -72,14 +51,14 @@ func TestExportNodesAsked(t *testing.T) {
 
 	// Without live fields nobody is asked and every node gives a row.
 	rpc.calls = nil
-	got, err = exportQuery(t, env, []string{}, "")
+	got, err = queryData(t, "export", env, []string{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, `[[],[],[],[]]`, got)
 	assert.Empty(t, rpc.calls)
 }
 
 func TestExportUnknownNode(t *testing.T) {
-	_, err := exportQuery(t, Env{Config: instGoldenConfig(t)}, []string{"node"}, `["==", "node", "nodeX"]`)
+	_, err := queryData(t, "export", Env{Config: instGoldenConfig(t)}, []string{"node"}, `["==", "node", "nodeX"]`)
 	assert.Equal(t, []any{"OpPrereqError", []any{"Node name nodeX not found", "unknown_entity"}}, gerrors.Encode(err))
 }
 
@@ -101,7 +80,7 @@ func TestExportClassicDuplicates(t *testing.T) {
 func TestExportMalformedAnswers(t *testing.T) {
 	for _, payload := range []string{`{}`, `"x"`, `[1]`, `["a", null]`, `null`} {
 		rpc := instAnswers(map[string]map[string]string{"export_list": {"node1.example.com": payload}})
-		got, err := exportQuery(t, Env{Config: instGoldenConfig(t), RPC: rpc}, []string{"export"}, `["==", "node", "node1"]`)
+		got, err := queryData(t, "export", Env{Config: instGoldenConfig(t), RPC: rpc}, []string{"export"}, `["==", "node", "node1"]`)
 		require.NoError(t, err)
 		assert.Equal(t, `[[[2,null]]]`, got, payload)
 	}

@@ -120,27 +120,6 @@ const instExtraJSON = `{
  "osparams": {"debootstrap": {"dhcp": "yes", "mirror": "http://deb"}}
 }`
 
-// instQueryData runs an instance Query over env and returns the result
-// data, encoded.
-func instQueryData(t *testing.T, env Env, fields []string, flt string) (string, error) {
-	t.Helper()
-	res, ok := New("instance", env)
-	require.True(t, ok)
-	var f *query.Filter
-	if flt != "" {
-		var err error
-		f, err = query.ParseFilter([]byte(flt))
-		require.NoError(t, err)
-	}
-	r, err := res.Query(context.Background(), fields, f)
-	if err != nil {
-		return "", err
-	}
-	data, err := hsjson.Marshal(r.Data)
-	require.NoError(t, err)
-	return string(data), nil
-}
-
 func TestInstanceFieldValues(t *testing.T) {
 	env := Env{Config: instExtraConfig(t, nil)}
 	n := func(v string) string { return "[0," + v + "]" }
@@ -210,7 +189,7 @@ func TestInstanceFieldValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.field, func(t *testing.T) {
-			got, err := instQueryData(t, env, []string{tc.field}, `["|", ["==", "name", "instance4"], ["==", "name", "instance5"]]`)
+			got, err := queryData(t, "instance", env, []string{tc.field}, `["|", ["==", "name", "instance4"], ["==", "name", "instance5"]]`)
 			require.NoError(t, err)
 			assert.Equal(t, "[["+tc.want4+"],["+tc.want5+"]]", got)
 		})
@@ -219,7 +198,7 @@ func TestInstanceFieldValues(t *testing.T) {
 
 func TestInstanceHVParamsMerged(t *testing.T) {
 	env := Env{Config: instExtraConfig(t, nil)}
-	got, err := instQueryData(t, env, []string{"hvparams"}, `["==", "name", "instance4"]`)
+	got, err := queryData(t, "instance", env, []string{"hvparams"}, `["==", "name", "instance4"]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,{"blockdev_prefix":"sd","bootloader_args":"","bootloader_path":"","cpu_cap":0,"cpu_mask":"all","cpu_weight":256,"cpuid":"","initrd_path":"","kernel_args":"ro quiet","kernel_path":"/boot/vmlinuz-xenU","reboot_behavior":"reboot","root_path":"/dev/xvda1","soundhw":"","use_bootloader":false,"vif_script":""}]]]`, got,
 		"globals (xen_cmd, migration_*) are left out, even the instance's own")
@@ -231,7 +210,7 @@ func TestInstanceHVParamsMerged(t *testing.T) {
 			"debootstrap+buster": map[string]any{"xen-pvm": map[string]any{"root_path": "/dev/sdb1", "kernel_args": "ignored"}},
 		}
 	})}
-	got, err = instQueryData(t, env, []string{"hv/root_path", "hv/kernel_args"}, `["==", "name", "instance4"]`)
+	got, err = queryData(t, "instance", env, []string{"hv/root_path", "hv/kernel_args"}, `["==", "name", "instance4"]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"/dev/sdb1"],[0,"ro quiet"]]]`, got)
 }
@@ -240,14 +219,14 @@ func TestInstanceWithoutDefaultBEParams(t *testing.T) {
 	env := Env{Config: instExtraConfig(t, func(cfg map[string]any) {
 		cfg["cluster"].(map[string]any)["beparams"] = map[string]any{}
 	})}
-	got, err := instQueryData(t, env, []string{"beparams", "be/vcpus", "custom_beparams"}, `["==", "name", "instance4"]`)
+	got, err := queryData(t, "instance", env, []string{"beparams", "be/vcpus", "custom_beparams"}, `["==", "name", "instance4"]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[2,null],[2,null],[0,{"maxmem":1024,"vcpus":4}]]]`, got)
 }
 
 func TestInstanceForthcoming(t *testing.T) {
 	env := Env{Config: instExtraConfig(t, nil)}
-	got, err := instQueryData(t, env,
+	got, err := queryData(t, "instance", env,
 		[]string{"name", "uuid", "forthcoming", "admin_state", "admin_up", "os", "hypervisor", "disks_active", "pnode", "tags", "disk.count", "disk_template", "nic.count", "status"},
 		`["==", "uuid", "aaaaaaaa-0000-0000-0000-000000000008"]`)
 	require.NoError(t, err)
@@ -256,50 +235,50 @@ func TestInstanceForthcoming(t *testing.T) {
 
 func TestInstanceStatusWithoutPrimaryInConfig(t *testing.T) {
 	env := Env{Config: instExtraConfig(t, nil), RPC: &instFakeRPC{}}
-	got, err := instQueryData(t, env, []string{"status", "oper_state", "oper_ram"}, `["==", "name", "instance5"]`)
+	got, err := queryData(t, "instance", env, []string{"status", "oper_state", "oper_ram"}, `["==", "name", "instance5"]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"ERROR_nodedown"],[2,null],[2,null]]]`, got)
 }
 
 func TestInstanceOrderAndLookup(t *testing.T) {
 	env := Env{Config: instExtraConfig(t, nil)}
-	got, err := instQueryData(t, env, []string{"name"}, `["!", ["?", "forthcoming"]]`)
+	got, err := queryData(t, "instance", env, []string{"name"}, `["!", ["?", "forthcoming"]]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"instance1.example.com"]],[[0,"instance2.example.com"]],[[0,"instance3.example.com"]],[[0,"instance4.example.com"]],[[0,"instance5.example.com"]],[[0,"web.a.example.com"]],[[0,"web.b.example.com"]]]`, got)
 
-	got, err = instQueryData(t, env, []string{"name"}, "")
+	got, err = queryData(t, "instance", env, []string{"name"}, "")
 	require.NoError(t, err)
 	assert.Equal(t, `[[2,null]]`, got[1:11], "the nameless instance sorts first")
 
-	got, err = instQueryData(t, env, []string{"name"}, `["|", ["==", "name", "web.b"], ["==", "name", "instance2.example.com"], ["==", "name", "web.b"]]`)
+	got, err = queryData(t, "instance", env, []string{"name"}, `["|", ["==", "name", "web.b"], ["==", "name", "instance2.example.com"], ["==", "name", "web.b"]]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"web.b.example.com"]],[[0,"instance2.example.com"]],[[0,"web.b.example.com"]]]`, got)
 
-	_, err = instQueryData(t, env, []string{"name"}, `["==", "name", "web"]`)
+	_, err = queryData(t, "instance", env, []string{"name"}, `["==", "name", "web"]`)
 	assert.Equal(t, []any{"OpPrereqError", []any{"Instance name web has multiple matches", "unknown_entity"}}, gerrors.Encode(err))
-	_, err = instQueryData(t, env, []string{"name"}, `["==", "name", "nope"]`)
+	_, err = queryData(t, "instance", env, []string{"name"}, `["==", "name", "nope"]`)
 	assert.Equal(t, []any{"OpPrereqError", []any{"Instance name nope not found", "unknown_entity"}}, gerrors.Encode(err))
 
 	// Found by uuid, but the name does not equal the uuid: no row.
-	got, err = instQueryData(t, env, []string{"name"}, `["==", "name", "aaaaaaaa-0000-0000-0000-000000000004"]`)
+	got, err = queryData(t, "instance", env, []string{"name"}, `["==", "name", "aaaaaaaa-0000-0000-0000-000000000004"]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[]`, got)
 
 	// Integer names are left out of the lookup (but still compared).
-	got, err = instQueryData(t, env, []string{"name"}, `["|", ["==", "name", "web.a"], ["==", "name", 5]]`)
+	got, err = queryData(t, "instance", env, []string{"name"}, `["|", ["==", "name", "web.a"], ["==", "name", 5]]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"web.a.example.com"]]]`, got)
-	_, err = instQueryData(t, env, []string{"name"}, `["|", ["==", "name", 5], ["==", "name", "web.a"]]`)
+	_, err = queryData(t, "instance", env, []string{"name"}, `["|", ["==", "name", 5], ["==", "name", "web.a"]]`)
 	assert.Equal(t, []any{"ParameterError", []any{`Invalid types in comparison, trying to compare "web.a.example.com" with 'NumericValue 5'`}}, gerrors.Encode(err))
 }
 
 func TestInstanceFilterErrors(t *testing.T) {
 	env := Env{Config: instExtraConfig(t, nil)}
-	_, err := instQueryData(t, env, []string{"name"}, `["?", "name"]`)
+	_, err := queryData(t, "instance", env, []string{"name"}, `["?", "name"]`)
 	assert.Equal(t, []any{"ParameterError", []any{`Unexpected value '"instance1.example.com"' in boolean context`}}, gerrors.Encode(err))
-	_, err = instQueryData(t, env, []string{"name"}, `["==", "nosuch", 1]`)
+	_, err = queryData(t, "instance", env, []string{"name"}, `["==", "nosuch", 1]`)
 	assert.Equal(t, []any{"ParameterError", []any{"Can't find field named 'nosuch'"}}, gerrors.Encode(err))
-	got, err := instQueryData(t, env, []string{"name"}, `["&", ["=[]", "tags", "mid"], [">", "disk_usage", 2000], ["==", "nic.mode/1", "routed"], ["==", "hv/kernel_args", "ro quiet"], [">=", "ctime", 1400000000]]`)
+	got, err := queryData(t, "instance", env, []string{"name"}, `["&", ["=[]", "tags", "mid"], [">", "disk_usage", 2000], ["==", "nic.mode/1", "routed"], ["==", "hv/kernel_args", "ro quiet"], [">=", "ctime", 1400000000]]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"instance4.example.com"]]]`, got)
 }
@@ -321,7 +300,7 @@ func TestInstanceConcurrentQueries(t *testing.T) {
 	want := make([]string, len(cfgs))
 	for i, cfg := range cfgs {
 		var err error
-		want[i], err = instQueryData(t, Env{Config: cfg, RPC: &instFakeRPC{}}, []string{"name", "status", "snodes", "hv/kernel_args"}, "")
+		want[i], err = queryData(t, "instance", Env{Config: cfg, RPC: &instFakeRPC{}}, []string{"name", "status", "snodes", "hv/kernel_args"}, "")
 		require.NoError(t, err)
 	}
 	errs := make(chan error, 16)

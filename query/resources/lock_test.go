@@ -11,8 +11,6 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/wconfd"
-	"github.com/goluxid/goluxid/internal/hsjson"
-	"github.com/goluxid/goluxid/query"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,29 +35,9 @@ const lockObserved = `[[["cluster/[lockset]",[]],
  [[0,[28,"/var/run/ganeti/livelocks/job_000028_1795754463",25624],[["node/9a12d554-75c0-4cb1-8064-103365145db0","exclusive"]]],
   [5,["luxid-ThreadId 12","/var/run/ganeti/livelocks/luxi-daemon_1",100],[["instance/10","shared"],["node/9a12d554-75c0-4cb1-8064-103365145db0","shared"],["instance/9","release"],["instance/10","exclusive"],["instance/2","shared"]]]]]`
 
-// lockQuery runs a lock Query and returns its data, encoded.
-func lockQuery(t *testing.T, env Env, fields []string, flt string) (string, error) {
-	t.Helper()
-	res, ok := New("lock", env)
-	require.True(t, ok)
-	var f *query.Filter
-	if flt != "" {
-		var err error
-		f, err = query.ParseFilter([]byte(flt))
-		require.NoError(t, err)
-	}
-	r, err := res.Query(context.Background(), fields, f)
-	if err != nil {
-		return "", err
-	}
-	data, err := hsjson.Marshal(r.Data)
-	require.NoError(t, err)
-	return string(data), nil
-}
-
 func TestLockRows(t *testing.T) {
 	env := Env{Config: instGoldenConfig(t), Locks: lockFake{answer: lockObserved}}
-	got, err := lockQuery(t, env, []string{"name", "mode", "owner", "pending"}, "")
+	got, err := queryData(t, "lock", env, []string{"name", "mode", "owner", "pending"}, "")
 	require.NoError(t, err)
 	want := `[` +
 		`[[0,"cluster/BGL"],[0,"shared"],[0,["27","28"]],[0,[]]],` +
@@ -83,22 +61,22 @@ func TestLockFilters(t *testing.T) {
 		{`["|", ["==", "name", "node/[lockset]"], ["==", "name", "cluster/BGL"]]`, `[[[0,"cluster/BGL"]],[[0,"node/[lockset]"]]]`},
 	}
 	for _, tc := range tests {
-		got, err := lockQuery(t, env, []string{"name"}, tc.filter)
+		got, err := queryData(t, "lock", env, []string{"name"}, tc.filter)
 		require.NoError(t, err, tc.filter)
 		assert.Equal(t, tc.want, got, tc.filter)
 	}
 	// The mode of a lock nobody holds is a (normal) null.
-	_, err := lockQuery(t, env, []string{"name"}, `["=~", "mode", "x"]`)
+	_, err := queryData(t, "lock", env, []string{"name"}, `["=~", "mode", "x"]`)
 	assert.Equal(t, []any{"ParameterError", []any{"Invalid field value used in regexp matching, expecting string but got 'null'"}},
 		gerrors.Encode(err))
-	_, err = lockQuery(t, env, []string{"name"}, `["==", "mode", "exclusive"]`)
+	_, err = queryData(t, "lock", env, []string{"name"}, `["==", "mode", "exclusive"]`)
 	assert.Equal(t, []any{"ParameterError", []any{`Invalid types in comparison, trying to compare null with 'QuotedString "exclusive"'`}},
 		gerrors.Encode(err))
 }
 
 func TestLockEmpty(t *testing.T) {
 	env := Env{Config: instGoldenConfig(t), Locks: lockFake{answer: `[[],[]]`}}
-	got, err := lockQuery(t, env, []string{"name", "mode"}, "")
+	got, err := queryData(t, "lock", env, []string{"name", "mode"}, "")
 	require.NoError(t, err)
 	assert.Equal(t, `[]`, got)
 }
@@ -106,11 +84,11 @@ func TestLockEmpty(t *testing.T) {
 func TestLockWithoutWConfd(t *testing.T) {
 	want := []any{"GenericError", []any{"Network.Socket.connect: <socket: 9>: does not exist (No such file or directory)"}}
 	// WConfd is asked before the filter is looked at.
-	_, err := lockQuery(t, Env{Config: instGoldenConfig(t)}, []string{"name"}, `["==", "nosuchfield", "x"]`)
+	_, err := queryData(t, "lock", Env{Config: instGoldenConfig(t)}, []string{"name"}, `["==", "nosuchfield", "x"]`)
 	assert.Equal(t, want, gerrors.Encode(err))
 
 	client := &wconfd.Client{Socket: filepath.Join(t.TempDir(), "ganeti-wconfd")}
-	_, err = lockQuery(t, Env{Config: instGoldenConfig(t), Locks: client}, []string{"name"}, "")
+	_, err = queryData(t, "lock", Env{Config: instGoldenConfig(t), Locks: client}, []string{"name"}, "")
 	assert.Equal(t, want, gerrors.Encode(err))
 }
 
@@ -135,7 +113,7 @@ func TestLockErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := lockQuery(t, Env{Config: instGoldenConfig(t), Locks: tc.env}, []string{"name"}, "")
+			_, err := queryData(t, "lock", Env{Config: instGoldenConfig(t), Locks: tc.env}, []string{"name"}, "")
 			assert.Equal(t, tc.want, gerrors.Encode(err))
 		})
 	}
@@ -144,7 +122,7 @@ func TestLockErrors(t *testing.T) {
 func TestLockOwnerEncoding(t *testing.T) {
 	answer := fmt.Sprintf(`[[["cluster/BGL",[[[%s,"/l",1],"shared"]]]],[]]`, `"tab\there \"q\" é"`)
 	env := Env{Config: instGoldenConfig(t), Locks: lockFake{answer: answer}}
-	got, err := lockQuery(t, env, []string{"owner"}, "")
+	got, err := queryData(t, "lock", env, []string{"owner"}, "")
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,["\"tab\\there \\\"q\\\" é\""]]]]`, got)
 }
