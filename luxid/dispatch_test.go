@@ -37,6 +37,21 @@ func newTestDispatcher(t *testing.T) (*Dispatcher, *paths.Layout) {
 	return newDispatcherWith(t, layout, store), layout
 }
 
+// dispatcherOnConfig serves the configuration file cfgPath from a fresh
+// node root.
+func dispatcherOnConfig(t *testing.T, cfgPath string) *Dispatcher {
+	t.Helper()
+	layout := paths.New(t.TempDir())
+	require.NoError(t, os.MkdirAll(layout.DataDir, 0o755))
+	cfg, err := os.ReadFile(cfgPath)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(layout.ConfigFile, cfg, 0o640))
+	store := config.NewStore(layout.ConfigFile)
+	_, err = store.Reload()
+	require.NoError(t, err)
+	return newDispatcherWith(t, layout, store)
+}
+
 // newDispatcherWith builds a dispatcher over layout's queue and store.
 func newDispatcherWith(t *testing.T, layout *paths.Layout, store *config.Store) *Dispatcher {
 	t.Helper()
@@ -218,15 +233,7 @@ func TestPickupJobAndUnimplemented(t *testing.T) {
 // configuration (captured from ganeti-luxid 3.0.2 in the reference sandbox),
 // but for vcs_version, which names goluxid by design.
 func TestQueryClusterInfoMatchesRealLuxid(t *testing.T) {
-	layout := paths.New(t.TempDir())
-	require.NoError(t, os.MkdirAll(layout.DataDir, 0o755))
-	cfg, err := os.ReadFile("../internal/sandbox/demo-config.json")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(layout.ConfigFile, cfg, 0o640))
-	store := config.NewStore(layout.ConfigFile)
-	_, err = store.Reload()
-	require.NoError(t, err)
-	d := newDispatcherWith(t, layout, store)
+	d := dispatcherOnConfig(t, "../internal/sandbox/demo-config.json")
 	got := answer(t, d, "QueryClusterInfo", json.RawMessage(`[]`))
 	golden, err := os.ReadFile("testdata/cluster-info.demo.golden.json")
 	require.NoError(t, err)
@@ -236,15 +243,7 @@ func TestQueryClusterInfoMatchesRealLuxid(t *testing.T) {
 
 // An IPv6 cluster (primary_ip_family 10) loads and answers.
 func TestIPv6ClusterAnswers(t *testing.T) {
-	layout := paths.New(t.TempDir())
-	require.NoError(t, os.MkdirAll(layout.DataDir, 0o755))
-	cfg, err := os.ReadFile("../ganeti/objects/testdata/config_ipv6.json")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(layout.ConfigFile, cfg, 0o640))
-	store := config.NewStore(layout.ConfigFile)
-	_, err = store.Reload()
-	require.NoError(t, err)
-	d := newDispatcherWith(t, layout, store)
+	d := dispatcherOnConfig(t, "../ganeti/objects/testdata/config_ipv6.json")
 	got, err := callJSON(t, d, "QueryClusterInfo", `[]`)
 	require.NoError(t, err)
 	var info map[string]json.RawMessage
