@@ -111,7 +111,7 @@ func (q *Queue) loadJobs(ctx context.Context, refs []JobRef, _ []string, emit fu
 func (q *Queue) loadRef(ref JobRef) *LoadedJob {
 	switch ref.Where {
 	case Live:
-		if job, err := q.ReadJob(ref.ID); err == nil {
+		if job, err := q.readLiveForQuery(ref.ID); err == nil {
 			return &LoadedJob{ID: ref.ID, Job: job}
 		}
 		return &LoadedJob{ID: ref.ID}

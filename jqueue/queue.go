@@ -54,6 +54,9 @@ type Queue struct {
 	// by AddJob, lowered by Archive.
 	liveCount atomic.Int64
 
+	// cache keeps finished live jobs for queries.
+	cache finishedCache
+
 	// liveFD is the queue directory, opened once so that reading a job
 	// file does not walk the whole path again (-1 if it could not be).
 	liveFD int
