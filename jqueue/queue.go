@@ -61,8 +61,13 @@ type Queue struct {
 	// file does not walk the whole path again (-1 if it could not be).
 	liveFD int
 
-	serialMu sync.Mutex // guards serial and the serial file
-	serial   uint64
+	serialMu sync.Mutex // guards serial
+
+	// serialFileMu guards serialWritten, the serial the file shows, and
+	// the file itself.
+	serialFileMu  sync.Mutex
+	serialWritten uint64
+	serial        uint64
 }
 
 // Open opens the queue below layout. The serial is set to at least the
@@ -94,10 +99,11 @@ func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 	}
 	q.serial = max(serial, highest)
 	if q.serial != serial || serialErr != nil {
-		if err := q.writeSerialLocked(); err != nil {
+		if err := q.writeSerial(q.serial); err != nil {
 			return nil, err
 		}
 	}
+	q.serialWritten = q.serial
 	return q, nil
 }
 
@@ -134,9 +140,12 @@ func (q *Queue) Serial() uint64 {
 	return q.serial
 }
 
-// AllocateIDs hands out n consecutive new job ids. The serial file is
-// rewritten atomically but not synced: the job files are the durable
-// record, and Open repairs the serial from them.
+// AllocateIDs hands out n consecutive new job ids, once the serial file
+// shows them used. The serial file is rewritten atomically but not synced:
+// the job files are the durable record, and Open repairs the serial from
+// them. It must not lag behind, though: a Haskell luxid started after this
+// one reads it. Concurrent allocations share one write of the file. Ids
+// whose serial could not be written are not handed out, and not reused.
 func (q *Queue) AllocateIDs(n int) ([]uint64, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("jqueue: cannot allocate %d job ids", n)
@@ -145,11 +154,11 @@ func (q *Queue) AllocateIDs(n int) ([]uint64, error) {
 		return []uint64{}, nil
 	}
 	q.serialMu.Lock()
-	defer q.serialMu.Unlock()
 	first := q.serial + 1
 	q.serial += uint64(n)
-	if err := q.writeSerialLocked(); err != nil {
-		q.serial = first - 1
+	target := q.serial
+	q.serialMu.Unlock()
+	if err := q.persistSerial(target); err != nil {
 		return nil, err
 	}
 	ids := make([]uint64, n)
@@ -159,8 +168,25 @@ func (q *Queue) AllocateIDs(n int) ([]uint64, error) {
 	return ids, nil
 }
 
-func (q *Queue) writeSerialLocked() error {
-	data := strconv.FormatUint(q.serial, 10) + "\n"
+// persistSerial makes the serial file show at least target: unless an
+// allocation that came later has written it already, it writes the
+// current serial, covering every allocation made meanwhile.
+func (q *Queue) persistSerial(target uint64) error {
+	q.serialFileMu.Lock()
+	defer q.serialFileMu.Unlock()
+	if q.serialWritten >= target {
+		return nil
+	}
+	current := q.Serial()
+	if err := q.writeSerial(current); err != nil {
+		return err
+	}
+	q.serialWritten = current
+	return nil
+}
+
+func (q *Queue) writeSerial(serial uint64) error {
+	data := strconv.FormatUint(serial, 10) + "\n"
 	if err := q.live.WriteFileNoSync(filepath.Base(q.layout.SerialFile), []byte(data), 0o600); err != nil {
 		return fmt.Errorf("%w: %w", ErrSerial, err)
 	}

@@ -144,6 +144,9 @@ func TestConcurrentAllocationNeverRepeats(t *testing.T) {
 	wg.Wait()
 	assert.Len(t, seen, 1600)
 	assert.EqualValues(t, 1600, q.Serial())
+	data, err := os.ReadFile(q.layout.SerialFile)
+	require.NoError(t, err)
+	assert.Equal(t, "1600\n", string(data), "the file shows every id handed out")
 }
 
 func TestParseJobFileName(t *testing.T) {
