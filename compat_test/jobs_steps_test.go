@@ -103,11 +103,6 @@ func compareJobSteps(t *testing.T, opts sandbox.Options, steps []jobStep) {
 // and stops the sandbox. Steps for the other luxid only get nil.
 func runJobSteps(t *testing.T, luxid string, opts sandbox.Options, steps []jobStep) []*result {
 	t.Helper()
-	if opts.Noded {
-		ip, err := sandbox.FreeNodedIP()
-		require.NoError(t, err)
-		opts.NodeIP = ip
-	}
 	start := time.Now()
 	sb, err := sandbox.Create(context.Background(), opts)
 	if err != nil {

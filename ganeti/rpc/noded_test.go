@@ -3,11 +3,8 @@ package rpc_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,7 +19,7 @@ import (
 // loopback address with the cluster's certificates. Only the master node
 // is contacted: the others have addresses outside the machine.
 func TestRealNoded(t *testing.T) {
-	sb := startNodedSandbox(t)
+	sb := sandbox.StartForTest(t, sandbox.Options{Luxid: sandbox.HaskellLuxid(), Noded: true})
 	ip := sb.NodeIP()
 	data, err := os.ReadFile(sb.Layout().ConfigFile)
 	require.NoError(t, err)
@@ -139,32 +136,4 @@ func TestRealNoded(t *testing.T) {
 		assert.Error(t, res.Err)
 		assert.False(t, res.Offline)
 	})
-}
-
-// startNodedSandbox starts a sandbox whose noded listens on a random
-// address of 127.0.100.0/24, trying another one when the port was taken
-// in the meantime: other packages' tests start sandboxes at the same
-// time.
-func startNodedSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sandbox.RequireForTest(t)
-	var err error
-	for range 10 {
-		ip := fmt.Sprintf("127.0.100.%d", 1+rand.IntN(254))
-		var sb *sandbox.Sandbox
-		sb, err = sandbox.Create(context.Background(), sandbox.Options{Luxid: sandbox.HaskellLuxid(), Noded: true, NodeIP: ip})
-		if err == nil {
-			t.Cleanup(func() {
-				if err := sb.Close(); err != nil {
-					t.Errorf("close sandbox: %v", err)
-				}
-			})
-			return sb
-		}
-		if !strings.Contains(err.Error(), "noded") {
-			break
-		}
-	}
-	t.Fatalf("start sandbox: %v", err)
-	return nil
 }

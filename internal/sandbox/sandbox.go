@@ -161,7 +161,28 @@ func undoSetup(dir string, created bool) error {
 // Create is New followed by Start. If Start fails (it stops what it
 // started), a temporary base directory is removed; a given Dir is kept for
 // inspection.
+//
+// A noded whose address the sandbox chose itself (Noded without NodeIP,
+// in a temporary directory) may lose its port to a sandbox another test
+// package starts at the same moment; Create then tries other addresses.
 func Create(ctx context.Context, opts Options) (*Sandbox, error) {
+	retry := opts.Noded && opts.NodeIP == "" && opts.Dir == ""
+	for attempt := 1; ; attempt++ {
+		s, err := create(ctx, opts)
+		if err == nil || !retry || attempt == nodedAttempts || !errors.Is(err, ErrNodedStart) {
+			return s, err
+		}
+	}
+}
+
+// nodedAttempts bounds Create's tries of noded addresses.
+const nodedAttempts = 10
+
+// ErrNodedStart marks a failed start of the sandbox's noded.
+var ErrNodedStart = errors.New("sandbox: noded did not start")
+
+// create is one try of Create.
+func create(ctx context.Context, opts Options) (*Sandbox, error) {
 	s, err := New(opts)
 	if err != nil {
 		return nil, err
@@ -209,7 +230,9 @@ func (s *Sandbox) Start(ctx context.Context) error {
 	raiseInotifyLimit()
 	err := s.startWconfd(ctx)
 	if err == nil && s.st.Noded {
-		err = s.startNoded(ctx)
+		if err = s.startNoded(ctx); err != nil {
+			err = fmt.Errorf("%w: %w", ErrNodedStart, err)
+		}
 	}
 	if err == nil {
 		err = s.StartLuxid(ctx)

@@ -158,10 +158,7 @@ func TestOpenAndStopFromPidFiles(t *testing.T) {
 }
 
 func TestNodedRunsJobsOnMaster(t *testing.T) {
-	sandbox.RequireForTest(t)
-	ip, err := sandbox.FreeNodedIP()
-	require.NoError(t, err)
-	sb := sandbox.StartForTest(t, sandbox.Options{Luxid: sandbox.HaskellLuxid(), Noded: true, NodeIP: ip})
+	sb := sandbox.StartForTest(t, sandbox.Options{Luxid: sandbox.HaskellLuxid(), Noded: true})
 	require.NotZero(t, sb.Pid(sandbox.Noded))
 	// The default delay sleeps through noded's test_delay RPC, which needs
 	// the generated certificates to work.

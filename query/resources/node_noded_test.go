@@ -1,12 +1,8 @@
 package resources
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,7 +18,7 @@ import (
 // answers on a loopback address, the other nodes are offline and never
 // contacted.
 func TestNodeQueryRealNoded(t *testing.T) {
-	sb := startNodedSandbox(t)
+	sb := sandbox.StartForTest(t, sandbox.Options{Luxid: sandbox.HaskellLuxid(), Noded: true})
 	client, err := rpc.New(sb.Layout(), rpc.Options{})
 	require.NoError(t, err)
 	load := func() *objects.ConfigData {
@@ -95,32 +91,4 @@ func TestNodeQueryRealNoded(t *testing.T) {
 	assert.Equal(t, float64(0), rows[0][1][0])
 	assert.LessOrEqual(t, rows[0][0][1], rows[0][1][1])
 	assert.Equal(t, [][2]any{{float64(0), float64(0)}, {float64(0), float64(0)}}, rows[0][2:])
-}
-
-// startNodedSandbox starts a sandbox whose noded listens on a random
-// address of 127.0.100.0/24, trying another one when the port was taken
-// in the meantime: other packages' tests start sandboxes at the same
-// time.
-func startNodedSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sandbox.RequireForTest(t)
-	var err error
-	for range 10 {
-		ip := fmt.Sprintf("127.0.100.%d", 1+rand.IntN(254))
-		var sb *sandbox.Sandbox
-		sb, err = sandbox.Create(context.Background(), sandbox.Options{Luxid: sandbox.HaskellLuxid(), Noded: true, NodeIP: ip})
-		if err == nil {
-			t.Cleanup(func() {
-				if err := sb.Close(); err != nil {
-					t.Errorf("close sandbox: %v", err)
-				}
-			})
-			return sb
-		}
-		if !strings.Contains(err.Error(), "noded") {
-			break
-		}
-	}
-	t.Fatalf("start sandbox: %v", err)
-	return nil
 }
