@@ -41,7 +41,7 @@ func TestExportRows(t *testing.T) {
 }
 
 func TestExportNodesAsked(t *testing.T) {
-	rpc := &instFakeRPC{}
+	rpc := &fakeRPC{}
 	env := Env{Config: instGoldenConfig(t), RPC: rpc}
 	got, err := queryData(t, "export", env, []string{"node"}, `["==", "node", "node2"]`)
 	require.NoError(t, err)

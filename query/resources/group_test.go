@@ -67,7 +67,7 @@ func TestGroupLookup(t *testing.T) {
 }
 
 func TestGroupNoLiveData(t *testing.T) {
-	rpc := &nodeFakeRPC{}
+	rpc := &fakeRPC{}
 	nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "group", []string{"name", "node_cnt", "pinst_list", "ctime"}, "null")
 	assert.Empty(t, rpc.recorded())
 }

@@ -3,10 +3,8 @@ package resources
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"sort"
-	"sync"
 	"testing"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
@@ -24,52 +22,6 @@ type instGoldenCase struct {
 	Method   string          `json:"method"`
 	Args     json.RawMessage `json:"args"`
 	Response string          `json:"response"`
-}
-
-// instRPCCall is one call the fake RPC received.
-type instRPCCall struct {
-	procedure string
-	nodes     []string
-	bodies    map[string]string // node name → JSON body
-}
-
-// instFakeRPC plays the node daemons. Offline nodes are never contacted;
-// the others answer with answer, or fail to connect when it is nil or
-// returns a zero result.
-type instFakeRPC struct {
-	mu     sync.Mutex
-	calls  []instRPCCall
-	answer func(procedure string, n *objects.Node) NodeResult
-}
-
-var errInstConnect = errors.New("Failed to connect to node: Connection refused")
-
-func (f *instFakeRPC) Call(_ context.Context, procedure string, nodes []*objects.Node, body func(*objects.Node) any) map[string]NodeResult {
-	call := instRPCCall{procedure: procedure, bodies: map[string]string{}}
-	res := make(map[string]NodeResult, len(nodes))
-	for _, n := range nodes {
-		call.nodes = append(call.nodes, n.Name)
-		data, err := hsjson.Marshal(body(n))
-		if err != nil {
-			panic(err)
-		}
-		call.bodies[n.Name] = string(data)
-		var r NodeResult
-		switch {
-		case n.Offline:
-			r = NodeResult{Offline: true}
-		case f.answer != nil:
-			r = f.answer(procedure, n)
-		}
-		if r.Payload == nil && r.Err == nil && !r.Offline {
-			r.Err = errInstConnect
-		}
-		res[n.UUID] = r
-	}
-	f.mu.Lock()
-	f.calls = append(f.calls, call)
-	f.mu.Unlock()
-	return res
 }
 
 // instGoldenConfig loads the configuration of the golden cases.
@@ -167,7 +119,7 @@ func TestGoldenInstanceExportLock(t *testing.T) {
 	for _, label := range labels {
 		c := cases[label]
 		t.Run(label, func(t *testing.T) {
-			for _, rpc := range []NodeRPC{&instFakeRPC{}, nil} {
+			for _, rpc := range []NodeRPC{&fakeRPC{}, nil} {
 				got := instGoldenAnswer(t, Env{Config: cfg, RPC: rpc}, c.Method, c.Args)
 				assert.Equal(t, c.Response, got)
 				assert.JSONEq(t, c.Response, got)
@@ -180,7 +132,7 @@ func TestGoldenInstanceExportLock(t *testing.T) {
 // with what.
 func TestGoldenRPCBodies(t *testing.T) {
 	cfg := instGoldenConfig(t)
-	rpc := &instFakeRPC{}
+	rpc := &fakeRPC{}
 	env := Env{Config: cfg, RPC: rpc}
 	res, _ := New("instance", env)
 	_, err := res.Query(context.Background(), []string{"name", "status"}, nil)

@@ -18,8 +18,8 @@ import (
 
 // instAnswers returns a fake RPC whose nodes answer with the given
 // payloads (by node name and procedure); other nodes fail to connect.
-func instAnswers(payloads map[string]map[string]string) *instFakeRPC {
-	return &instFakeRPC{answer: func(procedure string, n *objects.Node) NodeResult {
+func instAnswers(payloads map[string]map[string]string) *fakeRPC {
+	return &fakeRPC{answer: func(procedure string, n *objects.Node) NodeResult {
 		if p, ok := payloads[procedure][n.Name]; ok {
 			return NodeResult{Payload: json.RawMessage(p)}
 		}
@@ -293,7 +293,7 @@ func TestInstanceConsole(t *testing.T) {
 		"instance2": `[[4,null]]`,
 		"instance3": `[[2,null]]`,
 	}, rows)
-	var console *instRPCCall
+	var console *rpcCall
 	for i, c := range rpc.calls {
 		if c.procedure == "instance_console_info" {
 			console = &rpc.calls[i]
@@ -315,7 +315,7 @@ func TestInstanceConsole(t *testing.T) {
 }
 
 func TestInstanceConsoleNotRequested(t *testing.T) {
-	rpc := &instFakeRPC{}
+	rpc := &fakeRPC{}
 	instRows(t, Env{Config: instGoldenConfig(t), RPC: rpc}, []string{"name", "status"}, "")
 	require.Len(t, rpc.calls, 1)
 	assert.Equal(t, "all_instances_info", rpc.calls[0].procedure)

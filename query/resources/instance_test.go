@@ -234,7 +234,7 @@ func TestInstanceForthcoming(t *testing.T) {
 }
 
 func TestInstanceStatusWithoutPrimaryInConfig(t *testing.T) {
-	env := Env{Config: instExtraConfig(t, nil), RPC: &instFakeRPC{}}
+	env := Env{Config: instExtraConfig(t, nil), RPC: &fakeRPC{}}
 	got, err := queryData(t, "instance", env, []string{"status", "oper_state", "oper_ram"}, `["==", "name", "instance5"]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"ERROR_nodedown"],[2,null],[2,null]]]`, got)
@@ -300,14 +300,14 @@ func TestInstanceConcurrentQueries(t *testing.T) {
 	want := make([]string, len(cfgs))
 	for i, cfg := range cfgs {
 		var err error
-		want[i], err = queryData(t, "instance", Env{Config: cfg, RPC: &instFakeRPC{}}, []string{"name", "status", "snodes", "hv/kernel_args"}, "")
+		want[i], err = queryData(t, "instance", Env{Config: cfg, RPC: &fakeRPC{}}, []string{"name", "status", "snodes", "hv/kernel_args"}, "")
 		require.NoError(t, err)
 	}
 	errs := make(chan error, 16)
 	for g := range 16 {
 		go func() {
 			i := g % len(cfgs)
-			res, _ := New("instance", Env{Config: cfgs[i], RPC: &instFakeRPC{}})
+			res, _ := New("instance", Env{Config: cfgs[i], RPC: &fakeRPC{}})
 			for range 20 {
 				r, err := res.Query(context.Background(), []string{"name", "status", "snodes", "hv/kernel_args"}, nil)
 				if err != nil {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/objects"
-	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/query"
 )
@@ -29,60 +27,6 @@ type nodeGoldenCase struct {
 	Method   string          `json:"method"`
 	Args     json.RawMessage `json:"args"`
 	Response string          `json:"response"`
-}
-
-// nodeRPCCall is one call the fake RPC received.
-type nodeRPCCall struct {
-	procedure string
-	nodes     []string          // node names in call order
-	bodies    map[string]string // node name → JSON body
-}
-
-// nodeFakeRPC plays the node daemons as rpc.Client reports them: offline
-// nodes are not contacted; the others answer with answer, or fail to
-// connect when answer is nil or gives a zero result.
-type nodeFakeRPC struct {
-	answer func(procedure string, n *objects.Node) NodeResult
-
-	mu    sync.Mutex // guards calls
-	calls []nodeRPCCall
-}
-
-var errNodeConnect = errors.New("connection refused")
-
-func (f *nodeFakeRPC) Call(_ context.Context, procedure string, nodes []*objects.Node, body func(*objects.Node) any) map[string]NodeResult {
-	call := nodeRPCCall{procedure: procedure, bodies: map[string]string{}}
-	res := make(map[string]NodeResult, len(nodes))
-	for _, n := range nodes {
-		call.nodes = append(call.nodes, n.Name)
-		data, err := hsjson.Marshal(body(n))
-		if err != nil {
-			panic(err)
-		}
-		call.bodies[n.Name] = string(data)
-		var r NodeResult
-		switch {
-		case n.Offline:
-			r = NodeResult{Err: rpc.ErrOffline, Offline: true}
-		case f.answer != nil:
-			r = f.answer(procedure, n)
-		}
-		if r.Payload == nil && r.Err == nil && !r.Offline {
-			r.Err = errNodeConnect
-		}
-		res[n.UUID] = r
-	}
-	f.mu.Lock()
-	f.calls = append(f.calls, call)
-	f.mu.Unlock()
-	return res
-}
-
-// recorded returns the calls received so far.
-func (f *nodeFakeRPC) recorded() []nodeRPCCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.calls)
 }
 
 // nodeGoldenConfig loads the configuration of the golden cases.
@@ -191,7 +135,7 @@ func TestGoldenNodeGroupNetwork(t *testing.T) {
 	for _, label := range slices.Sorted(maps.Keys(cases)) {
 		c := cases[label]
 		t.Run(label, func(t *testing.T) {
-			for _, rpc := range []NodeRPC{&nodeFakeRPC{}, nil} {
+			for _, rpc := range []NodeRPC{&fakeRPC{}, nil} {
 				got, pe := nodeGoldenAnswer(t, Env{Config: cfg, RPC: rpc}, c.Method, c.Args)
 				if pe != nil {
 					var want struct{ Result string }

@@ -64,8 +64,8 @@ const nodeInfoPayload = `["a631bd49-4dfb-455b-943b-a44c14a24bc7",
 	 {"memory_total": 1, "memory_dom0": 1, "memory_free": 1, "cpu_total": 1, "cpu_dom0": 1, "cpu_nodes": 1, "cpu_sockets": 1}]]`
 
 // nodeAnswering answers node_info with payload for the nodes named.
-func nodeAnswering(payload string, names ...string) *nodeFakeRPC {
-	return &nodeFakeRPC{answer: func(_ string, n *objects.Node) NodeResult {
+func nodeAnswering(payload string, names ...string) *fakeRPC {
+	return &fakeRPC{answer: func(_ string, n *objects.Node) NodeResult {
 		for _, name := range names {
 			if n.Name == name {
 				return NodeResult{Payload: json.RawMessage(payload)}
@@ -136,8 +136,8 @@ func TestNodeLiveMalformedAnswers(t *testing.T) {
 }
 
 func TestNodeRPCErrors(t *testing.T) {
-	env := Env{Config: nodeGoldenConfig(t), RPC: &nodeFakeRPC{answer: func(_ string, n *objects.Node) NodeResult {
-		return NodeResult{Err: errNodeConnect}
+	env := Env{Config: nodeGoldenConfig(t), RPC: &fakeRPC{answer: func(_ string, n *objects.Node) NodeResult {
+		return NodeResult{Err: errConnect}
 	}}}
 	got := nodeMustRun(t, env, "node", []string{"name", "bootid"}, "null")
 	assert.Equal(t, `[[[0,"node1.example.com"],[2,null]],[[0,"node2.example.com"],[2,null]],[[0,"node3.example.com"],[4,null]],[[0,"node10.example.com"],[2,null]]]`, got)
@@ -168,7 +168,7 @@ func TestNodeInfoBodies(t *testing.T) {
 		{[]string{"dtotal", "cnos"}, "null", `[` + units("false") + `,` + hv + `]`, `[` + units("true") + `,` + hv + `]`},
 	}
 	for _, tc := range cases {
-		rpc := &nodeFakeRPC{}
+		rpc := &fakeRPC{}
 		nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "node", tc.fields, tc.filter)
 		calls := rpc.recorded()
 		require.Len(t, calls, 1, "%v", tc.fields)
@@ -201,26 +201,26 @@ func TestNodeStorageUnits(t *testing.T) {
 func TestNodeHypervisorFallback(t *testing.T) {
 	cfg := nodeGoldenConfig(t)
 	cfg.Cluster.EnabledHypervisors = nil
-	rpc := &nodeFakeRPC{}
+	rpc := &fakeRPC{}
 	nodeMustRun(t, Env{Config: cfg, RPC: rpc}, "node", []string{"mfree"}, `["==","name","node1"]`)
 	assert.Equal(t, `[[],[["xen-pvm",`+nodeXenParams+`]]]`, rpc.recorded()[0].bodies["node1.example.com"])
 
 	cfg = nodeGoldenConfig(t)
 	cfg.Cluster.EnabledHypervisors = []string{"kvm", "xen-pvm"}
 	delete(cfg.Cluster.HVParams, "kvm")
-	rpc = &nodeFakeRPC{}
+	rpc = &fakeRPC{}
 	nodeMustRun(t, Env{Config: cfg, RPC: rpc}, "node", []string{"mfree"}, `["==","name","node1"]`)
 	assert.Equal(t, `[[],[["kvm",{}]]]`, rpc.recorded()[0].bodies["node1.example.com"], "kvm has no cluster parameters here")
 }
 
 func TestNodeLiveTargets(t *testing.T) {
 	t.Run("no live field, no call", func(t *testing.T) {
-		rpc := &nodeFakeRPC{}
+		rpc := &fakeRPC{}
 		nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "node", []string{"name", "pinst_cnt", "powered"}, `["?","master"]`)
 		assert.Empty(t, rpc.recorded())
 	})
 	t.Run("only survivors of the first pass", func(t *testing.T) {
-		rpc := &nodeFakeRPC{}
+		rpc := &fakeRPC{}
 		got := nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "node", []string{"name"}, `["&",["?","drained"],["<","mfree",5]]`)
 		assert.Equal(t, `[[[0,"node10.example.com"]]]`, got)
 		require.Len(t, rpc.recorded(), 1)
