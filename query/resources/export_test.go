@@ -16,7 +16,7 @@ func TestExportRows(t *testing.T) {
 		"node2.example.com":  `[]`,
 		"node10.example.com": `null`,
 	}})
-	env := Env{Config: instGoldenConfig(t), RPC: rpc}
+	env := Env{Config: goldenConfig(t), RPC: rpc}
 	fields := []string{"node", "export"}
 	tests := []struct {
 		name, filter, want string
@@ -42,7 +42,7 @@ func TestExportRows(t *testing.T) {
 
 func TestExportNodesAsked(t *testing.T) {
 	rpc := &fakeRPC{}
-	env := Env{Config: instGoldenConfig(t), RPC: rpc}
+	env := Env{Config: goldenConfig(t), RPC: rpc}
 	got, err := queryData(t, "export", env, []string{"node"}, `["==", "node", "node2"]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,"node2.example.com"]]]`, got)
@@ -58,7 +58,7 @@ func TestExportNodesAsked(t *testing.T) {
 }
 
 func TestExportUnknownNode(t *testing.T) {
-	_, err := queryData(t, "export", Env{Config: instGoldenConfig(t)}, []string{"node"}, `["==", "node", "nodeX"]`)
+	_, err := queryData(t, "export", Env{Config: goldenConfig(t)}, []string{"node"}, `["==", "node", "nodeX"]`)
 	assert.Equal(t, []any{"OpPrereqError", []any{"Node name nodeX not found", "unknown_entity"}}, gerrors.Encode(err))
 }
 
@@ -67,7 +67,7 @@ func TestExportClassicDuplicates(t *testing.T) {
 		"node1.example.com": `["web.example.com"]`,
 		"node2.example.com": `[]`,
 	}})
-	env := Env{Config: instGoldenConfig(t), RPC: rpc}
+	env := Env{Config: goldenConfig(t), RPC: rpc}
 	res, _ := New("export", env)
 	names := []query.Value{query.StringValue("node1"), query.StringValue("node2")}
 	r, err := res.Query(context.Background(), []string{"node", "export"}, query.ClassicFilter(names, res.ClassicFields()...))
@@ -80,7 +80,7 @@ func TestExportClassicDuplicates(t *testing.T) {
 func TestExportMalformedAnswers(t *testing.T) {
 	for _, payload := range []string{`{}`, `"x"`, `[1]`, `["a", null]`, `null`} {
 		rpc := instAnswers(map[string]map[string]string{"export_list": {"node1.example.com": payload}})
-		got, err := queryData(t, "export", Env{Config: instGoldenConfig(t), RPC: rpc}, []string{"export"}, `["==", "node", "node1"]`)
+		got, err := queryData(t, "export", Env{Config: goldenConfig(t), RPC: rpc}, []string{"export"}, `["==", "node", "node1"]`)
 		require.NoError(t, err)
 		assert.Equal(t, `[[[2,null]]]`, got, payload)
 	}

@@ -16,7 +16,7 @@ const (
 )
 
 func TestGroupNodesAndInstances(t *testing.T) {
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	// node1 moves to "another": the lists follow node uuid order, the
 	// instances come from the group's nodes and are niceSorted.
 	cfg.Nodes[node1UUID].Group = groupAnotherUUID
@@ -27,7 +27,7 @@ func TestGroupNodesAndInstances(t *testing.T) {
 }
 
 func TestGroupEmpty(t *testing.T) {
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	empty := *cfg.NodeGroups[groupAnotherUUID]
 	empty.UUID, empty.Name, empty.Tags = "00000000-0000-4000-8000-00000000e001", "empty", []string{"z", "a", "z"}
 	empty.NDParams = objects.PartialNDParams{}
@@ -38,7 +38,7 @@ func TestGroupEmpty(t *testing.T) {
 }
 
 func TestGroupParams(t *testing.T) {
-	env := Env{Config: nodeGoldenConfig(t)}
+	env := Env{Config: goldenConfig(t)}
 	got := nodeMustRun(t, env, "group", []string{"name", "ndparams", "custom_ndparams", "custom_ipolicy", "ndp/cpu_speed", "ndp/exclusive_storage"}, "null")
 	assert.Equal(t, `[`+
 		`[[0,"another"],[0,{"oob_program":"","spindle_count":1,"exclusive_storage":true,"ovs":false,"ovs_name":"switch1","ovs_link":"","ssh_port":22,"cpu_speed":1}],[0,{"exclusive_storage":true}],`+
@@ -47,7 +47,7 @@ func TestGroupParams(t *testing.T) {
 }
 
 func TestGroupLookup(t *testing.T) {
-	env := Env{Config: nodeGoldenConfig(t)}
+	env := Env{Config: goldenConfig(t)}
 	assert.Equal(t, `[[[0,"another"]]]`, nodeMustRun(t, env, "group", []string{"name"}, `["==","name","another"]`))
 	assert.Equal(t, `[[[0,"another"]]]`, nodeMustRun(t, env, "group", []string{"name"}, `["==","uuid","`+groupAnotherUUID+`"]`))
 	// Found by uuid, then the name filter drops it.
@@ -58,7 +58,7 @@ func TestGroupLookup(t *testing.T) {
 
 	// Group names are not hostnames for filters, but lookups accept a
 	// "<name>." prefix.
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	cfg.NodeGroups[groupAnotherUUID].Name = "rack1.dc1"
 	env = Env{Config: cfg}
 	assert.Equal(t, `[]`, nodeMustRun(t, env, "group", []string{"name"}, `["==","name","rack1"]`))
@@ -68,6 +68,6 @@ func TestGroupLookup(t *testing.T) {
 
 func TestGroupNoLiveData(t *testing.T) {
 	rpc := &fakeRPC{}
-	nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "group", []string{"name", "node_cnt", "pinst_list", "ctime"}, "null")
+	nodeMustRun(t, Env{Config: goldenConfig(t), RPC: rpc}, "group", []string{"name", "node_cnt", "pinst_list", "ctime"}, "null")
 	assert.Empty(t, rpc.recorded())
 }

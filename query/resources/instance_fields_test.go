@@ -20,7 +20,7 @@ func TestQueryFieldsCatalogues(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			want, err := os.ReadFile("testdata/" + kind + "-fields.json")
 			require.NoError(t, err)
-			res, ok := New(kind, Env{Config: instGoldenConfig(t)})
+			res, ok := New(kind, Env{Config: goldenConfig(t)})
 			require.True(t, ok)
 			for _, names := range [][]string{nil, {}} {
 				fields := res.QueryFields(names)
@@ -41,7 +41,7 @@ func TestQueryFieldsCatalogues(t *testing.T) {
 }
 
 func TestInstanceFieldCount(t *testing.T) {
-	res, _ := New("instance", Env{Config: instGoldenConfig(t)})
+	res, _ := New("instance", Env{Config: goldenConfig(t)})
 	defs := res.QueryFields(nil).Fields
 	assert.Len(t, defs, 292)
 	counts := map[string]int{}
@@ -57,7 +57,7 @@ func TestInstanceFieldCount(t *testing.T) {
 }
 
 func TestQueryFieldsSubsetInstance(t *testing.T) {
-	res, _ := New("instance", Env{Config: instGoldenConfig(t)})
+	res, _ := New("instance", Env{Config: goldenConfig(t)})
 	got := res.QueryFields([]string{"sda_size", "nonexistent", "hv/acpi"}).Fields
 	assert.Equal(t, []query.FieldDefinition{
 		{Name: "sda_size", Title: "Disk/0", Kind: query.KindUnit, Doc: "Disk size of 1st disk"},
@@ -67,7 +67,7 @@ func TestQueryFieldsSubsetInstance(t *testing.T) {
 }
 
 func TestClassicFields(t *testing.T) {
-	env := Env{Config: instGoldenConfig(t)}
+	env := Env{Config: goldenConfig(t)}
 	for kind, want := range map[string][]string{
 		"instance": {"name", "uuid"},
 		"export":   {"node", "node"},

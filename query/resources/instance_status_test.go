@@ -223,7 +223,7 @@ func TestInstanceStatusAlgorithm(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := instGoldenConfig(t)
+			cfg := goldenConfig(t)
 			if tc.setup != nil {
 				tc.setup(cfg)
 			}
@@ -251,7 +251,7 @@ func instByName(cfg *objects.ConfigData, short string) *objects.Instance {
 }
 
 func TestInstanceStatusFilters(t *testing.T) {
-	cfg := instGoldenConfig(t)
+	cfg := goldenConfig(t)
 	rpc := instAnswers(map[string]map[string]string{"all_instances_info": {
 		"node1.example.com": `{"instance1.example.com":{"memory":512,"state":0,"vcpus":2,"time":10}}`,
 		"node2.example.com": `{}`,
@@ -276,7 +276,7 @@ func instKeys(m map[string]string) []string {
 }
 
 func TestInstanceConsole(t *testing.T) {
-	cfg := instGoldenConfig(t)
+	cfg := goldenConfig(t)
 	rpc := instAnswers(map[string]map[string]string{
 		"all_instances_info": {
 			"node1.example.com": `{"instance1.example.com":{"memory":512,"state":0,"vcpus":2,"time":10}}`,
@@ -316,7 +316,7 @@ func TestInstanceConsole(t *testing.T) {
 
 func TestInstanceConsoleNotRequested(t *testing.T) {
 	rpc := &fakeRPC{}
-	instRows(t, Env{Config: instGoldenConfig(t), RPC: rpc}, []string{"name", "status"}, "")
+	instRows(t, Env{Config: goldenConfig(t), RPC: rpc}, []string{"name", "status"}, "")
 	require.Len(t, rpc.calls, 1)
 	assert.Equal(t, "all_instances_info", rpc.calls[0].procedure)
 }
@@ -325,7 +325,7 @@ func TestInstanceConsoleNotRequested(t *testing.T) {
 // instance cannot be built (its primary node's group is missing), no
 // console is asked for at all.
 func TestInstanceConsoleWithoutParams(t *testing.T) {
-	cfg := instGoldenConfig(t)
+	cfg := goldenConfig(t)
 	cfg.Nodes["2ae3d962-2dad-44f2-bdb1-85f77107f907"].Group = "missing" // node2, instance3's primary
 	rpc := instAnswers(map[string]map[string]string{
 		"all_instances_info":    {"node1.example.com": `{"instance1.example.com":{"memory":512,"state":0,"vcpus":2,"time":10}}`},

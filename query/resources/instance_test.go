@@ -24,7 +24,7 @@ import (
 //   - a forthcoming instance with hardly any keys.
 func instExtraConfig(t testing.TB, edit func(cfg map[string]any)) *objects.ConfigData {
 	t.Helper()
-	data, err := os.ReadFile("testdata/instance-golden-config.data.json")
+	data, err := os.ReadFile("testdata/golden-config.data.json")
 	require.NoError(t, err)
 	var cfg map[string]any
 	require.NoError(t, json.Unmarshal(data, &cfg))
@@ -284,7 +284,7 @@ func TestInstanceFilterErrors(t *testing.T) {
 }
 
 func TestInstanceUnknownFields(t *testing.T) {
-	env := Env{Config: instGoldenConfig(t)}
+	env := Env{Config: goldenConfig(t)}
 	res, _ := New("instance", env)
 	r, err := res.Query(context.Background(), []string{"name", "zzz"}, query.Equal("name", query.StringValue("instance2")))
 	require.NoError(t, err)
@@ -296,7 +296,7 @@ func TestInstanceUnknownFields(t *testing.T) {
 // TestInstanceConcurrentQueries runs queries of two configurations at
 // once: the index cache is shared, the queries are not.
 func TestInstanceConcurrentQueries(t *testing.T) {
-	cfgs := []*objects.ConfigData{instGoldenConfig(t), instExtraConfig(t, nil)}
+	cfgs := []*objects.ConfigData{goldenConfig(t), instExtraConfig(t, nil)}
 	want := make([]string, len(cfgs))
 	for i, cfg := range cfgs {
 		var err error

@@ -36,7 +36,7 @@ const lockObserved = `[[["cluster/[lockset]",[]],
   [5,["luxid-ThreadId 12","/var/run/ganeti/livelocks/luxi-daemon_1",100],[["instance/10","shared"],["node/9a12d554-75c0-4cb1-8064-103365145db0","shared"],["instance/9","release"],["instance/10","exclusive"],["instance/2","shared"]]]]]`
 
 func TestLockRows(t *testing.T) {
-	env := Env{Config: instGoldenConfig(t), Locks: lockFake{answer: lockObserved}}
+	env := Env{Config: goldenConfig(t), Locks: lockFake{answer: lockObserved}}
 	got, err := queryData(t, "lock", env, []string{"name", "mode", "owner", "pending"}, "")
 	require.NoError(t, err)
 	want := `[` +
@@ -52,7 +52,7 @@ func TestLockRows(t *testing.T) {
 }
 
 func TestLockFilters(t *testing.T) {
-	env := Env{Config: instGoldenConfig(t), Locks: lockFake{answer: lockObserved}}
+	env := Env{Config: goldenConfig(t), Locks: lockFake{answer: lockObserved}}
 	tests := []struct{ filter, want string }{
 		{`["&", ["=[]", "owner", "27"], ["==", "mode", "exclusive"]]`, `[[[0,"node/9a12d554-75c0-4cb1-8064-103365145db0"]]]`},
 		{`["=[]", "owner", "28"]`, `[[[0,"cluster/BGL"]]]`},
@@ -75,7 +75,7 @@ func TestLockFilters(t *testing.T) {
 }
 
 func TestLockEmpty(t *testing.T) {
-	env := Env{Config: instGoldenConfig(t), Locks: lockFake{answer: `[[],[]]`}}
+	env := Env{Config: goldenConfig(t), Locks: lockFake{answer: `[[],[]]`}}
 	got, err := queryData(t, "lock", env, []string{"name", "mode"}, "")
 	require.NoError(t, err)
 	assert.Equal(t, `[]`, got)
@@ -84,11 +84,11 @@ func TestLockEmpty(t *testing.T) {
 func TestLockWithoutWConfd(t *testing.T) {
 	want := []any{"GenericError", []any{"Network.Socket.connect: <socket: 9>: does not exist (No such file or directory)"}}
 	// WConfd is asked before the filter is looked at.
-	_, err := queryData(t, "lock", Env{Config: instGoldenConfig(t)}, []string{"name"}, `["==", "nosuchfield", "x"]`)
+	_, err := queryData(t, "lock", Env{Config: goldenConfig(t)}, []string{"name"}, `["==", "nosuchfield", "x"]`)
 	assert.Equal(t, want, gerrors.Encode(err))
 
 	client := &wconfd.Client{Socket: filepath.Join(t.TempDir(), "ganeti-wconfd")}
-	_, err = queryData(t, "lock", Env{Config: instGoldenConfig(t), Locks: client}, []string{"name"}, "")
+	_, err = queryData(t, "lock", Env{Config: goldenConfig(t), Locks: client}, []string{"name"}, "")
 	assert.Equal(t, want, gerrors.Encode(err))
 }
 
@@ -113,7 +113,7 @@ func TestLockErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := queryData(t, "lock", Env{Config: instGoldenConfig(t), Locks: tc.env}, []string{"name"}, "")
+			_, err := queryData(t, "lock", Env{Config: goldenConfig(t), Locks: tc.env}, []string{"name"}, "")
 			assert.Equal(t, tc.want, gerrors.Encode(err))
 		})
 	}
@@ -121,7 +121,7 @@ func TestLockErrors(t *testing.T) {
 
 func TestLockOwnerEncoding(t *testing.T) {
 	answer := fmt.Sprintf(`[[["cluster/BGL",[[[%s,"/l",1],"shared"]]]],[]]`, `"tab\there \"q\" é"`)
-	env := Env{Config: instGoldenConfig(t), Locks: lockFake{answer: answer}}
+	env := Env{Config: goldenConfig(t), Locks: lockFake{answer: answer}}
 	got, err := queryData(t, "lock", env, []string{"owner"}, "")
 	require.NoError(t, err)
 	assert.Equal(t, `[[[0,["\"tab\\there \\\"q\\\" é\""]]]]`, got)

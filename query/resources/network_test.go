@@ -24,7 +24,7 @@ func networkPtr(s string) *string { return &s }
 // both groups, and instances with NICs on it.
 func networkConfig(t *testing.T) *objects.ConfigData {
 	t.Helper()
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	net2 := &objects.Network{
 		Name:            "net2",
 		UUID:            "00000000-0000-4000-8000-0000000000e2",
@@ -81,7 +81,7 @@ func TestNetworkPools(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := nodeGoldenConfig(t)
+			cfg := goldenConfig(t)
 			net := cfg.Networks[networkUUID]
 			net.Network, net.Reservations, net.ExtReservations = "192.0.2.0/30", tc.res, tc.ext
 			got := nodeMustRun(t, Env{Config: cfg}, "network", []string{"free_count", "reserved_count", "map", "external_reservations"}, "null")
@@ -96,7 +96,7 @@ func TestNetworkAddresses(t *testing.T) {
 	assert.Equal(t, "not an address", networkShowAddress("not an address"))
 	assert.Equal(t, "192.0.2.0/24", networkShowSubnet("192.0.2.0/24"))
 	assert.Equal(t, "192.0.2.7/033", networkShowSubnet("192.0.2.7/033"))
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	net := cfg.Networks[networkUUID]
 	net.Network, net.ExtReservations = "255.255.255.254/31", networkPtr("111")
 	got := nodeMustRun(t, Env{Config: cfg}, "network", []string{"external_reservations"}, "null")

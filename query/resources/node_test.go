@@ -79,7 +79,7 @@ var nodeLiveNames = []string{"bootid", "cnodes", "cnos", "csockets", "ctotal", "
 
 func TestNodeLiveFields(t *testing.T) {
 	rpc := nodeAnswering(nodeInfoPayload, "node1.example.com")
-	env := Env{Config: nodeGoldenConfig(t), RPC: rpc}
+	env := Env{Config: goldenConfig(t), RPC: rpc}
 	got := nodeMustRun(t, env, "node", append([]string{"name"}, nodeLiveNames...), "null")
 	assert.Equal(t, `[`+
 		`[[0,"node1.example.com"],[0,"a631bd49-4dfb-455b-943b-a44c14a24bc7"],[0,1],[0,2],[0,2],[0,8],[0,1024],[0,4096],[0,3],[0,12],[0,23514],[0,1005],[0,24105]],`+
@@ -109,7 +109,7 @@ func TestNodeLiveMissingValues(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			env := Env{Config: nodeGoldenConfig(t), RPC: nodeAnswering(tc.payload, "node1.example.com")}
+			env := Env{Config: goldenConfig(t), RPC: nodeAnswering(tc.payload, "node1.example.com")}
 			got := nodeMustRun(t, env, "node", []string{"bootid", "dfree", "dtotal", "spfree", "sptotal", "mfree", "mtotal"}, `["==","name","node1"]`)
 			assert.Equal(t, "["+tc.want+"]", got)
 		})
@@ -128,7 +128,7 @@ func TestNodeLiveMalformedAnswers(t *testing.T) {
 		`["b", [], [{"memory_total": 1, "memory_dom0": 1, "memory_free": 1, "cpu_total": 1, "cpu_dom0": 1, "cpu_nodes": 1, "cpu_sockets": 1, "memory_hv": []}]]`,
 	} {
 		t.Run(payload, func(t *testing.T) {
-			env := Env{Config: nodeGoldenConfig(t), RPC: nodeAnswering(payload, "node1.example.com")}
+			env := Env{Config: goldenConfig(t), RPC: nodeAnswering(payload, "node1.example.com")}
 			got := nodeMustRun(t, env, "node", []string{"bootid", "mfree", "dfree"}, `["==","name","node1"]`)
 			assert.Equal(t, `[[[2,null],[2,null],[2,null]]]`, got)
 		})
@@ -136,7 +136,7 @@ func TestNodeLiveMalformedAnswers(t *testing.T) {
 }
 
 func TestNodeRPCErrors(t *testing.T) {
-	env := Env{Config: nodeGoldenConfig(t), RPC: &fakeRPC{answer: func(_ string, n *objects.Node) NodeResult {
+	env := Env{Config: goldenConfig(t), RPC: &fakeRPC{answer: func(_ string, n *objects.Node) NodeResult {
 		return NodeResult{Err: errConnect}
 	}}}
 	got := nodeMustRun(t, env, "node", []string{"name", "bootid"}, "null")
@@ -169,7 +169,7 @@ func TestNodeInfoBodies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		rpc := &fakeRPC{}
-		nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "node", tc.fields, tc.filter)
+		nodeMustRun(t, Env{Config: goldenConfig(t), RPC: rpc}, "node", tc.fields, tc.filter)
 		calls := rpc.recorded()
 		require.Len(t, calls, 1, "%v", tc.fields)
 		assert.Equal(t, tc.node1, calls[0].bodies["node1.example.com"], "%v", tc.fields)
@@ -199,13 +199,13 @@ func TestNodeStorageUnits(t *testing.T) {
 }
 
 func TestNodeHypervisorFallback(t *testing.T) {
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	cfg.Cluster.EnabledHypervisors = nil
 	rpc := &fakeRPC{}
 	nodeMustRun(t, Env{Config: cfg, RPC: rpc}, "node", []string{"mfree"}, `["==","name","node1"]`)
 	assert.Equal(t, `[[],[["xen-pvm",`+nodeXenParams+`]]]`, rpc.recorded()[0].bodies["node1.example.com"])
 
-	cfg = nodeGoldenConfig(t)
+	cfg = goldenConfig(t)
 	cfg.Cluster.EnabledHypervisors = []string{"kvm", "xen-pvm"}
 	delete(cfg.Cluster.HVParams, "kvm")
 	rpc = &fakeRPC{}
@@ -216,18 +216,18 @@ func TestNodeHypervisorFallback(t *testing.T) {
 func TestNodeLiveTargets(t *testing.T) {
 	t.Run("no live field, no call", func(t *testing.T) {
 		rpc := &fakeRPC{}
-		nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "node", []string{"name", "pinst_cnt", "powered"}, `["?","master"]`)
+		nodeMustRun(t, Env{Config: goldenConfig(t), RPC: rpc}, "node", []string{"name", "pinst_cnt", "powered"}, `["?","master"]`)
 		assert.Empty(t, rpc.recorded())
 	})
 	t.Run("only survivors of the first pass", func(t *testing.T) {
 		rpc := &fakeRPC{}
-		got := nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "node", []string{"name"}, `["&",["?","drained"],["<","mfree",5]]`)
+		got := nodeMustRun(t, Env{Config: goldenConfig(t), RPC: rpc}, "node", []string{"name"}, `["&",["?","drained"],["<","mfree",5]]`)
 		assert.Equal(t, `[[[0,"node10.example.com"]]]`, got)
 		require.Len(t, rpc.recorded(), 1)
 		assert.Equal(t, []string{"node10.example.com"}, rpc.recorded()[0].nodes)
 	})
 	t.Run("nodes of missing groups", func(t *testing.T) {
-		cfg := nodeGoldenConfig(t)
+		cfg := goldenConfig(t)
 		cfg.Nodes[node2UUID].Group = "no-such-group"
 		rpc := nodeAnswering(nodeInfoPayload, "node1.example.com", "node2.example.com")
 		got := nodeMustRun(t, Env{Config: cfg, RPC: rpc}, "node", []string{"name", "mfree"}, `["|",["==","name","node1"],["==","name","node2"]]`)
@@ -238,14 +238,14 @@ func TestNodeLiveTargets(t *testing.T) {
 		// Ganeti pairs answers with nodes by equality and gives up on
 		// ambiguous pairs: both rows have no data.
 		rpc := nodeAnswering(nodeInfoPayload, "node1.example.com", "node2.example.com")
-		got := nodeMustRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "node", []string{"name", "mfree"},
+		got := nodeMustRun(t, Env{Config: goldenConfig(t), RPC: rpc}, "node", []string{"name", "mfree"},
 			`["|",["==","name","node1"],["==","name","node2"],["==","name","node1.example.com"]]`)
 		assert.Equal(t, `[[[0,"node1.example.com"],[2,null]],[[0,"node2.example.com"],[0,23514]],[[0,"node1.example.com"],[2,null]]]`, got)
 		assert.Equal(t, []string{"node2.example.com"}, rpc.recorded()[0].nodes)
 	})
 	t.Run("the second pass decides", func(t *testing.T) {
 		rpc := nodeAnswering(nodeInfoPayload, "node1.example.com")
-		env := Env{Config: nodeGoldenConfig(t), RPC: rpc}
+		env := Env{Config: goldenConfig(t), RPC: rpc}
 		assert.Equal(t, `[[[0,"node1.example.com"],[0,23514]],[[0,"node2.example.com"],[2,null]],[[0,"node3.example.com"],[4,null]],[[0,"node10.example.com"],[2,null]]]`,
 			nodeMustRun(t, env, "node", []string{"name", "mfree"}, `[">","mfree",20000]`))
 		assert.Equal(t, `[]`, nodeMustRun(t, env, "node", []string{"name"}, `["!",[">","mfree",20000]]`))
@@ -256,13 +256,13 @@ func TestNodeLiveTargets(t *testing.T) {
 	})
 	t.Run("a live error stops the query", func(t *testing.T) {
 		rpc := nodeAnswering(nodeInfoPayload, "node1.example.com")
-		_, err := nodeRun(t, Env{Config: nodeGoldenConfig(t), RPC: rpc}, "node", []string{"name"}, `["=~","mfree","x"]`)
+		_, err := nodeRun(t, Env{Config: goldenConfig(t), RPC: rpc}, "node", []string{"name"}, `["=~","mfree","x"]`)
 		assert.Equal(t, []any{"ParameterError", []any{"Invalid field value used in regexp matching, expecting string but got '23514'"}}, gerrors.Encode(err))
 	})
 }
 
 func TestNodeConfigFields(t *testing.T) {
-	env := Env{Config: nodeGoldenConfig(t)}
+	env := Env{Config: goldenConfig(t)}
 	got := nodeMustRun(t, env, "node", []string{"name", "role", "master", "group", "pinst_cnt", "pinst_list", "sinst_cnt", "sinst_list",
 		"drained", "offline", "tags", "ctime", "mtime", "uuid", "ndp/exclusive_storage", "ndp/oob_program"}, "null")
 	assert.Equal(t, `[`+
@@ -273,14 +273,14 @@ func TestNodeConfigFields(t *testing.T) {
 }
 
 func TestNodeOfMissingGroup(t *testing.T) {
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	cfg.Nodes[node2UUID].Group = "no-such-group"
 	got := nodeMustRun(t, Env{Config: cfg}, "node", []string{"group", "group.uuid", "ndparams", "powered", "ndp/ssh_port", "custom_ndparams"}, `["==","name","node2"]`)
 	assert.Equal(t, `[[[2,null],[0,"no-such-group"],[2,null],[2,null],[2,null],[0,{}]]]`, got)
 }
 
 func TestNodeSecondaries(t *testing.T) {
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	// instance3 becomes a DRBD instance on node2 with node10 as peer, its
 	// disk listing the primary second; a dangling disk is ignored.
 	drbd := *cfg.Disks["77ced3a5-6756-49ae-8d1f-274e27664c05"]
@@ -302,7 +302,7 @@ func TestNodeSecondaries(t *testing.T) {
 }
 
 func TestNodeLookup(t *testing.T) {
-	cfg := nodeGoldenConfig(t)
+	cfg := goldenConfig(t)
 	// Two more nodes: "node1.other" makes "node1" ambiguous as a prefix
 	// but not as an exact name; two nodes share the name "dup".
 	for uuid, name := range map[string]string{"a1": "node1.other", "b1": "dup", "b2": "dup"} {
@@ -323,7 +323,7 @@ func TestNodeLookup(t *testing.T) {
 }
 
 func TestNodeSnapshotShared(t *testing.T) {
-	a, b := nodeGoldenConfig(t), nodeGoldenConfig(t)
+	a, b := goldenConfig(t), goldenConfig(t)
 	b.Instances[inst1UUID].PrimaryNode = node2UUID // b differs from a
 	sa := nodeSnapshotOf(a)
 	assert.Same(t, sa, nodeSnapshotOf(a), "one snapshot per configuration")
@@ -374,7 +374,7 @@ func TestNodeSnapshotShared(t *testing.T) {
 
 func TestNodeGroupNetworkRegistered(t *testing.T) {
 	for kind, mode := range map[string]query.FilterMode{"node": query.ModeHostname, "group": query.ModeNormal, "network": query.ModeNormal} {
-		res, ok := New(kind, Env{Config: nodeGoldenConfig(t)})
+		res, ok := New(kind, Env{Config: goldenConfig(t)})
 		require.True(t, ok, kind)
 		assert.Equal(t, []string{"name", "uuid"}, res.ClassicFields())
 		switch kind {
