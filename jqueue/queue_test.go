@@ -155,3 +155,26 @@ func TestParseJobFileName(t *testing.T) {
 		assert.Equal(t, want, ok, name)
 	}
 }
+
+func TestAllocationOverwritesSerialInPlace(t *testing.T) {
+	l := newLayout(t)
+	require.NoError(t, os.WriteFile(l.SerialFile, []byte("9  \n\n"), 0o600), "not in canonical form")
+	q, err := Open(l, nil)
+	require.NoError(t, err)
+	defer q.Close()
+	data, err := os.ReadFile(l.SerialFile)
+	require.NoError(t, err)
+	assert.Equal(t, "9\n", string(data), "Open rewrites the file whole")
+	before, err := os.Stat(l.SerialFile)
+	require.NoError(t, err)
+
+	ids, err := q.AllocateIDs(3)
+	require.NoError(t, err)
+	assert.Equal(t, []uint64{10, 11, 12}, ids, "one more digit than before")
+	data, err = os.ReadFile(l.SerialFile)
+	require.NoError(t, err)
+	assert.Equal(t, "12\n", string(data))
+	after, err := os.Stat(l.SerialFile)
+	require.NoError(t, err)
+	assert.True(t, os.SameFile(before, after), "the same inode: no file created and freed per allocation")
+}
