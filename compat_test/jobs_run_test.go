@@ -135,7 +135,7 @@ func restartGoluxid(t *testing.T, luxid string, sb *sandbox.Sandbox) {
 	require.Equal(t, goKind, luxid)
 	waitJobs(t, sb, 30*time.Second, "running", 17)
 	require.NoError(t, sb.StopLuxid())
-	require.NoError(t, sb.StartLuxid(context.Background(), sandbox.GoLuxid(goluxidBinary(t))...))
+	require.NoError(t, sb.StartLuxid(context.Background()), "the same command line again")
 }
 
 // TestJobsRun compares jobs that really run (with noded, as OpTestDelay on

@@ -58,7 +58,9 @@ const logStepsEnv = "COMPAT_LOG_STEPS"
 
 // compareJobSteps runs steps on a sandbox with goluxid, then on one with
 // the Haskell luxid, and compares the results step by step (expected: the
-// Haskell luxid's result).
+// Haskell luxid's result). goluxid runs the steps twice: starting job
+// processes cold, as the Haskell luxid does, and with --warm-start (those
+// results are the subtests under "warm-start").
 func compareJobSteps(t *testing.T, opts sandbox.Options, steps []jobStep) {
 	t.Helper()
 	for _, s := range steps {
@@ -69,11 +71,23 @@ func compareJobSteps(t *testing.T, opts sandbox.Options, steps []jobStep) {
 	sandbox.RequireForTest(t)
 	opts.Luxid = sandbox.GoLuxid(goluxidBinary(t))
 	goResults := runJobSteps(t, goKind, opts, steps)
+	opts.Luxid = append(sandbox.GoLuxid(goluxidBinary(t)), "--warm-start")
+	warmResults := runJobSteps(t, goKind, opts, steps)
 	opts.Luxid = sandbox.HaskellLuxid()
 	hsResults := runJobSteps(t, haskellKind, opts, steps)
+	compareStepResults(t, steps, goResults, hsResults)
+	t.Run("warm-start", func(t *testing.T) {
+		compareStepResults(t, steps, warmResults, hsResults)
+	})
+}
+
+// compareStepResults compares goluxid's results of the steps with the
+// Haskell luxid's, or checks each alone where the step says so.
+func compareStepResults(t *testing.T, steps []jobStep, goResults, hsResults []*result) {
+	t.Helper()
 	for i, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			gor, hsr := goResults[i], hsResults[i]
+			gor, hsr := clone(goResults[i]), clone(hsResults[i])
 			if s.only == "" && !s.differs {
 				c := clientCase{name: s.name, cmd: []string{s.what()}, norms: s.norms}
 				compareResults(t, c, *gor, *hsr)
@@ -97,6 +111,16 @@ func compareJobSteps(t *testing.T, opts sandbox.Options, steps []jobStep) {
 			}
 		})
 	}
+}
+
+// clone copies a result, so that normalizing it for one comparison leaves
+// it as it was for the next.
+func clone(r *result) *result {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	return &c
 }
 
 // runJobSteps starts one sandbox, runs the steps meant for luxid in order

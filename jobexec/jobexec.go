@@ -64,20 +64,29 @@ type Config struct {
 	Stderr io.Writer
 }
 
+// Starter starts job processes: Config starts each from scratch, Warm
+// forks them from a helper that has loaded exec.py already.
+type Starter interface {
+	Start(ctx context.Context, jobID uint64, secrets []byte, record RecordLivelock) (*Process, error)
+}
+
 // Process is a started job process.
 type Process struct {
 	JobID    uint64
 	Pid      int
 	Livelock string
-	cmd      *exec.Cmd
 	done     chan struct{}
 	waitErr  error
+	// signal sends a signal to the process, safe after it has exited.
+	signal func(syscall.Signal) error
 }
 
-// Done is closed when the process has exited and been reaped.
+// Done is closed when the process has exited (and been reaped, when it is
+// the daemon's own child).
 func (p *Process) Done() <-chan struct{} { return p.done }
 
-// ExitErr is the process's exit status once Done is closed.
+// ExitErr is the process's exit status once Done is closed; nil for a
+// process the daemon did not start itself (its exit status is not known).
 func (p *Process) ExitErr() error {
 	<-p.done
 	return p.waitErr
@@ -88,36 +97,70 @@ func (p *Process) ExitErr() error {
 // the start.
 type RecordLivelock func(path string) error
 
+// jobPipes are the two pipes of a job process: the child's ends become its
+// stdin and stdout, the daemon keeps the others for the handshake.
+type jobPipes struct {
+	childIn, childOut  *os.File // the child's stdin and stdout
+	fromChild, toChild *os.File
+}
+
+func newJobPipes() (*jobPipes, error) {
+	childIn, toChild, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	fromChild, childOut, err := os.Pipe()
+	if err != nil {
+		childIn.Close()
+		toChild.Close()
+		return nil, err
+	}
+	return &jobPipes{childIn: childIn, childOut: childOut, fromChild: fromChild, toChild: toChild}, nil
+}
+
+// closeChildEnds closes the child's ends once the child holds them.
+func (jp *jobPipes) closeChildEnds() {
+	jp.childIn.Close()
+	jp.childOut.Close()
+}
+
+// closeOurEnds closes the daemon's ends after the handshake.
+func (jp *jobPipes) closeOurEnds() {
+	jp.fromChild.Close()
+	jp.toChild.Close()
+}
+
 // Start starts the job process for jobID, runs the handshake and returns
 // the running process. secrets is the JSON list of secret parameters.
 func (c *Config) Start(ctx context.Context, jobID uint64, secrets []byte, record RecordLivelock) (*Process, error) {
-	toChild, fromLuxid, err := os.Pipe()
+	pipes, err := newJobPipes()
 	if err != nil {
 		return nil, fmt.Errorf("starting job %d: %w", jobID, err)
 	}
-	fromChild, toLuxid, err := os.Pipe()
-	if err != nil {
-		toChild.Close()
-		fromLuxid.Close()
-		return nil, fmt.Errorf("starting job %d: %w", jobID, err)
-	}
-	cmd := c.command(jobID, toChild, toLuxid)
+	cmd := c.command(jobID, pipes.childIn, pipes.childOut)
 	startErr := cmd.Start()
-	toChild.Close()
-	toLuxid.Close()
+	pipes.closeChildEnds()
 	if startErr != nil {
-		fromLuxid.Close()
-		fromChild.Close()
+		pipes.closeOurEnds()
 		return nil, fmt.Errorf("starting job %d: %w", jobID, startErr)
 	}
-	p := &Process{JobID: jobID, Pid: cmd.Process.Pid, cmd: cmd, done: make(chan struct{})}
-	go p.reap()
-	err = c.handshake(ctx, p, fromChild, fromLuxid, secrets, record)
-	fromLuxid.Close()
-	fromChild.Close()
+	p := &Process{JobID: jobID, Pid: cmd.Process.Pid, done: make(chan struct{}),
+		signal: func(sig syscall.Signal) error { return cmd.Process.Signal(sig) }}
+	go func() {
+		p.waitErr = cmd.Wait()
+		close(p.done)
+	}()
+	return c.finishStart(ctx, p, pipes, secrets, record)
+}
+
+// finishStart runs the handshake with a started child; a child that fails
+// it is ended.
+func (c *Config) finishStart(ctx context.Context, p *Process, pipes *jobPipes, secrets []byte, record RecordLivelock) (*Process, error) {
+	err := c.handshake(ctx, p, pipes.fromChild, pipes.toChild, secrets, record)
+	pipes.closeOurEnds()
 	if err != nil {
 		p.terminate()
-		return nil, fmt.Errorf("job %d: %w", jobID, err)
+		return nil, fmt.Errorf("job %d: %w", p.JobID, err)
 	}
 	return p, nil
 }
@@ -126,15 +169,28 @@ func (c *Config) Start(ctx context.Context, jobID uint64, secrets []byte, record
 func (c *Config) command(jobID uint64, stdin, stdout *os.File) *exec.Cmd {
 	cmd := exec.Command(orDefault(c.Python, DefaultPython), orDefault(c.ExecScript, DefaultExecScript), strconv.FormatUint(jobID, 10))
 	cmd.Stdin, cmd.Stdout = stdin, stdout
-	cmd.Stderr = c.Stderr
-	if cmd.Stderr == nil {
-		cmd.Stderr = os.Stderr
-	}
+	cmd.Stderr = c.stderr()
 	cmd.Env = c.env()
 	// Its own process group: a signal to the daemon's group (Ctrl-C in a
 	// terminal) must not reach running jobs.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	return cmd
+}
+
+// stderr is where job processes write their stderr.
+func (c *Config) stderr() io.Writer {
+	if c.Stderr == nil {
+		return os.Stderr
+	}
+	return c.Stderr
+}
+
+// stepTimeout bounds each step of the handshake.
+func (c *Config) stepTimeout() time.Duration {
+	if c.StepTimeout <= 0 {
+		return DefaultStepTimeout
+	}
+	return c.StepTimeout
 }
 
 // env is the child's environment: the base one with GNT_DEBUG and
@@ -160,10 +216,7 @@ func (c *Config) env() []string {
 
 // handshake exchanges the four messages of the protocol.
 func (c *Config) handshake(ctx context.Context, p *Process, from, to *os.File, secrets []byte, record RecordLivelock) error {
-	timeout := c.StepTimeout
-	if timeout <= 0 {
-		timeout = DefaultStepTimeout
-	}
+	timeout := c.stepTimeout()
 	r := luxi.NewReader(from, maxHandshakeMessage)
 	w := luxi.NewWriter(to)
 	path, err := readStep(ctx, from, r, timeout, "livelock path")
@@ -213,12 +266,6 @@ func writeStep(f *os.File, w *luxi.Writer, msg []byte, timeout time.Duration) er
 	return nil
 }
 
-// reap waits for the process and records its exit.
-func (p *Process) reap() {
-	p.waitErr = p.cmd.Wait()
-	close(p.done)
-}
-
 // terminate ends a child whose start failed: SIGTERM, SIGABRT, then
 // SIGKILL, checking 0.1 s after each whether it is gone.
 func (p *Process) terminate() {
@@ -228,7 +275,7 @@ func (p *Process) terminate() {
 			return
 		default:
 		}
-		if err := p.cmd.Process.Signal(sig); err != nil && errors.Is(err, os.ErrProcessDone) {
+		if err := p.signal(sig); err != nil && (errors.Is(err, os.ErrProcessDone) || errors.Is(err, os.ErrClosed)) {
 			return
 		}
 		select {

@@ -2,9 +2,13 @@ package jobexec
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -17,8 +21,7 @@ import (
 // SIGCHLD disposition in FAKE_OUT.
 const fakeExec = `
 import os, signal, sys, time
-mode = os.environ.get("FAKE_MODE", "ok")
-out = os.environ["FAKE_OUT"]
+
 def recv():
     buf = b""
     while not buf.endswith(b"\x03"):
@@ -27,25 +30,41 @@ def recv():
             sys.exit(3)
         buf += c
     return buf[:-1]
-if mode == "hang":
-    time.sleep(60)
-if mode == "garbage":
-    os.write(1, b"not a path\x03")
-    time.sleep(60)
-if mode == "exit":
-    sys.exit(1)
-os.write(1, ("/livelocks/job_%06d_1" % int(sys.argv[1])).encode() + b"\x03")
-first = recv()
-os.write(1, b"\x03")
-secrets = recv()
-with open(out, "w") as f:
-    f.write("%s|%s|%s|%s|%s|%s" % (sys.argv[1], first.decode(), secrets.decode(),
-        os.environ.get("GNT_DEBUG"), os.environ.get("PYTHONPATH"),
-        signal.getsignal(signal.SIGCHLD) == signal.SIG_DFL))
-os.close(0); os.close(1)
-if mode == "linger":
-    time.sleep(0.3)
+
+def main():
+    mode = os.environ.get("FAKE_MODE", "ok")
+    out = os.environ["FAKE_OUT"]
+    if mode == "hang":
+        time.sleep(60)
+    if mode == "garbage":
+        os.write(1, b"not a path\x03")
+        time.sleep(60)
+    if mode == "exit":
+        sys.exit(1)
+    os.write(1, ("/livelocks/job_%06d_1" % int(sys.argv[1])).encode() + b"\x03")
+    first = recv()
+    os.write(1, b"\x03")
+    secrets = recv()
+    with open(out, "w") as f:
+        f.write("%s|%s|%s|%s|%s|%s|%s" % (sys.argv[1], first.decode(), secrets.decode(),
+            os.environ.get("GNT_DEBUG"), os.environ.get("PYTHONPATH"),
+            signal.getsignal(signal.SIGCHLD) == signal.SIG_DFL,
+            signal.SIGCHLD not in signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+    os.close(0); os.close(1)
+    if mode == "linger":
+        time.sleep(0.3)
+    sys.exit(0)
+
+if __name__ == "__main__":
+    main()
 `
+
+// starters are the two ways of starting a job process, each test runs
+// with both.
+var starters = map[string]func(t *testing.T, c *Config) Starter{
+	"cold": func(_ *testing.T, c *Config) Starter { return c },
+	"warm": func(t *testing.T, c *Config) Starter { return newReadyWarm(t, c) },
+}
 
 func newConfig(t *testing.T, mode string) (*Config, string) {
 	t.Helper()
@@ -61,26 +80,39 @@ func newConfig(t *testing.T, mode string) (*Config, string) {
 }
 
 func TestHandshake(t *testing.T) {
-	cfg, out := newConfig(t, "linger")
-	var recorded string
-	p, err := cfg.Start(context.Background(), 42, []byte(`[{"pw":"s3cret"},null]`), func(path string) error {
-		recorded = path
-		return nil
-	})
-	require.NoError(t, err)
-	assert.Equal(t, "/livelocks/job_000042_1", recorded)
-	assert.Equal(t, recorded, p.Livelock)
-	assert.Positive(t, p.Pid)
-	select {
-	case <-p.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("job process not reaped")
+	for name, starter := range starters {
+		t.Run(name, func(t *testing.T) {
+			cfg, out := newConfig(t, "linger")
+			var recorded string
+			p, err := starter(t, cfg).Start(context.Background(), 42, []byte(`[{"pw":"s3cret"},null]`), func(path string) error {
+				recorded = path
+				return nil
+			})
+			require.NoError(t, err)
+			assert.Equal(t, "/livelocks/job_000042_1", recorded)
+			assert.Equal(t, recorded, p.Livelock)
+			assert.Positive(t, p.Pid)
+			assert.Equal(t, p.Pid, processGroup(t, p.Pid), "leads its own process group")
+			select {
+			case <-p.Done():
+			case <-time.After(5 * time.Second):
+				t.Fatal("job process not reaped")
+			}
+			assert.NoError(t, p.ExitErr())
+			data, err := os.ReadFile(out)
+			require.NoError(t, err)
+			// id | first reply | secrets | GNT_DEBUG | PYTHONPATH | SIGCHLD default | SIGCHLD unblocked
+			assert.Equal(t, `42||[{"pw":"s3cret"},null]|1|/usr/share/ganeti/3.0|True|True`, string(data))
+		})
 	}
-	assert.NoError(t, p.ExitErr())
-	data, err := os.ReadFile(out)
+}
+
+// processGroup is the process group of pid, from /proc.
+func processGroup(t *testing.T, pid int) int {
+	t.Helper()
+	pgid, err := syscall.Getpgid(pid)
 	require.NoError(t, err)
-	// id | first reply | secrets | GNT_DEBUG | PYTHONPATH | SIGCHLD default
-	assert.Equal(t, `42||[{"pw":"s3cret"},null]|1|/usr/share/ganeti/3.0|True`, string(data))
+	return pgid
 }
 
 func TestHandshakeFailures(t *testing.T) {
@@ -91,26 +123,130 @@ func TestHandshakeFailures(t *testing.T) {
 		{"garbage", `sent "not a path" instead of its livelock path`},
 		{"exit", "waiting for the livelock path"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.mode, func(t *testing.T) {
-			cfg, _ := newConfig(t, tc.mode)
-			start := time.Now()
-			_, err := cfg.Start(context.Background(), 7, []byte(`[null]`), func(string) error { return nil })
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
-			assert.Less(t, time.Since(start), 5*time.Second, "bounded by the step timeout and the kill escalation")
-		})
+	for name, starter := range starters {
+		for _, tc := range tests {
+			t.Run(name+"/"+tc.mode, func(t *testing.T) {
+				cfg, _ := newConfig(t, tc.mode)
+				s := starter(t, cfg)
+				start := time.Now()
+				_, err := s.Start(context.Background(), 7, []byte(`[null]`), func(string) error { return nil })
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.want)
+				assert.Less(t, time.Since(start), 5*time.Second, "bounded by the step timeout and the kill escalation")
+			})
+		}
 	}
 }
 
 func TestRecordFailureAbortsStart(t *testing.T) {
+	for name, starter := range starters {
+		t.Run(name, func(t *testing.T) {
+			cfg, out := newConfig(t, "ok")
+			_, err := starter(t, cfg).Start(context.Background(), 8, []byte(`[null]`), func(string) error {
+				return os.ErrPermission
+			})
+			require.ErrorIs(t, err, os.ErrPermission)
+			_, statErr := os.Stat(out)
+			assert.True(t, os.IsNotExist(statErr), "child never got its secrets")
+		})
+	}
+}
+
+// newReadyWarm returns a warm starter whose helper is ready.
+func newReadyWarm(t *testing.T, c *Config) *Warm {
+	t.Helper()
+	w := NewWarm(c, nil)
+	t.Cleanup(func() { w.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.True(t, w.WaitHelper(ctx), "helper ready")
+	return w
+}
+
+func TestWarmJobIsTheHelpersChild(t *testing.T) {
+	cfg, _ := newConfig(t, "linger")
+	w := newReadyWarm(t, cfg)
+	p, err := w.Start(context.Background(), 5, []byte(`[null]`), func(string) error { return nil })
+	require.NoError(t, err)
+	helper := w.HelperPid()
+	require.NotZero(t, helper)
+	assert.Equal(t, helper, parentOf(t, p.Pid), "forked by the helper, not started cold")
+	<-p.Done()
+
+	second, err := w.Start(context.Background(), 6, []byte(`[null]`), func(string) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, helper, w.HelperPid(), "one helper serves every job")
+	<-second.Done()
+}
+
+// parentOf is the parent pid of pid, from /proc.
+func parentOf(t *testing.T, pid int) int {
+	t.Helper()
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	require.NoError(t, err)
+	// pid (comm) state ppid ...: comm may hold spaces, so cut after ")".
+	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+	ppid, err := strconv.Atoi(fields[1])
+	require.NoError(t, err)
+	return ppid
+}
+
+func TestWarmHelperKilledIsReplaced(t *testing.T) {
+	cfg, out := newConfig(t, "linger")
+	w := newReadyWarm(t, cfg)
+	p, err := w.Start(context.Background(), 1, []byte(`[null]`), func(string) error { return nil })
+	require.NoError(t, err)
+	<-p.Done()
+	first := w.HelperPid()
+	require.NotZero(t, first)
+	require.NoError(t, syscall.Kill(first, syscall.SIGKILL))
+	require.Eventually(t, func() bool { return w.HelperPid() == 0 }, 5*time.Second, 10*time.Millisecond)
+
+	require.NoError(t, os.Remove(out))
+	p, err = w.Start(context.Background(), 2, []byte(`[null]`), func(string) error { return nil })
+	require.NoError(t, err, "started cold while a new helper loads")
+	<-p.Done()
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(data), "2|"), "job 2 ran: %s", data)
+	require.True(t, w.WaitHelper(context.Background()))
+	assert.NotEqual(t, first, w.HelperPid(), "a new helper")
+
+	p, err = w.Start(context.Background(), 3, []byte(`[null]`), func(string) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, w.HelperPid(), parentOf(t, p.Pid), "warm again")
+	<-p.Done()
+}
+
+func TestWarmHelperThatCannotLoadStartsCold(t *testing.T) {
 	cfg, out := newConfig(t, "ok")
-	_, err := cfg.Start(context.Background(), 8, []byte(`[null]`), func(string) error {
-		return os.ErrPermission
-	})
-	require.ErrorIs(t, err, os.ErrPermission)
-	_, statErr := os.Stat(out)
-	assert.True(t, os.IsNotExist(statErr), "child never got its secrets")
+	broken := "if __name__ != \"__main__\":\n    raise ImportError(\"only runs as a script\")\n" + fakeExec
+	require.NoError(t, os.WriteFile(cfg.ExecScript, []byte(broken), 0o644))
+	var stderr strings.Builder
+	cfg.Stderr = &lockedWriter{w: &stderr}
+	w := NewWarm(cfg, nil)
+	defer w.Close()
+	assert.False(t, w.WaitHelper(context.Background()), "the helper cannot load exec.py")
+	p, err := w.Start(context.Background(), 3, []byte(`[null]`), func(string) error { return nil })
+	require.NoError(t, err, "started cold")
+	<-p.Done()
+	assert.NoError(t, p.ExitErr(), "a cold start is the daemon's own child, exit status known")
+	assert.Zero(t, w.HelperPid())
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(data), "3|"))
+}
+
+// lockedWriter serializes writes of the helper's and jobs' stderr copiers.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func TestEnvironmentReplacesDebugAndPath(t *testing.T) {

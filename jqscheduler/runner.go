@@ -27,7 +27,7 @@ const safetyInterval = 30 * time.Second
 type RunnerDeps struct {
 	Queue   *jqueue.Queue
 	Config  *config.Store
-	Exec    *jobexec.Config
+	Exec    jobexec.Starter
 	Watcher *inotify.Watcher
 	// OwnLivelock is the daemon's livelock, written into a job file while
 	// its process starts.

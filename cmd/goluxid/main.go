@@ -265,9 +265,11 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		queue.Replicator = &rpc.QueueReplicator{Client: noded, Config: cfg, Logger: logger}
 	}
 
+	starter, closeStarter := jobStarter(opts, logger)
+	defer closeStarter()
 	runner := jqscheduler.NewRunner(jqscheduler.RunnerDeps{
 		Queue: queue, Config: cfg, Watcher: watcher, OwnLivelock: livelock.Path(),
-		Exec:   &jobexec.Config{Debug: opts.Debug},
+		Exec:   starter,
 		Locks:  &wconfd.Client{Socket: layout.WconfdSocket},
 		Valid:  func(input json.RawMessage) bool { return opcodes.ParseInput(input).OpCode() != nil },
 		Logger: logger,
@@ -403,4 +405,15 @@ func shutdown(server *luxi.Server, logger *slog.Logger) {
 	if err := server.Shutdown(ctx); err != nil {
 		logger.Warn("shutdown did not finish cleanly", "error", err)
 	}
+}
+
+// jobStarter is how job processes start: cold, as the real luxid starts
+// them, or warm from a helper with --warm-start.
+func jobStarter(opts *daemon.Options, logger *slog.Logger) (jobexec.Starter, func()) {
+	cold := &jobexec.Config{Debug: opts.Debug}
+	if !opts.WarmStart {
+		return cold, func() {}
+	}
+	warm := jobexec.NewWarm(cold, logger)
+	return warm, func() { warm.Close() }
 }

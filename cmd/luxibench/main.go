@@ -2,7 +2,7 @@
 // by side, on sandboxed single-node clusters (see internal/bench for what
 // it measures and internal/sandbox for the clusters).
 //
-//	luxibench -goluxid PATH [-profile short|default|full] [-rounds N]
+//	luxibench -goluxid PATH [-goluxid-flags FLAGS] [-profile short|default|full] [-rounds N]
 //	          [-scenarios a,b,…] [size flags] [-json FILE] [-md FILE]
 //
 // Progress goes to stderr, the Markdown table to stdout (and -md), the
@@ -43,6 +43,7 @@ func main() {
 // options are the parsed command line.
 type options struct {
 	goluxid   string
+	goFlags   string
 	profile   string
 	rounds    int
 	scenarios string
@@ -78,6 +79,7 @@ func parse(args []string) (options, *flag.FlagSet, error) {
 	fs := flag.NewFlagSet("luxibench", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.goluxid, "goluxid", "", "goluxid binary to measure (required)")
+	fs.StringVar(&o.goFlags, "goluxid-flags", "", "extra flags of goluxid, space-separated (e.g. --warm-start)")
 	fs.StringVar(&o.profile, "profile", "default", "sizes: short (CI, seconds), default (minutes) or full (issue #8's sizes)")
 	fs.IntVar(&o.rounds, "rounds", 0, "rounds per scenario and luxid (default: 1 for short, 3 for default, 2 for full)")
 	fs.StringVar(&o.scenarios, "scenarios", "", "comma-separated scenario names or families (default: all; see -list)")
@@ -122,7 +124,7 @@ func listScenarios(w io.Writer, sizes bench.Sizes) {
 // measure runs the benchmark and writes its reports.
 func measure(ctx context.Context, o options, sizes bench.Sizes, rounds int, args []string, stdout, stderr io.Writer) error {
 	cfg := bench.Config{
-		Launch: launcher(o.goluxid, o.dir), Rounds: rounds, Scenarios: splitList(o.scenarios),
+		Launch: launcher(o.goluxidArgv(), o.dir), Rounds: rounds, Scenarios: splitList(o.scenarios),
 		Sizes: sizes, Dir: o.dir, RunTimeout: o.timeout, Progress: stderr,
 	}
 	if err := cfg.Check(); err != nil {
@@ -140,10 +142,15 @@ func measure(ctx context.Context, o options, sizes bench.Sizes, rounds int, args
 	}
 	rep.Command = "luxibench " + strings.Join(args, " ")
 	rep.Luxids = map[bench.Luxid]string{
-		bench.Go:      strings.Join(sandbox.GoLuxid(o.goluxid), " "),
+		bench.Go:      strings.Join(o.goluxidArgv(), " "),
 		bench.Haskell: strings.Join(sandbox.HaskellLuxid(), " "),
 	}
 	return errors.Join(runErr, writeReports(rep, o, stdout))
+}
+
+// goluxidArgv is goluxid's command line in the sandboxes.
+func (o options) goluxidArgv() []string {
+	return append(sandbox.GoLuxid(o.goluxid), strings.Fields(o.goFlags)...)
 }
 
 // resolve applies the profile, then the size flags given.
@@ -198,10 +205,11 @@ func splitList(s string) []string {
 	return out
 }
 
-// launcher starts sandboxes under dir, goluxid from the binary bin.
-func launcher(bin, dir string) bench.Launcher {
+// launcher starts sandboxes under dir, goluxid with the command line
+// goArgv.
+func launcher(goArgv []string, dir string) bench.Launcher {
 	return func(ctx context.Context, s bench.Setup) (bench.Cluster, error) {
-		argv := sandbox.GoLuxid(bin)
+		argv := goArgv
 		if s.Luxid == bench.Haskell {
 			argv = sandbox.HaskellLuxid()
 		}

@@ -21,6 +21,9 @@ type Options struct {
 	// MaxQueuedJobs (goluxid's own --max-queued-jobs) refuses new jobs
 	// while the live queue holds that many job files; 0 means no limit.
 	MaxQueuedJobs int
+	// WarmStart (goluxid's own --warm-start) forks job processes from a
+	// helper that has loaded Ganeti's job executor already.
+	WarmStart bool
 }
 
 // DefaultMaxQueuedJobs is Ganeti's JOB_QUEUE_SIZE_HARD_LIMIT.
@@ -47,6 +50,7 @@ func (o *Options) boolFlags() map[string]*bool {
 		"h":              &o.Help, "help": &o.Help,
 		"V": &o.Version, "version": &o.Version,
 		"help-completion": &o.HelpCompletion,
+		"warm-start":      &o.WarmStart,
 	}
 }
 
@@ -146,6 +150,8 @@ const Usage = `Usage: ganeti-luxid [OPTION...]
       --yes-do-it            Confirm a dangerous option
       --max-queued-jobs=N    (goluxid) refuse new jobs while N job files are
                              live; 0 for no limit [5000]
+      --warm-start           (goluxid) fork job processes from a helper
+                             that has loaded the job executor already
 `
 
 // HelpCompletion is the text of --help-completion: one option a line, as
@@ -164,4 +170,5 @@ const HelpCompletion = `--help
 --no-voting
 --yes-do-it
 --max-queued-jobs
+--warm-start
 `
