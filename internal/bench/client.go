@@ -112,6 +112,9 @@ func clusterName(ctx context.Context, c *luxi.Client) error {
 	return nil
 }
 
+// errNoChange is WaitForJobChange's answer when its timeout passed first.
+var errNoChange = errors.New("WaitForJobChange: no change before the timeout")
+
 // waitStatus calls WaitForJobChange for the job's status, given the status
 // the caller saw last, and returns the status in the answer.
 func waitStatus(ctx context.Context, c *luxi.Client, id uint64, prev string, timeout time.Duration) (string, error) {
@@ -119,6 +122,9 @@ func waitStatus(ctx context.Context, c *luxi.Client, id uint64, prev string, tim
 		[]any{id, []string{"status"}, []string{prev}, nil, int(timeout.Seconds())})
 	if err != nil {
 		return "", fmt.Errorf("WaitForJobChange: %w", err)
+	}
+	if string(raw) == `"nochange"` {
+		return "", errNoChange
 	}
 	var answer []json.RawMessage
 	var values []string
@@ -141,6 +147,9 @@ func waitFinal(ctx context.Context, c *luxi.Client, id uint64, seen func(string)
 	status := "queued"
 	for !finalized(status) {
 		next, err := waitStatus(ctx, c, id, status, waitTimeout)
+		if errors.Is(err, errNoChange) {
+			continue
+		}
 		if err != nil {
 			return "", err
 		}

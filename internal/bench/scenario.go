@@ -44,18 +44,24 @@ func (f *figures) note(format string, args ...any) {
 
 // Sizes are the sizes of the scenarios.
 type Sizes struct {
-	Roundtrips  int           `json:"roundtrips"`   // QueryConfigValues calls of "roundtrip"
-	Submits     int           `json:"submits"`      // SubmitJob calls of each "submit-C"
-	Conns       []int         `json:"conns"`        // connections of the "submit-C" scenarios
-	Many        int           `json:"many"`         // jobs of the SubmitManyJobs call
-	QueryJobs   []int         `json:"query_jobs"`   // live jobs of the "queryjobs-N" scenarios
-	QueryReps   int           `json:"query_reps"`   // timed queries per run
-	Waiters     []int         `json:"waiters"`      // waiters of the "wait-N" scenarios
-	LatencyJobs int           `json:"latency_jobs"` // jobs run one after another by "latency"
-	QAJobs      int           `json:"qa_jobs"`      // jobs of "qa"
-	QAClients   int           `json:"qa_clients"`   // parallel clients of "qa"
-	StartupJobs []int         `json:"startup_jobs"` // live jobs of the "startup-N" scenarios
-	IdleWait    time.Duration `json:"idle_wait_ns"` // how long "idle" lets the luxid sit
+	Roundtrips  int   `json:"roundtrips"`   // QueryConfigValues calls of "roundtrip"
+	Submits     int   `json:"submits"`      // SubmitJob calls of each "submit-C"
+	Conns       []int `json:"conns"`        // connections of the "submit-C" scenarios
+	Many        int   `json:"many"`         // jobs of the SubmitManyJobs call
+	QueryJobs   []int `json:"query_jobs"`   // live jobs of the "queryjobs-N" scenarios
+	QueryReps   int   `json:"query_reps"`   // timed queries per run
+	Waiters     []int `json:"waiters"`      // waiters of the "wait-N" scenarios
+	LatencyJobs int   `json:"latency_jobs"` // jobs run one after another by "latency"
+	QAJobs      int   `json:"qa_jobs"`      // jobs of "qa"
+	QAClients   int   `json:"qa_clients"`   // parallel clients of "qa"
+	StartupJobs []int `json:"startup_jobs"` // live jobs of the "startup-N" scenarios
+	// DependantJobs are the parent-and-dependant pairs of "dependant".
+	DependantJobs int `json:"dependant_jobs"`
+	// DeathJobs are the jobs "death" kills; DeathLimit is how long it
+	// waits for each death to be noticed.
+	DeathJobs  int           `json:"death_jobs"`
+	DeathLimit time.Duration `json:"death_limit_ns"`
+	IdleWait   time.Duration `json:"idle_wait_ns"` // how long "idle" lets the luxid sit
 }
 
 // scenario is one named measurement.
@@ -101,7 +107,8 @@ func scenarios(s Sizes) []scenario {
 	for _, n := range s.Waiters {
 		list = append(list, waitScenario(n))
 	}
-	list = append(list, latencyScenario(s.LatencyJobs), qaScenario(s.QAJobs, s.QAClients))
+	list = append(list, latencyScenario(s.LatencyJobs), qaScenario(s.QAJobs, s.QAClients),
+		dependantScenario(s.DependantJobs), deathScenario(s.DeathJobs, s.DeathLimit))
 	for _, n := range s.StartupJobs {
 		list = append(list, startupScenario(n))
 	}

@@ -24,14 +24,19 @@ const latencyDelay = 0.01
 func latencyScenario(n int) scenario {
 	return scenario{
 		name: "latency", family: "latency",
-		about: fmt.Sprintf("%d jobs one at a time on an idle queue: queued → running", n),
+		about: fmt.Sprintf("%d jobs one at a time on an idle queue: queued → running, and the luxid's own share of it", n),
 		run: func(ctx context.Context, r *run) (*figures, error) {
 			c, err := dial(ctx, r.socket())
 			if err != nil {
 				return nil, err
 			}
 			defer c.Close()
-			if _, _, err := runOneJob(ctx, c); err != nil { // warms the page cache
+			warmup, _, err := runOneJob(ctx, c) // warms the page cache
+			if err != nil {
+				return nil, err
+			}
+			handoffs, err := watchHandoffs(r.cluster.Layout().QueueDir, warmup+1)
+			if err != nil {
 				return nil, err
 			}
 			ids := make([]uint64, 0, n)
@@ -46,10 +51,11 @@ func latencyScenario(n int) scenario {
 				}
 				return nil
 			})
+			handedOver := handoffs.Stop()
 			if err != nil {
 				return nil, err
 			}
-			return latencyFigures(ctx, c, l, ids, seen)
+			return latencyFigures(ctx, c, l, ids, seen, handedOver)
 		},
 	}
 }
@@ -78,43 +84,50 @@ func runOneJob(ctx context.Context, c *luxi.Client) (uint64, time.Duration, erro
 	return id, seenRunning, nil
 }
 
-func latencyFigures(ctx context.Context, c *luxi.Client, l load, ids []uint64, seen []time.Duration) (*figures, error) {
+func latencyFigures(ctx context.Context, c *luxi.Client, l load, ids []uint64, seen []time.Duration, handedOver map[uint64]time.Time) (*figures, error) {
 	rows, err := queryJobs(ctx, c, ids, []string{"received_ts", "opexec"})
 	if err != nil {
 		return nil, err
 	}
 	lat := make([]time.Duration, 0, len(rows))
+	own := make([]time.Duration, 0, len(rows))
 	for i, row := range rows {
-		d, err := queuedToRunning(row)
+		received, running, err := queuedAndRunning(row)
 		if err != nil {
 			return nil, fmt.Errorf("job %d: %w", ids[i], err)
 		}
-		lat = append(lat, d)
+		lat = append(lat, running.Sub(received))
+		at, ok := handedOver[ids[i]]
+		if !ok {
+			return nil, fmt.Errorf("job %d: its handover to the job process was not seen", ids[i])
+		}
+		own = append(own, at.Sub(received))
 	}
 	var f figures
 	f.add("queued → running p50", "ms", Lower, ms(percentile(lat, 50)))
 	f.add("queued → running p99", "ms", Lower, ms(percentile(lat, 99)))
 	f.add("queued → running max", "ms", Lower, ms(percentile(lat, 100)))
+	f.add("received → handed to process p50", "ms", Lower, ms(percentile(own, 50)))
+	f.add("received → handed to process p99", "ms", Lower, ms(percentile(own, 99)))
+	f.add("received → handed to process max", "ms", Lower, ms(percentile(own, 100)))
 	f.add("submit → client sees running p50", "ms", Lower, ms(percentile(seen, 50)))
 	l.addCPUPer(&f, "job", len(ids), "ms")
 	l.addPeaks(&f)
 	return &f, nil
 }
 
-// queuedToRunning reads [received_ts, opexec] of one job.
-func queuedToRunning(row []json.RawMessage) (time.Duration, error) {
+// queuedAndRunning reads [received_ts, opexec] of one job: when it was
+// received, and when its first opcode started running.
+func queuedAndRunning(row []json.RawMessage) (time.Time, time.Time, error) {
 	var received []int64
 	var exec [][]int64
 	if len(row) != 2 || json.Unmarshal(row[0], &received) != nil || json.Unmarshal(row[1], &exec) != nil ||
 		len(exec) == 0 {
-		return 0, fmt.Errorf("unexpected timestamps %s", row)
+		return time.Time{}, time.Time{}, fmt.Errorf("unexpected timestamps %s", row)
 	}
 	from, err1 := fromTimestamp(received)
 	to, err2 := fromTimestamp(exec[0])
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, err
-	}
-	return to.Sub(from), nil
+	return from, to, errors.Join(err1, err2)
 }
 
 // fromTimestamp converts Ganeti's [seconds, microseconds].
