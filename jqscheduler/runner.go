@@ -325,6 +325,14 @@ func (r *Runner) start(s startRequest) {
 	case <-r.ctx.Done():
 		return
 	}
+	// Watching the file from before the start, a job finished at once is
+	// not missed.
+	changes, err := r.deps.Watcher.Subscribe(r.deps.Queue.Layout().QueueDir, jqueue.JobFileName(id))
+	if err != nil {
+		r.deps.Logger.Warn("watching a job file; its end is noticed when its process exits", "job", id, "error", err)
+	} else {
+		defer changes.Close()
+	}
 	proc, err := r.deps.Exec.Start(r.ctx, id, secrets, func(path string) error {
 		file.Livelock = &path
 		return r.deps.Queue.WriteJobNoSync(&file)
@@ -334,12 +342,33 @@ func (r *Runner) start(s startRequest) {
 		r.startFailed(id, err)
 		return
 	}
-	select {
-	case <-proc.Done():
-	case <-r.ctx.Done():
-		return
+	if r.awaitEnd(id, proc, changes) {
+		r.jobEnded(id)
 	}
-	r.jobEnded(id)
+}
+
+// awaitEnd waits until the job's file shows it finished or its process
+// exits, whichever comes first: a Python job process takes tens of
+// milliseconds to shut down after writing its last job file, and the
+// slot and the dependants need not wait for that. False when the runner
+// stops first.
+func (r *Runner) awaitEnd(id uint64, proc *jobexec.Process, changes *inotify.Sub) bool {
+	var changed <-chan struct{}
+	if changes != nil {
+		changed = changes.C
+	}
+	for {
+		select {
+		case <-proc.Done():
+			return true
+		case <-changed:
+			if file, err := r.deps.Queue.ReadJob(id); err == nil && file.Status().Finalized() {
+				return true
+			}
+		case <-r.ctx.Done():
+			return false
+		}
+	}
 }
 
 // nullSecrets is the secret parameters of a job without any: null per

@@ -23,8 +23,9 @@ import (
 
 // fakeJobProcess speaks the job process handshake, holds a livelock, then
 // acts on the job file according to the first opcode's "comment": "die"
-// exits without finishing, "sleep:<s>" runs that long first; otherwise the
-// job succeeds at once.
+// exits without finishing, "sleep:<s>" runs that long first, "linger:<s>"
+// stays that long after finishing the job; otherwise the job succeeds at
+// once.
 const fakeJobProcess = `
 import fcntl, json, os, sys, time
 jid = int(sys.argv[1])
@@ -52,6 +53,7 @@ if comment == "die": os._exit(9)
 if comment.startswith("sleep:"): time.sleep(float(comment[6:]))
 rewrite("success")
 os.remove(ll)
+if comment.startswith("linger:"): time.sleep(float(comment[7:]))
 `
 
 type runnerEnv struct {
@@ -147,6 +149,16 @@ func TestRunnerRunsJobsAndDependants(t *testing.T) {
 	assert.Equal(t, jqueue.StatusSuccess, pj.Status(), "the dependant ran after its parent")
 	require.NotNil(t, job.Livelock)
 	assert.Contains(t, *job.Livelock, fmt.Sprintf("job_%06d_1", child), "the process's livelock was recorded")
+}
+
+func TestRunnerReleasesDependantsBeforeTheProcessExits(t *testing.T) {
+	e := newRunnerEnv(t, 20)
+	require.NoError(t, e.runner.Start())
+	parent := e.submit(t, "linger:4")
+	child := e.submit(t, "", parent)
+	start := time.Now()
+	e.waitStatus(t, child, jqueue.StatusSuccess, 10*time.Second)
+	assert.Less(t, time.Since(start), 3*time.Second, "the finished job file released the dependant, not the exit 4 s later")
 }
 
 func TestRunnerDetectsDeathAtOnce(t *testing.T) {

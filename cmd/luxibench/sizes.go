@@ -11,8 +11,9 @@ import (
 // unset lists keep the profile's.
 type sizeFlags struct {
 	roundtrips, submits, many, queryReps, latencyJobs, qaJobs, qaClients int
+	dependantJobs, deathJobs                                             int
 	conns, queryJobs, waiters, startupJobs                               intList
-	idleWait                                                             time.Duration
+	idleWait, deathLimit                                                 time.Duration
 }
 
 func (s *sizeFlags) register(fs *flag.FlagSet) {
@@ -28,6 +29,9 @@ func (s *sizeFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&s.qaClients, "qa-clients", 0, "parallel clients of the qa scenario")
 	fs.Var(&s.startupJobs, "startup-jobs", "queue sizes of the startup-N scenarios, e.g. 10000,50000")
 	fs.DurationVar(&s.idleWait, "idle-wait", 0, "how long the idle scenario lets the luxid sit")
+	fs.IntVar(&s.dependantJobs, "dependant-jobs", 0, "parent and dependant pairs of the dependant scenario")
+	fs.IntVar(&s.deathJobs, "death-jobs", 0, "jobs the death scenario kills")
+	fs.DurationVar(&s.deathLimit, "death-limit", 0, "how long the death scenario waits for each death to be noticed")
 }
 
 // apply overrides the sizes given on the command line.
@@ -44,6 +48,11 @@ func (s *sizeFlags) apply(z *bench.Sizes) {
 	setInt(&z.LatencyJobs, s.latencyJobs)
 	setInt(&z.QAJobs, s.qaJobs)
 	setInt(&z.QAClients, s.qaClients)
+	setInt(&z.DependantJobs, s.dependantJobs)
+	setInt(&z.DeathJobs, s.deathJobs)
+	if s.deathLimit != 0 {
+		z.DeathLimit = s.deathLimit
+	}
 	setList := func(dst *[]int, l intList) {
 		if l.set {
 			*dst = l.values

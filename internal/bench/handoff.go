@@ -2,6 +2,7 @@ package bench
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,8 +13,9 @@ import (
 	"github.com/goluxid/goluxid/internal/inotify"
 )
 
-// handoffWatch notes when each job's file first names its job process's
-// livelock. Both luxids write it there in the middle of the start-up
+// handoffWatch notes when each job's file first names a livelock at all
+// (the luxid's own: it has decided to start the job and is about to fork
+// its process) and when it first names its job process's livelock. Both luxids write it there in the middle of the start-up
 // handshake, just before they hand the process its secret parameters, so
 // the time from the job's received_ts to then is what issue #5 calls the
 // luxid's own share of the queued-to-running latency: scheduling, the job
@@ -29,9 +31,10 @@ type handoffWatch struct {
 	stop     chan struct{}
 	done     chan struct{}
 
-	mu   sync.Mutex
-	next uint64               // lowest job id not yet handed over
-	seen map[uint64]time.Time // job id to when its handover was seen
+	mu      sync.Mutex
+	next    uint64               // lowest job id not yet handed over
+	started map[uint64]time.Time // job id to when its start was seen
+	seen    map[uint64]time.Time // job id to when its handover was seen
 }
 
 // watchHandoffs starts watching queueDir for job first and later ones.
@@ -46,7 +49,7 @@ func watchHandoffs(queueDir string, first uint64) (*handoffWatch, error) {
 		return nil, err
 	}
 	h := &handoffWatch{queueDir: queueDir, sub: sub, watcher: w, stop: make(chan struct{}),
-		done: make(chan struct{}), next: first, seen: map[uint64]time.Time{}}
+		done: make(chan struct{}), next: first, started: map[uint64]time.Time{}, seen: map[uint64]time.Time{}}
 	go h.loop()
 	return h, nil
 }
@@ -63,38 +66,65 @@ func (h *handoffWatch) loop() {
 	}
 }
 
-// look records every job from next on whose file names a job livelock.
+// look records the start and handover of every job from next on.
 func (h *handoffWatch) look() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for h.handedOver(h.next) {
-		h.seen[h.next] = time.Now()
+	for {
+		livelock, ok := h.livelock(h.next)
+		if !ok {
+			return
+		}
+		now := time.Now()
+		if _, seen := h.started[h.next]; !seen {
+			h.started[h.next] = now
+		}
+		if !strings.HasPrefix(filepath.Base(livelock), "job_") {
+			return
+		}
+		h.seen[h.next] = now
 		h.next++
 	}
 }
 
-// handedOver reports whether job id's file names a job process's livelock.
-func (h *handoffWatch) handedOver(id uint64) bool {
+// livelock returns the livelock job id's file names, if any.
+func (h *handoffWatch) livelock(id uint64) (string, bool) {
 	data, err := os.ReadFile(filepath.Join(h.queueDir, "job-"+strconv.FormatUint(id, 10)))
 	if err != nil {
-		return false
+		return "", false
 	}
 	var file struct {
 		Livelock *string `json:"livelock"`
 	}
 	if json.Unmarshal(data, &file) != nil || file.Livelock == nil {
-		return false
+		return "", false
 	}
-	return strings.HasPrefix(filepath.Base(*file.Livelock), "job_")
+	return *file.Livelock, true
 }
 
-// Stop ends the watch and returns when each job was seen handed over.
-func (h *handoffWatch) Stop() map[uint64]time.Time {
+// handoffs are when each job was seen started and handed over.
+type handoffs struct {
+	started, handedOver map[uint64]time.Time
+}
+
+// Stop ends the watch and returns what it saw.
+func (h *handoffWatch) Stop() handoffs {
 	close(h.stop)
 	<-h.done
 	h.sub.Close()
 	h.watcher.Close()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.seen
+	return handoffs{started: h.started, handedOver: h.seen}
+}
+
+// since returns, for job id, how long after t it was seen started and
+// handed over.
+func (hs handoffs) since(id uint64, t time.Time) (started, handedOver time.Duration, err error) {
+	s, ok1 := hs.started[id]
+	h, ok2 := hs.handedOver[id]
+	if !ok1 || !ok2 {
+		return 0, 0, fmt.Errorf("job %d: its start or handover to the job process was not seen", id)
+	}
+	return s.Sub(t), h.Sub(t), nil
 }

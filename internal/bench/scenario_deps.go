@@ -95,7 +95,7 @@ func submitOps(ctx context.Context, c *luxi.Client, ops ...map[string]any) (uint
 	return id, nil
 }
 
-func dependantFigures(ctx context.Context, c *luxi.Client, l load, pairs [][2]uint64, handedOver map[uint64]time.Time) (*figures, error) {
+func dependantFigures(ctx context.Context, c *luxi.Client, l load, pairs [][2]uint64, hs handoffs) (*figures, error) {
 	parents := make([]uint64, len(pairs))
 	for i, p := range pairs {
 		parents[i] = p[0]
@@ -104,7 +104,7 @@ func dependantFigures(ctx context.Context, c *luxi.Client, l load, pairs [][2]ui
 	if err != nil {
 		return nil, err
 	}
-	release := make([]time.Duration, 0, len(pairs))
+	var started, release []time.Duration
 	for i, row := range rows {
 		var end []int64
 		if len(row) != 1 || json.Unmarshal(row[0], &end) != nil {
@@ -114,13 +114,15 @@ func dependantFigures(ctx context.Context, c *luxi.Client, l load, pairs [][2]ui
 		if err != nil {
 			return nil, fmt.Errorf("job %d: %w", parents[i], err)
 		}
-		at, ok := handedOver[pairs[i][1]]
-		if !ok {
-			return nil, fmt.Errorf("job %d: its handover to the job process was not seen", pairs[i][1])
+		s, h, err := hs.since(pairs[i][1], ended)
+		if err != nil {
+			return nil, err
 		}
-		release = append(release, at.Sub(ended))
+		started, release = append(started, s), append(release, h)
 	}
 	var f figures
+	f.add("parent end → dependant start decided p50", "ms", Lower, ms(percentile(started, 50)))
+	f.add("parent end → dependant start decided max", "ms", Lower, ms(percentile(started, 100)))
 	f.add("parent end → dependant handed to process p50", "ms", Lower, ms(percentile(release, 50)))
 	f.add("parent end → dependant handed to process max", "ms", Lower, ms(percentile(release, 100)))
 	l.addCPUPer(&f, "pair", len(pairs), "ms")

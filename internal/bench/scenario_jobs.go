@@ -84,29 +84,31 @@ func runOneJob(ctx context.Context, c *luxi.Client) (uint64, time.Duration, erro
 	return id, seenRunning, nil
 }
 
-func latencyFigures(ctx context.Context, c *luxi.Client, l load, ids []uint64, seen []time.Duration, handedOver map[uint64]time.Time) (*figures, error) {
+func latencyFigures(ctx context.Context, c *luxi.Client, l load, ids []uint64, seen []time.Duration, hs handoffs) (*figures, error) {
 	rows, err := queryJobs(ctx, c, ids, []string{"received_ts", "opexec"})
 	if err != nil {
 		return nil, err
 	}
 	lat := make([]time.Duration, 0, len(rows))
-	own := make([]time.Duration, 0, len(rows))
+	var started, own []time.Duration
 	for i, row := range rows {
 		received, running, err := queuedAndRunning(row)
 		if err != nil {
 			return nil, fmt.Errorf("job %d: %w", ids[i], err)
 		}
 		lat = append(lat, running.Sub(received))
-		at, ok := handedOver[ids[i]]
-		if !ok {
-			return nil, fmt.Errorf("job %d: its handover to the job process was not seen", ids[i])
+		s, h, err := hs.since(ids[i], received)
+		if err != nil {
+			return nil, err
 		}
-		own = append(own, at.Sub(received))
+		started, own = append(started, s), append(own, h)
 	}
 	var f figures
 	f.add("queued → running p50", "ms", Lower, ms(percentile(lat, 50)))
 	f.add("queued → running p99", "ms", Lower, ms(percentile(lat, 99)))
 	f.add("queued → running max", "ms", Lower, ms(percentile(lat, 100)))
+	f.add("received → start decided p50", "ms", Lower, ms(percentile(started, 50)))
+	f.add("received → start decided max", "ms", Lower, ms(percentile(started, 100)))
 	f.add("received → handed to process p50", "ms", Lower, ms(percentile(own, 50)))
 	f.add("received → handed to process p99", "ms", Lower, ms(percentile(own, 99)))
 	f.add("received → handed to process max", "ms", Lower, ms(percentile(own, 100)))
