@@ -29,7 +29,9 @@ type jobStep struct {
 	name string
 	cmd  []string // client in /usr/sbin and its arguments, or
 	py   string   // a Python script run with Ganeti's library (jobPython)
-	args []string // arguments of py
+	// pyFor, if set, gives the Python script for the sandbox it runs on.
+	pyFor func(sb *sandbox.Sandbox) string
+	args  []string // arguments of py
 	// before, if set, prepares the step (waits for a job state, changes
 	// the config, restarts the luxid) on the sandbox of luxid.
 	before func(t *testing.T, luxid string, sb *sandbox.Sandbox)
@@ -47,7 +49,7 @@ type jobStep struct {
 }
 
 func (s jobStep) what() string {
-	if s.py != "" {
+	if s.py != "" || s.pyFor != nil {
 		return "python script " + s.name
 	}
 	return strings.Join(s.cmd, " ")
@@ -155,7 +157,9 @@ func runJobSteps(t *testing.T, luxid string, opts sandbox.Options, steps []jobSt
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		var r result
-		if s.py != "" {
+		if s.pyFor != nil {
+			r.stdout, r.stderr, r.exitCode, err = jobPython(ctx, sb, s.pyFor(sb), s.args...)
+		} else if s.py != "" {
 			r.stdout, r.stderr, r.exitCode, err = jobPython(ctx, sb, s.py, s.args...)
 		} else {
 			r.stdout, r.stderr, r.exitCode, err = sb.Run(ctx, s.cmd[0], s.cmd[1:]...)

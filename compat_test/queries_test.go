@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/goluxid/goluxid/internal/configgen"
 	"github.com/goluxid/goluxid/internal/sandbox"
 )
 
@@ -58,4 +59,25 @@ var nodeIPs = normalization{
 	apply: func(t *testing.T, luxid string, r *result) {
 		r.stdout = loopbackRE.ReplaceAllString(r.stdout, "<ip>")
 	},
+}
+
+// TestQueriesOnGeneratedConfig compares the list commands on a generated
+// cluster of 100 nodes in 3 groups with 1,000 instances of every disk
+// template and NIC mode, networks and filter rules (internal/configgen),
+// with every field; the master's live data comes from a real noded, every
+// other node is offline.
+func TestQueriesOnGeneratedConfig(t *testing.T) {
+	opts := configgen.Default()
+	opts.Nodes, opts.Groups, opts.Instances = 100, 3, 1000
+	data, err := configgen.Marshal(opts)
+	require.NoError(t, err)
+	compareOnBothLuxids(t, sandbox.Options{Noded: true, BaseConfig: data}, []clientCase{
+		{name: "node-all-fields", cmd: []string{"gnt-node", "list", "--separator=|", "-o", allFields(t, "node")}, norms: []normalization{nodeIPs}},
+		{name: "instance-all-fields", cmd: []string{"gnt-instance", "list", "--separator=|", "-o", allFields(t, "instance")}},
+		{name: "instance-filter", cmd: []string{"gnt-instance", "list", "--separator=|", "--filter", `(disk_template == "drbd" and be/memory > 512) or name =~ "7$"`}},
+		{name: "group-all-fields", cmd: []string{"gnt-group", "list", "--separator=|", "-o", allFields(t, "group")}},
+		{name: "network-all-fields", cmd: []string{"gnt-network", "list", "--separator=|", "-o", allFields(t, "network")}},
+		{name: "filter-list", cmd: []string{"gnt-filter", "list", "--separator=|"}},
+		{name: "cluster-info", cmd: []string{"gnt-cluster", "info"}},
+	})
 }

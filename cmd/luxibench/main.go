@@ -217,7 +217,8 @@ func launcher(goArgv []string, dir string) bench.Launcher {
 		if err != nil {
 			return nil, err
 		}
-		sb, err := sandbox.New(sandbox.Options{Dir: base, Luxid: argv, StartTimeout: startTimeout, StopTimeout: stopTimeout})
+		sb, err := sandbox.New(sandbox.Options{Dir: base, Luxid: argv, BaseConfig: s.BaseConfig,
+			StartTimeout: startTimeout, StopTimeout: stopTimeout})
 		if err != nil {
 			return nil, errors.Join(err, os.Remove(base))
 		}

@@ -12,7 +12,7 @@ import (
 type sizeFlags struct {
 	roundtrips, submits, many, queryReps, latencyJobs, qaJobs, qaClients int
 	dependantJobs, deathJobs                                             int
-	conns, queryJobs, waiters, startupJobs                               intList
+	conns, queryJobs, waiters, startupJobs, queryInstances               intList
 	idleWait, deathLimit                                                 time.Duration
 }
 
@@ -27,6 +27,7 @@ func (s *sizeFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&s.latencyJobs, "latency-jobs", 0, "jobs of the latency scenario")
 	fs.IntVar(&s.qaJobs, "qa-jobs", 0, "jobs of the qa scenario")
 	fs.IntVar(&s.qaClients, "qa-clients", 0, "parallel clients of the qa scenario")
+	fs.Var(&s.queryInstances, "query-instances", "instances of the generated clusters of the queryinstances-N and querynodes-N scenarios, e.g. 1000,10000")
 	fs.Var(&s.startupJobs, "startup-jobs", "queue sizes of the startup-N scenarios, e.g. 10000,50000")
 	fs.DurationVar(&s.idleWait, "idle-wait", 0, "how long the idle scenario lets the luxid sit")
 	fs.IntVar(&s.dependantJobs, "dependant-jobs", 0, "parent and dependant pairs of the dependant scenario")
@@ -62,6 +63,7 @@ func (s *sizeFlags) apply(z *bench.Sizes) {
 	setList(&z.QueryJobs, s.queryJobs)
 	setList(&z.Waiters, s.waiters)
 	setList(&z.StartupJobs, s.startupJobs)
+	setList(&z.QueryInstances, s.queryInstances)
 	if s.idleWait != 0 {
 		z.IdleWait = s.idleWait
 	}

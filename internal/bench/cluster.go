@@ -24,6 +24,9 @@ type Setup struct {
 	// Prepare, if set, changes the laid-out node root before any daemon
 	// starts: it may rewrite config.data and fill the job queue.
 	Prepare func(l *paths.Layout) error
+	// BaseConfig, if set, replaces the demo cluster's config.data (the
+	// master node still gets the sandbox's name and address).
+	BaseConfig []byte
 }
 
 // Cluster is one running single-node cluster with one luxid.

@@ -142,7 +142,15 @@ func runOnce(ctx context.Context, cfg Config, sc scenario, lx Luxid) Record {
 	defer cancel()
 	rec := Record{Scenario: sc.name, Luxid: lx}
 	start := time.Now()
-	cl, err := cfg.Launch(ctx, Setup{Luxid: lx, Prepare: sc.prepare})
+	var err error
+	setup := Setup{Luxid: lx, Prepare: sc.prepare}
+	if sc.config != nil {
+		if setup.BaseConfig, err = sc.config(); err != nil {
+			rec.Error = fmt.Sprintf("generate config: %v", err)
+			return rec
+		}
+	}
+	cl, err := cfg.Launch(ctx, setup)
 	if err != nil {
 		rec.Error = fmt.Sprintf("start cluster: %v", err)
 		rec.Seconds = time.Since(start).Seconds()

@@ -55,6 +55,10 @@ type Sizes struct {
 	QAJobs      int   `json:"qa_jobs"`      // jobs of "qa"
 	QAClients   int   `json:"qa_clients"`   // parallel clients of "qa"
 	StartupJobs []int `json:"startup_jobs"` // live jobs of the "startup-N" scenarios
+	// QueryInstances are the instance counts of the generated clusters of
+	// the "queryinstances-N" and "querynodes-N" scenarios (a tenth as many
+	// nodes).
+	QueryInstances []int `json:"query_instances"`
 	// DependantJobs are the parent-and-dependant pairs of "dependant".
 	DependantJobs int `json:"dependant_jobs"`
 	// DeathJobs are the jobs "death" kills; DeathLimit is how long it
@@ -71,7 +75,10 @@ type scenario struct {
 	about  string
 	// prepare changes the node root before the daemons start; nil for none.
 	prepare func(l *paths.Layout) error
-	run     func(ctx context.Context, r *run) (*figures, error)
+	// config, if set, gives the cluster's config.data instead of the demo
+	// cluster's.
+	config func() ([]byte, error)
+	run    func(ctx context.Context, r *run) (*figures, error)
 }
 
 // run is one scenario on one fresh cluster.
@@ -109,6 +116,9 @@ func scenarios(s Sizes) []scenario {
 	}
 	list = append(list, latencyScenario(s.LatencyJobs), qaScenario(s.QAJobs, s.QAClients),
 		dependantScenario(s.DependantJobs), deathScenario(s.DeathJobs, s.DeathLimit))
+	for _, n := range s.QueryInstances {
+		list = append(list, queryConfigScenario("instance", n, s.QueryReps), queryConfigScenario("node", n, s.QueryReps))
+	}
 	for _, n := range s.StartupJobs {
 		list = append(list, startupScenario(n))
 	}

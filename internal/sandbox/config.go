@@ -34,17 +34,17 @@ func patchConfig(raw []byte, p configPatch) ([]byte, string, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber() // keep numbers verbatim ("5000000.0" must stay a float)
 	if err := dec.Decode(&cfg); err != nil {
-		return nil, "", fmt.Errorf("parse demo config: %w", err)
+		return nil, "", fmt.Errorf("parse base config: %w", err)
 	}
 	cluster, ok := cfg["cluster"].(map[string]any)
 	if !ok {
-		return nil, "", fmt.Errorf("demo config: no cluster object")
+		return nil, "", fmt.Errorf("base config: no cluster object")
 	}
 	masterUUID, _ := cluster["master_node"].(string)
 	nodes, _ := cfg["nodes"].(map[string]any)
 	master, ok := nodes[masterUUID].(map[string]any)
 	if !ok {
-		return nil, "", fmt.Errorf("demo config: master node %q not found", masterUUID)
+		return nil, "", fmt.Errorf("base config: master node %q not found", masterUUID)
 	}
 	master["name"] = p.Hostname
 	master["primary_ip"] = p.NodeIP

@@ -19,11 +19,12 @@ const (
 	Wconfd = "wconfd"
 	Noded  = "noded"
 	Luxid  = "luxid"
+	RAPI   = "rapi"
 )
 
-// stopOrder stops the luxid first, so that no new job starts, and wconfd,
-// which the others talk to, last.
-var stopOrder = []string{Luxid, Noded, Wconfd}
+// stopOrder stops the RAPI daemon and the luxid first, so that no new job
+// starts, and wconfd, which the others talk to, last.
+var stopOrder = []string{RAPI, Luxid, Noded, Wconfd}
 
 // pollInterval is how often readiness and exit are checked.
 const pollInterval = 20 * time.Millisecond
@@ -70,6 +71,12 @@ func (s *Sandbox) daemonEnv() []string {
 // group, which its job processes inherit), with output appended to
 // out/<name>.out, and records its pid.
 func (s *Sandbox) startDaemon(name string, argv []string) (*daemon, error) {
+	return s.startDaemonAs(name, argv, nil)
+}
+
+// startDaemonAs is startDaemon with the daemon running as cred (nil: as
+// this process).
+func (s *Sandbox) startDaemonAs(name string, argv []string, cred *syscall.Credential) (*daemon, error) {
 	if len(argv) == 0 {
 		return nil, fmt.Errorf("start %s: empty command line", name)
 	}
@@ -90,7 +97,7 @@ func (s *Sandbox) startDaemon(name string, argv []string) (*daemon, error) {
 	// Setsid implies a new process group; unlike Setpgid alone it also
 	// detaches the daemons from the caller's terminal, so that they survive
 	// a "gnt-sandbox up" whose shell goes away.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Credential: cred}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}

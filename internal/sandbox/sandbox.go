@@ -79,6 +79,10 @@ type Options struct {
 	Probe Probe
 	// Debug passes -d to every daemon.
 	Debug bool
+	// BaseConfig, if set, is the config.data to start from instead of the
+	// bundled demo config (for example a large generated one). It is
+	// patched the same way: the master node gets Hostname and NodeIP.
+	BaseConfig []byte
 	// ExtraEnv is appended to the daemons' environment (e.g. GOCOVERDIR).
 	ExtraEnv []string
 	// StartTimeout bounds the wait for each daemon to become ready.
@@ -103,10 +107,12 @@ func GoLuxid(bin string) []string {
 
 // Sandbox is one sandboxed node: its directories and the daemons it runs.
 type Sandbox struct {
-	dir     string
-	st      state
-	layout  *paths.Layout
-	daemons map[string]*daemon
+	// baseConfig is Options.BaseConfig, used by setup only.
+	baseConfig []byte
+	dir        string
+	st         state
+	layout     *paths.Layout
+	daemons    map[string]*daemon
 }
 
 // New creates the base directory and lays out a complete node root in it;
@@ -133,6 +139,7 @@ func New(opts Options) (*Sandbox, error) {
 		return nil, err
 	}
 	s := newSandbox(dir, st)
+	s.baseConfig = opts.BaseConfig
 	if err := s.setup(); err != nil {
 		return nil, errors.Join(fmt.Errorf("set up sandbox in %s: %w", dir, err), undoSetup(dir, created))
 	}

@@ -204,7 +204,11 @@ func (s *Sandbox) runSetupCommand(what string, stdin []byte, argv ...string) err
 // writeFiles writes the files that a cluster init and node setup would
 // create, before ensure-dirs fixes their owners.
 func (s *Sandbox) writeFiles(c *clusterCrypto) error {
-	cfg, masterIP, err := patchConfig(demoConfig, configPatch{
+	base := demoConfig
+	if s.baseConfig != nil {
+		base = s.baseConfig
+	}
+	cfg, masterIP, err := patchConfig(base, configPatch{
 		Hostname: s.st.Hostname, NodeIP: s.st.NodeIP, ClientDigest: c.clientDigest,
 	})
 	if err != nil {
