@@ -40,7 +40,7 @@ func DefaultSizes() Sizes {
 		LatencyJobs:    20,
 		QAJobs:         50,
 		QAClients:      10,
-		QueryInstances: []int{1000, 10000},
+		QueryInstances: []int{1000},
 		StartupJobs:    []int{10000},
 		IdleWait:       2 * time.Second,
 		DependantJobs:  10,

@@ -50,6 +50,11 @@ type Options struct {
 	Others      OtherNodes
 	// Seed varies sizes, states and parameters.
 	Seed uint64
+	// BareInstanceNames names instances "instN" instead of
+	// "instN.example.com": Ganeti writes the instance names into one
+	// ssconf file of at most 128 KiB, which the long names of 10,000
+	// instances overflow.
+	BareInstanceNames bool
 }
 
 // Default returns the default options: 1000 nodes in 4 groups, 10000

@@ -139,8 +139,12 @@ func TestReferencesResolve(t *testing.T) {
 				require.Contains(t, cfg.Networks, *nic.Network)
 			}
 		}
+		if inst.NetworkPort != nil {
+			assert.False(t, ports[*inst.NetworkPort], "port %d used twice", *inst.NetworkPort)
+			ports[*inst.NetworkPort] = true
+		}
 	}
-	assert.Equal(t, cfg.Cluster.HighestUsedPort, firstDRBDPort+len(ports)-1)
+	assert.Equal(t, cfg.Cluster.HighestUsedPort, firstDRBDPort+len(ports)-1, "ports given out one after another")
 	for _, g := range cfg.NodeGroups {
 		for net := range g.Networks {
 			require.Contains(t, cfg.Networks, net)

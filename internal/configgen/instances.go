@@ -7,7 +7,8 @@ import (
 	"github.com/goluxid/goluxid/ganeti/objects"
 )
 
-// firstDRBDPort is the first port given to a DRBD disk.
+// firstDRBDPort is the first port given to a DRBD disk or an instance's
+// network port.
 const firstDRBDPort = 11000
 
 // Choices the instances cycle through.
@@ -32,7 +33,7 @@ func (g *generator) instance(i int) *objects.Instance {
 	template := objects.DiskTemplates[i%len(objects.DiskTemplates)]
 	pnode, snode := g.placement(i)
 	inst := &objects.Instance{
-		Name:             fmt.Sprintf("inst%d.example.com", i+1),
+		Name:             g.instanceName(i),
 		PrimaryNode:      pnode.UUID,
 		OS:               osNames[g.rng.IntN(len(osNames))],
 		Hypervisor:       hypervisors[i%len(hypervisors)],
@@ -104,7 +105,10 @@ func (g *generator) customizeInstance(i int, inst *objects.Instance) {
 		inst.OSParams["dhcp"] = []byte(`"no"`)
 	}
 	if inst.Hypervisor == "kvm" {
-		inst.NetworkPort = ptr(12000 + i%50000)
+		// From the DRBD ports' counter: Ganeti refuses a config in which
+		// a port is used twice.
+		inst.NetworkPort = ptr(g.nextPort)
+		g.nextPort++
 		if i%5 == 0 {
 			inst.HVParams["kernel_args"] = []byte(`"ro quiet"`)
 		}
@@ -221,4 +225,12 @@ func (g *generator) makeDRBD(d *objects.Disk, base string, pnode, snode *objects
 		}
 	}
 	d.Children = []*objects.Disk{child("_data", d.Size, 0), child("_meta", 128, 1)}
+}
+
+// instanceName is the name of the i-th instance (from 0).
+func (g *generator) instanceName(i int) string {
+	if g.opts.BareInstanceNames {
+		return fmt.Sprintf("inst%d", i+1)
+	}
+	return fmt.Sprintf("inst%d.example.com", i+1)
 }

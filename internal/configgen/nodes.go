@@ -138,7 +138,7 @@ func (g *generator) node(i int) *objects.Node {
 		n.Name = fmt.Sprintf("node%d-gen.example.com", i+1)
 	}
 	n.Offline = g.opts.Others == Offline
-	n.Drained = i%97 == 0
+	n.Drained = i%97 == 0 && !n.Offline // Ganeti: a node is offline or drained, never both
 	g.customizeNode(i, n)
 	return n
 }
