@@ -15,8 +15,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -244,6 +246,18 @@ func (c cluster) StopLuxid() error                     { return c.sb.StopLuxid()
 func (c cluster) StartLuxid(ctx context.Context) error { return c.sb.StartLuxid(ctx) }
 func (c cluster) LuxidOutput() string                  { return c.sb.OutFile(sandbox.Luxid) }
 func (c cluster) Close() error                         { return c.sb.Close() }
+
+func (c cluster) StartRAPI(ctx context.Context) (bench.RAPIEndpoint, error) {
+	port, err := c.sb.StartRAPI(ctx)
+	if err != nil {
+		return bench.RAPIEndpoint{}, err
+	}
+	return bench.RAPIEndpoint{
+		URL:  "https://" + net.JoinHostPort(c.sb.NodeIP(), strconv.Itoa(port)),
+		User: sandbox.RAPIUser, Password: sandbox.RAPIPassword,
+		CAFile: filepath.Join(c.sb.Layout().DataDir, "rapi.pem"),
+	}, nil
+}
 
 // intList is a flag holding a comma-separated list of integers.
 type intList struct {

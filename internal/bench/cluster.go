@@ -42,8 +42,19 @@ type Cluster interface {
 	StartLuxid(ctx context.Context) error
 	// LuxidOutput is the file that receives the luxid's stdout and stderr.
 	LuxidOutput() string
+	// StartRAPI starts Ganeti's RAPI daemon in the cluster and returns
+	// once it listens.
+	StartRAPI(ctx context.Context) (RAPIEndpoint, error)
 	// Close stops every daemon and removes the cluster's files.
 	Close() error
+}
+
+// RAPIEndpoint is where a cluster's RAPI daemon answers, and how to log in.
+type RAPIEndpoint struct {
+	URL            string // https://host:port
+	User, Password string
+	// CAFile is the daemon's self-signed certificate.
+	CAFile string
 }
 
 // Launcher builds and starts a cluster for s; it returns once the luxid

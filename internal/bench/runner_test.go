@@ -27,6 +27,9 @@ func (c selfCluster) StopLuxid() error                 { return nil }
 func (c selfCluster) StartLuxid(context.Context) error { return nil }
 func (c selfCluster) LuxidOutput() string              { return "/nonexistent" }
 func (c selfCluster) Close() error                     { *c.closed++; return nil }
+func (c selfCluster) StartRAPI(context.Context) (RAPIEndpoint, error) {
+	return RAPIEndpoint{}, errors.New("no RAPI here")
+}
 
 func testConfig(t *testing.T, launch Launcher) Config {
 	sizes := ShortSizes()

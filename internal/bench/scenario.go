@@ -59,6 +59,10 @@ type Sizes struct {
 	// the "queryinstances-N" and "querynodes-N" scenarios (a tenth as many
 	// nodes).
 	QueryInstances []int `json:"query_instances"`
+	// RAPIJobs and RAPIInstances are the sizes of the "rapi-jobs-N" and
+	// "rapi-instances-N" scenarios.
+	RAPIJobs      []int `json:"rapi_jobs"`
+	RAPIInstances []int `json:"rapi_instances"`
 	// DependantJobs are the parent-and-dependant pairs of "dependant".
 	DependantJobs int `json:"dependant_jobs"`
 	// DeathJobs are the jobs "death" kills; DeathLimit is how long it
@@ -118,6 +122,12 @@ func scenarios(s Sizes) []scenario {
 		dependantScenario(s.DependantJobs), deathScenario(s.DeathJobs, s.DeathLimit))
 	for _, n := range s.QueryInstances {
 		list = append(list, queryConfigScenario("instance", n, s.QueryReps), queryConfigScenario("node", n, s.QueryReps))
+	}
+	for _, n := range s.RAPIJobs {
+		list = append(list, rapiScenario("jobs", n, s.QueryReps))
+	}
+	for _, n := range s.RAPIInstances {
+		list = append(list, rapiScenario("instances", n, s.QueryReps))
 	}
 	for _, n := range s.StartupJobs {
 		list = append(list, startupScenario(n))

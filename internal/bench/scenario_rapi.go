@@ -1,0 +1,132 @@
+package bench
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+)
+
+// rapiScenario lists every job of a queue of n finished jobs (what
+// "jobs") or every instance of a generated cluster of n instances (what
+// "instances") through Ganeti's own RAPI daemon with ?bulk=1, reps times
+// after one untimed request. The RAPI daemon is the same Python program
+// under both luxids; the luxid's CPU per request is its share.
+func rapiScenario(what string, n, reps int) scenario {
+	sc := scenario{
+		name:   fmt.Sprintf("rapi-%s-%d", what, n),
+		family: "rapi-" + what,
+		about:  fmt.Sprintf("GET /2/%s?bulk=1 through ganeti-rapi over %d %s", what, n, what),
+	}
+	switch what {
+	case "jobs":
+		sc.prepare = withJobFiles(n)
+	case "instances":
+		sc.config = generatedCluster(n)
+	default:
+		panic("bench: no RAPI scenario for " + what)
+	}
+	sc.run = func(ctx context.Context, r *run) (*figures, error) {
+		ep, err := r.cluster.StartRAPI(ctx)
+		if err != nil {
+			return nil, err
+		}
+		client, err := rapiClient(ep)
+		if err != nil {
+			return nil, err
+		}
+		path := "/2/" + what + "?bulk=1"
+		if err := rapiList(ctx, client, ep, path, n); err != nil {
+			return nil, err
+		}
+		lat := make([]time.Duration, 0, reps)
+		l, err := underLoad(r.cluster.LuxidPid(), func() error {
+			for range reps {
+				t := time.Now()
+				if err := rapiList(ctx, client, ep, path, n); err != nil {
+					return err
+				}
+				lat = append(lat, time.Since(t))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		var f figures
+		f.add("request time (median of runs)", "ms", Lower, ms(percentile(lat, 50)))
+		l.addCPUPer(&f, "request", reps, "ms")
+		l.addPeaks(&f)
+		return &f, nil
+	}
+	return sc
+}
+
+// rapiTimeout bounds one RAPI request.
+const rapiTimeout = 5 * time.Minute
+
+// rapiClient is an HTTPS client that trusts the RAPI daemon's self-signed
+// certificate (its name is not checked: the daemon answers on an address).
+func rapiClient(ep RAPIEndpoint) (*http.Client, error) {
+	pem, err := os.ReadFile(ep.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("RAPI certificate: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("RAPI certificate %s: no certificate found", ep.CAFile)
+	}
+	tlsConfig := &tls.Config{
+		InsecureSkipVerify: true, // replaced by the chain check below
+		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+			var certs []*x509.Certificate
+			for _, c := range raw {
+				cert, err := x509.ParseCertificate(c)
+				if err != nil {
+					return err
+				}
+				certs = append(certs, cert)
+			}
+			if len(certs) == 0 {
+				return fmt.Errorf("RAPI sent no certificate")
+			}
+			_, err := certs[0].Verify(x509.VerifyOptions{Roots: pool})
+			return err
+		},
+	}
+	return &http.Client{Timeout: rapiTimeout, Transport: &http.Transport{TLSClientConfig: tlsConfig}}, nil
+}
+
+// rapiList GETs path and checks that the answer is a JSON list of n.
+func rapiList(ctx context.Context, client *http.Client, ep RAPIEndpoint, path string, n int) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ep.URL+path, nil)
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth(ep.User, ep.Password)
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s: %.200s", path, resp.Status, body)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(body, &items); err != nil {
+		return fmt.Errorf("GET %s: answer: %w", path, err)
+	}
+	if len(items) != n {
+		return fmt.Errorf("GET %s listed %d, want %d", path, len(items), n)
+	}
+	return nil
+}
