@@ -36,3 +36,18 @@ func BenchmarkQueryJobsIDStatus10k(b *testing.B) {
 		require.Len(b, r.Data, 10000)
 	}
 }
+
+// BenchmarkQueryJobsRAPIBulk10k asks for what RAPI's GET /2/jobs?bulk=1
+// asks for.
+func BenchmarkQueryJobsRAPIBulk10k(b *testing.B) {
+	q := benchQueue(b, 10000)
+	res := q.JobResource(FieldGetters(func(json.RawMessage) string { return "" }, func(in json.RawMessage) json.RawMessage { return in }))
+	fields := []string{"id", "ops", "status", "summary", "opstatus", "received_ts", "start_ts", "end_ts"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := res.Query(context.Background(), fields, nil)
+		require.NoError(b, err)
+		require.Len(b, r.Data, 10000)
+	}
+}

@@ -58,13 +58,56 @@ func rapiScenario(what string, n, reps int) scenario {
 		if err != nil {
 			return nil, err
 		}
+		share, err := timeRAPIQuery(ctx, r, what, n, reps)
+		if err != nil {
+			return nil, err
+		}
 		var f figures
 		f.add("request time (median of runs)", "ms", Lower, ms(percentile(lat, 50)))
+		f.add("luxid's share: RAPI's LUXI call alone", "ms", Lower, ms(percentile(share, 50)))
 		l.addCPUPer(&f, "request", reps, "ms")
 		l.addPeaks(&f)
 		return &f, nil
 	}
 	return sc
+}
+
+// rapiLUXICalls are the LUXI calls ganeti-rapi makes for the listings
+// (lib/rapi/rlib2.py of Ganeti 3.0): QueryJobs with J_FIELDS_BULK,
+// QueryInstances with I_FIELDS and no locking.
+var rapiLUXICalls = map[string]struct {
+	method string
+	args   []any
+}{
+	"jobs": {"QueryJobs", []any{nil, []string{"id", "ops", "status", "summary", "opstatus",
+		"received_ts", "start_ts", "end_ts"}}},
+	"instances": {"QueryInstances", []any{[]string{}, rapiBulkFields["instance"], false}},
+}
+
+// timeRAPIQuery makes the LUXI call behind a RAPI listing reps times
+// directly, so that the luxid's share of the request stands apart from
+// the RAPI daemon's own work.
+func timeRAPIQuery(ctx context.Context, r *run, what string, n, reps int) ([]time.Duration, error) {
+	c, err := dial(ctx, r.socket())
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	call := rapiLUXICalls[what]
+	lat := make([]time.Duration, 0, reps)
+	for range reps {
+		t := time.Now()
+		raw, err := c.Call(ctx, call.method, call.args)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", call.method, err)
+		}
+		lat = append(lat, time.Since(t))
+		var rows []json.RawMessage
+		if err := json.Unmarshal(raw, &rows); err != nil || len(rows) != n {
+			return nil, fmt.Errorf("%s: %d rows, want %d (%v)", call.method, len(rows), n, err)
+		}
+	}
+	return lat, nil
 }
 
 // rapiTimeout bounds one RAPI request.
