@@ -92,10 +92,11 @@ func sleepStep(d time.Duration) func(*testing.T, string, *sandbox.Sandbox) {
 }
 
 // TestWatcher runs Ganeti's watcher (ganeti-watcher, from cron on a real
-// master) against both luxids: a first run submits its jobs and waits for
-// them, a paused watcher does nothing, and a later run with a job age of
-// one second archives the first run's jobs. The job list, the archive and
-// what the watcher asked of daemon-util must be the same.
+// master) against both luxids: a first run submits its verify-disks job,
+// waits for it and archives it; a paused watcher does nothing; a later run
+// with a job age of one second also archives a finished delay job. The
+// job list, the archive and what the watcher asked of daemon-util must be
+// the same.
 func TestWatcher(t *testing.T) {
 	jobs := jobStep{name: "jobs", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status,summary"}}
 	archive := jobStep{name: "archive", py: `
@@ -105,18 +106,19 @@ for bucket in sorted(os.listdir(d)):
     print(bucket, sorted(os.listdir(os.path.join(d, bucket)), key=lambda n: int(n.split("-")[1])))
 `}
 	named := func(s jobStep, name string) jobStep { s.name = name; return s }
+	archiving := watcherStep("watcher-archiving", "--wait-children", "--job-age=1")
+	archiving.before = sleepStep(2 * time.Second)
 	compareJobSteps(t, sandbox.Options{Noded: true}, []jobStep{
-		watcherStep("watcher-first", "--wait-children", "--no-verify-disks"),
+		watcherStep("watcher-first", "--wait-children"),
 		named(jobs, "jobs-after-first"),
+		named(archive, "archive-after-first"),
 		{name: "pause", cmd: []string{"gnt-cluster", "watcher", "pause", "1h"}, norms: []normalization{pauseTime}},
 		watcherStep("watcher-paused", "--wait-children"),
-		named(jobs, "jobs-while-paused"),
+		named(archive, "archive-while-paused"),
 		{name: "continue", cmd: []string{"gnt-cluster", "watcher", "continue"}},
-		func() jobStep {
-			s := watcherStep("watcher-archiving", "--wait-children", "--job-age=1")
-			s.before = sleepStep(2 * time.Second)
-			return s
-		}(),
+		{name: "delay", cmd: []string{"gnt-debug", "delay", "0.1"}},
+		named(jobs, "jobs-before-archiving"),
+		archiving,
 		named(jobs, "jobs-after-archiving"),
 		named(archive, "archive-after-archiving"),
 		{name: "daemon-util-calls", py: daemonUtilLog},
