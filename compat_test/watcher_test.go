@@ -1,6 +1,7 @@
 package compat_test
 
 import (
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -98,6 +99,9 @@ func sleepStep(d time.Duration) func(*testing.T, string, *sandbox.Sandbox) {
 // job list, the archive and what the watcher asked of daemon-util must be
 // the same.
 func TestWatcher(t *testing.T) {
+	if err := exec.Command("unshare", "-m", "true").Run(); err != nil {
+		t.Skipf("needs a private mount namespace (unshare -m) to fake daemon-util: %v", err)
+	}
 	jobs := jobStep{name: "jobs", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status,summary"}}
 	archive := jobStep{name: "archive", py: `
 import os
