@@ -13,7 +13,7 @@ type sizeFlags struct {
 	roundtrips, submits, many, queryReps, latencyJobs, qaJobs, qaClients int
 	dependantJobs, deathJobs                                             int
 	conns, queryJobs, waiters, startupJobs, queryInstances               intList
-	rapiJobs, rapiInstances                                              intList
+	rapiJobs, rapiInstances, hangingNodes                                intList
 	idleWait, deathLimit                                                 time.Duration
 }
 
@@ -31,6 +31,7 @@ func (s *sizeFlags) register(fs *flag.FlagSet) {
 	fs.Var(&s.queryInstances, "query-instances", "instances of the generated clusters of the queryinstances-N and querynodes-N scenarios, e.g. 1000,10000")
 	fs.Var(&s.rapiJobs, "rapi-jobs", "queue sizes of the rapi-jobs-N scenarios, e.g. 10000")
 	fs.Var(&s.rapiInstances, "rapi-instances", "instances of the generated clusters of the rapi-instances-N scenarios")
+	fs.Var(&s.hangingNodes, "hanging-nodes", "cluster sizes of the querynodes-hanging-N scenarios")
 	fs.Var(&s.startupJobs, "startup-jobs", "queue sizes of the startup-N scenarios, e.g. 10000,50000")
 	fs.DurationVar(&s.idleWait, "idle-wait", 0, "how long the idle scenario lets the luxid sit")
 	fs.IntVar(&s.dependantJobs, "dependant-jobs", 0, "parent and dependant pairs of the dependant scenario")
@@ -68,6 +69,7 @@ func (s *sizeFlags) apply(z *bench.Sizes) {
 	setList(&z.StartupJobs, s.startupJobs)
 	setList(&z.QueryInstances, s.queryInstances)
 	setList(&z.RAPIJobs, s.rapiJobs)
+	setList(&z.HangingNodes, s.hangingNodes)
 	setList(&z.RAPIInstances, s.rapiInstances)
 	if s.idleWait != 0 {
 		z.IdleWait = s.idleWait

@@ -29,8 +29,10 @@ const (
 	// ConnectTimeout bounds connecting to a node, TLS handshake included
 	// (RPC_CONNECT_TIMEOUT).
 	ConnectTimeout = 5 * time.Second
-	// DefaultMaxParallel bounds the requests one call has in flight.
-	DefaultMaxParallel = 64
+	// DefaultMaxParallel bounds the requests one call has in flight: high
+	// enough that a call to every node of a large cluster, some of them
+	// hanging, takes about one connect timeout, not one per wave.
+	DefaultMaxParallel = 1024
 )
 
 // The timeout classes of Ganeti's procedures (RpcTimeout).
@@ -204,6 +206,11 @@ func (c *Client) Call(ctx context.Context, procedure string, nodes []*objects.No
 			reqs = append(reqs, &request{node: n, data: data})
 		}
 	}
+	// One deadline for the whole fan-out: nodes that hang hold their slots
+	// until it passes, and the nodes queued behind them must not each wait
+	// a timeout of their own after that.
+	ctx, cancel := context.WithTimeout(ctx, c.timeout(procedure))
+	defer cancel()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.maxParallel)
 	for _, r := range reqs {
@@ -245,10 +252,8 @@ func (c *Client) callNode(ctx context.Context, sem chan struct{}, procedure stri
 	return c.post(ctx, procedure, node, data)
 }
 
-// post sends one request and decodes the answer.
+// post sends one request and decodes the answer, within ctx's deadline.
 func (c *Client) post(ctx context.Context, procedure string, node *objects.Node, data []byte) Result {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout(procedure))
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, NodeURL(node.PrimaryIP, c.port, procedure), bytes.NewReader(data))
 	if err != nil {
 		return Result{Err: &TransportError{Err: err}}

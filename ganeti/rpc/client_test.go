@@ -387,3 +387,26 @@ func TestNodeWithoutAddress(t *testing.T) {
 	require.ErrorAs(t, res["n1"].Err, &te)
 	assert.Empty(t, srv.requests())
 }
+
+func TestHangingNodesCostOneTimeout(t *testing.T) {
+	const nodes, parallel = 40, 4
+	c := newCluster(t, "ganeti.example.com")
+	port := silentListener(t)
+	timeout := 400 * time.Millisecond
+	cl := newClient(t, c.install(t, true), port, Options{
+		MaxParallel: parallel, ConnectTimeout: 10 * time.Second,
+		Timeouts: map[string]time.Duration{"node_info": timeout},
+	})
+	var list []*objects.Node
+	for i := range nodes {
+		list = append(list, testNode("n"+strconv.Itoa(i), "127.0.0.1"))
+	}
+	start := time.Now()
+	res := cl.Call(context.Background(), "node_info", list, nil)
+	elapsed := time.Since(start)
+	require.Len(t, res, nodes)
+	for uuid, r := range res {
+		assert.ErrorIs(t, r.Err, context.DeadlineExceeded, uuid)
+	}
+	assert.Less(t, elapsed, 3*timeout, "one timeout for the call, not one per wave of %d (%d waves)", parallel, nodes/parallel)
+}

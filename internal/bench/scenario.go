@@ -63,6 +63,8 @@ type Sizes struct {
 	// "rapi-instances-N" scenarios.
 	RAPIJobs      []int `json:"rapi_jobs"`
 	RAPIInstances []int `json:"rapi_instances"`
+	// HangingNodes are the cluster sizes of "querynodes-hanging-N".
+	HangingNodes []int `json:"hanging_nodes"`
 	// DependantJobs are the parent-and-dependant pairs of "dependant".
 	DependantJobs int `json:"dependant_jobs"`
 	// DeathJobs are the jobs "death" kills; DeathLimit is how long it
@@ -122,6 +124,9 @@ func scenarios(s Sizes) []scenario {
 		dependantScenario(s.DependantJobs), deathScenario(s.DeathJobs, s.DeathLimit))
 	for _, n := range s.QueryInstances {
 		list = append(list, queryConfigScenario("instance", n, s.QueryReps), queryConfigScenario("node", n, s.QueryReps))
+	}
+	for _, n := range s.HangingNodes {
+		list = append(list, hangingNodesScenario(n))
 	}
 	for _, n := range s.RAPIJobs {
 		list = append(list, rapiScenario("jobs", n, s.QueryReps))
