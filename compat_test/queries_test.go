@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/internal/configgen"
@@ -80,4 +81,37 @@ func TestQueriesOnGeneratedConfig(t *testing.T) {
 		{name: "filter-list", cmd: []string{"gnt-filter", "list", "--separator=|"}},
 		{name: "cluster-info", cmd: []string{"gnt-cluster", "info"}},
 	})
+}
+
+// TestQueriesWithUnreachableNodes compares the live fields of a generated
+// cluster of 50 online nodes whose addresses refuse connections (every node
+// but the master), so that every live-data failure path shows: nodes
+// without data, instances on unreachable nodes.
+func TestQueriesWithUnreachableNodes(t *testing.T) {
+	opts := configgen.Default()
+	opts.Nodes, opts.Groups, opts.Instances = 50, 2, 200
+	opts.Others = configgen.Unreachable
+	data, err := configgen.Marshal(opts)
+	require.NoError(t, err)
+	nodes, instances := rowsAtLeast(opts.Nodes), rowsAtLeast(opts.Instances)
+	compareOnBothLuxids(t, sandbox.Options{Noded: true, BaseConfig: data}, []clientCase{
+		{name: "node-list", cmd: []string{"gnt-node", "list", "--separator=|"}, norms: []normalization{nodes}},
+		{name: "node-all-fields", cmd: []string{"gnt-node", "list", "--separator=|", "-o", allFields(t, "node")}, norms: []normalization{nodes, nodeIPs}},
+		{name: "instance-list", cmd: []string{"gnt-instance", "list", "--separator=|"}, norms: []normalization{instances}},
+		{name: "instance-live-fields", cmd: []string{"gnt-instance", "list", "--separator=|", "-o", "name,pnode,status,oper_state,oper_ram,oper_vcpus,console"}, norms: []normalization{instances}},
+		{name: "node-filter-live", cmd: []string{"gnt-node", "list", "--separator=|", "--filter", `mfree > 0 or name == "node2.example.com"`}, norms: []normalization{rowsAtLeast(1)}},
+	})
+}
+
+// rowsAtLeast checks that a list command succeeded with at least n rows
+// (a header line comes on top), so that equal failures do not pass for
+// equal lists.
+func rowsAtLeast(n int) normalization {
+	return normalization{
+		name: "rows",
+		apply: func(t *testing.T, luxid string, r *result) {
+			assert.Equal(t, 0, r.exitCode, "%s: exit code; stderr: %s", luxid, r.stderr)
+			assert.GreaterOrEqual(t, strings.Count(r.stdout, "\n"), n+1, "%s: rows", luxid)
+		},
+	}
 }
