@@ -45,15 +45,7 @@ func delayOp(seconds float64) map[string]any {
 
 // submitDelay submits a job of one OP_TEST_DELAY and returns its id.
 func submitDelay(ctx context.Context, c *luxi.Client, seconds float64) (uint64, error) {
-	raw, err := c.Call(ctx, "SubmitJob", []any{[]any{delayOp(seconds)}})
-	if err != nil {
-		return 0, fmt.Errorf("SubmitJob: %w", err)
-	}
-	var id uint64
-	if err := json.Unmarshal(raw, &id); err != nil {
-		return 0, fmt.Errorf("SubmitJob: answer %s: %w", raw, err)
-	}
-	return id, nil
+	return submitOps(ctx, c, delayOp(seconds))
 }
 
 // submitMany submits n jobs of one OP_TEST_DELAY each in one

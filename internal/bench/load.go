@@ -77,3 +77,20 @@ func lastOutput(file string) string {
 	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
 	return strings.Join(lines[max(len(lines)-outputLines, 0):], " / ")
 }
+
+// timedUnderLoad runs op reps times under the luxid's load monitor and
+// returns how long each run took.
+func timedUnderLoad(pid, reps int, op func() error) ([]time.Duration, load, error) {
+	lat := make([]time.Duration, 0, reps)
+	l, err := underLoad(pid, func() error {
+		for range reps {
+			t := time.Now()
+			if err := op(); err != nil {
+				return err
+			}
+			lat = append(lat, time.Since(t))
+		}
+		return nil
+	})
+	return lat, l, err
+}

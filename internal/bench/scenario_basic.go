@@ -44,17 +44,7 @@ func roundtripScenario(n int) scenario {
 				return nil, err
 			}
 			defer c.Close()
-			lat := make([]time.Duration, 0, n)
-			l, err := underLoad(r.cluster.LuxidPid(), func() error {
-				for range n {
-					t := time.Now()
-					if err := clusterName(ctx, c); err != nil {
-						return err
-					}
-					lat = append(lat, time.Since(t))
-				}
-				return nil
-			})
+			lat, l, err := timedUnderLoad(r.cluster.LuxidPid(), n, func() error { return clusterName(ctx, c) })
 			if err != nil {
 				return nil, err
 			}

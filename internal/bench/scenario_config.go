@@ -65,17 +65,7 @@ func queryConfigScenario(kind string, instances, reps int) scenario {
 			if err := queryAll(ctx, c, kind, rows); err != nil {
 				return nil, err
 			}
-			lat := make([]time.Duration, 0, reps)
-			l, err := underLoad(r.cluster.LuxidPid(), func() error {
-				for range reps {
-					t := time.Now()
-					if err := queryAll(ctx, c, kind, rows); err != nil {
-						return err
-					}
-					lat = append(lat, time.Since(t))
-				}
-				return nil
-			})
+			lat, l, err := timedUnderLoad(r.cluster.LuxidPid(), reps, func() error { return queryAll(ctx, c, kind, rows) })
 			if err != nil {
 				return nil, err
 			}

@@ -33,17 +33,7 @@ func queryJobsScenario(n, reps int) scenario {
 			if err := listAll(ctx, c, n); err != nil {
 				return nil, err
 			}
-			lat := make([]time.Duration, 0, reps)
-			l, err := underLoad(r.cluster.LuxidPid(), func() error {
-				for range reps {
-					t := time.Now()
-					if err := listAll(ctx, c, n); err != nil {
-						return err
-					}
-					lat = append(lat, time.Since(t))
-				}
-				return nil
-			})
+			lat, l, err := timedUnderLoad(r.cluster.LuxidPid(), reps, func() error { return listAll(ctx, c, n) })
 			if err != nil {
 				return nil, err
 			}

@@ -44,17 +44,7 @@ func rapiScenario(what string, n, reps int) scenario {
 		if err := rapiList(ctx, client, ep, path, n); err != nil {
 			return nil, err
 		}
-		lat := make([]time.Duration, 0, reps)
-		l, err := underLoad(r.cluster.LuxidPid(), func() error {
-			for range reps {
-				t := time.Now()
-				if err := rapiList(ctx, client, ep, path, n); err != nil {
-					return err
-				}
-				lat = append(lat, time.Since(t))
-			}
-			return nil
-		})
+		lat, l, err := timedUnderLoad(r.cluster.LuxidPid(), reps, func() error { return rapiList(ctx, client, ep, path, n) })
 		if err != nil {
 			return nil, err
 		}
