@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 )
 
@@ -49,7 +51,7 @@ func (c *conn) closeNow() {
 // away, a request cannot be decoded, or the server shuts down.
 func (c *conn) serve(ctx context.Context) {
 	defer c.rwc.Close()
-	log := c.srv.logger().With("conn", c.id)
+	log := c.srv.logger().With(append([]any{"conn", c.id}, peerAttrs(c.rwc)...)...)
 	log.Debug("LUXI connection accepted")
 	reader := NewReader(deadlineReader{c.rwc, timeout(c.srv.IdleTimeout, DefaultIdleTimeout)}, c.srv.maxMessageSize())
 	writer := NewWriter(c.rwc)
@@ -192,4 +194,26 @@ func (r deadlineReader) Read(p []byte) (int, error) {
 		r.conn.SetReadDeadline(time.Now().Add(r.d))
 	}
 	return r.conn.Read(p)
+}
+
+// peerAttrs are the log attributes of the process at the other end of a
+// Unix socket (SO_PEERCRED): who sent the requests logged with them. None
+// for other connections.
+func peerAttrs(rwc net.Conn) []any {
+	uc, ok := rwc.(*net.UnixConn)
+	if !ok {
+		return nil
+	}
+	raw, err := uc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	var cred *unix.Ucred
+	var credErr error
+	if err := raw.Control(func(fd uintptr) {
+		cred, credErr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
+	}); err != nil || credErr != nil {
+		return nil
+	}
+	return []any{"peer_pid", int(cred.Pid), "peer_uid", int(cred.Uid), "peer_gid", int(cred.Gid)}
 }

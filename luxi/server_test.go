@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -243,4 +244,21 @@ func dialRetry(t *testing.T, path string) *rawConn {
 	}
 	require.NoError(t, lastErr)
 	return nil
+}
+
+func TestRequestsLoggedWithPeerCredentials(t *testing.T) {
+	ts := startServer(t, HandlerFunc(testHandler))
+	c := dialRaw(t, ts.path)
+	assert.Equal(t, goodAnswer, c.call(goodRequest))
+	rec := ts.logs.waitFor(t, "LUXI request handled")
+	got := map[string]int64{}
+	rec.Attrs(func(a slog.Attr) bool {
+		if strings.HasPrefix(a.Key, "peer_") {
+			got[a.Key] = a.Value.Int64()
+		}
+		return true
+	})
+	assert.Equal(t, map[string]int64{
+		"peer_pid": int64(os.Getpid()), "peer_uid": int64(os.Getuid()), "peer_gid": int64(os.Getgid()),
+	}, got, "who sent the request, as the kernel tells")
 }
