@@ -24,7 +24,7 @@ import (
 
 // newTestDispatcher serves the golden configuration (captured with the
 // real luxid) from a fresh node root.
-func newTestDispatcher(t *testing.T) (*Dispatcher, *paths.Layout) {
+func newTestDispatcher(t testing.TB) (*Dispatcher, *paths.Layout) {
 	t.Helper()
 	layout := paths.New(t.TempDir())
 	require.NoError(t, os.MkdirAll(layout.QueueDir, 0o755))
@@ -53,7 +53,7 @@ func dispatcherOnConfig(t *testing.T, cfgPath string) *Dispatcher {
 }
 
 // newDispatcherWith builds a dispatcher over layout's queue and store.
-func newDispatcherWith(t *testing.T, layout *paths.Layout, store *config.Store) *Dispatcher {
+func newDispatcherWith(t testing.TB, layout *paths.Layout, store *config.Store) *Dispatcher {
 	t.Helper()
 	require.NoError(t, os.MkdirAll(layout.ArchiveDir, 0o750))
 	queue, err := jqueue.Open(layout, nil)
