@@ -39,6 +39,9 @@ type RunnerDeps struct {
 	// the rules read.
 	Valid  Validator
 	Logger *slog.Logger
+	// JobStarted, if set, is told of every job handed to its process: how
+	// long that took from the scheduler's decision.
+	JobStarted func(took time.Duration)
 }
 
 // LockCleaner releases the locks held by dead processes.
@@ -279,6 +282,18 @@ func (r *Runner) round() {
 	}
 }
 
+// Counts returns how many jobs are queued, running (or starting) and being
+// changed by the daemon (canceled, written as failed) right now.
+func (r *Runner) Counts() (queued, running, manipulated int) {
+	r.pendingMu.Lock()
+	pending := len(r.pending)
+	r.pendingMu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	queued, running, manipulated = r.state.Counts()
+	return queued + pending, running, manipulated
+}
+
 // startRequest is a job chosen to run and the secrets for its process.
 type startRequest struct {
 	job     *Job
@@ -305,6 +320,7 @@ func (r *Runner) writeCanceled(id uint64) error {
 // start hands a job to a new job process. The job file first names the
 // daemon's own livelock (the job is starting), then the process's.
 func (r *Runner) start(s startRequest) {
+	decided := time.Now()
 	id := s.job.ID
 	file := *s.job.File
 	own := r.deps.OwnLivelock
@@ -341,6 +357,9 @@ func (r *Runner) start(s startRequest) {
 	if err != nil {
 		r.startFailed(id, err)
 		return
+	}
+	if r.deps.JobStarted != nil {
+		r.deps.JobStarted(time.Since(decided))
 	}
 	if r.awaitEnd(id, proc, changes) {
 		r.jobEnded(id)

@@ -14,6 +14,11 @@ type State struct {
 	manipulated []*Job
 }
 
+// Counts returns the number of queued, running and manipulated jobs.
+func (s *State) Counts() (queued, running, manipulated int) {
+	return len(s.enqueued), len(s.running), len(s.manipulated)
+}
+
 // Recover builds the queue found at startup from the jobs read from disk:
 // finished jobs are dropped, started ones (waiting, canceling, running)
 // count as running, queued ones are enqueued; both in id order.

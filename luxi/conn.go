@@ -122,7 +122,11 @@ func (s *Server) answer(ctx context.Context, log *slog.Logger, msg []byte) ([]by
 	}
 	start := time.Now()
 	result, err := s.call(ctx, log, req)
-	log = log.With("method", req.Method, "duration", time.Since(start))
+	took := time.Since(start)
+	if s.Observe != nil {
+		s.Observe(req.Method, took, err)
+	}
+	log = log.With("method", req.Method, "duration", took)
 	var pe *ParseError
 	switch {
 	case errors.As(err, &pe):

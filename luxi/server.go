@@ -48,6 +48,9 @@ type Server struct {
 	Handler Handler
 	// Logger receives the server's log; nil discards it.
 	Logger *slog.Logger
+	// Observe, if set, is told of every decoded request once answered:
+	// its method, how long it took and its error (nil on success).
+	Observe func(method string, took time.Duration, err error)
 	// MaxMessageSize limits one request; 0 means DefaultMaxMessageSize.
 	MaxMessageSize int
 	// IdleTimeout bounds each read from a client: a client that sends

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
@@ -78,7 +79,12 @@ type Dispatcher struct {
 	jobs    *jobFields
 	jobRes  *query.Resource[jqueue.JobRef, *jqueue.LoadedJob]
 	methods map[string]method
+	// waiters counts the WaitForJobChange calls waiting right now.
+	waiters atomic.Int64
 }
+
+// Waiters is the number of WaitForJobChange calls waiting right now.
+func (d *Dispatcher) Waiters() int64 { return d.waiters.Load() }
 
 // New returns a dispatcher over deps.
 func New(deps Deps) *Dispatcher {

@@ -45,6 +45,8 @@ func (d *Dispatcher) waitForJobChange(c *call) (any, error) {
 		return nil, err
 	}
 	defer sub.Close()
+	d.waiters.Add(1)
+	defer d.waiters.Add(-1)
 	timeout := min(time.Duration(max(a.timeout, 0))*time.Second, maxWaitTimeout)
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()

@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"os/user"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,7 +32,9 @@ import (
 	"github.com/goluxid/goluxid/ganeti/ssconf"
 	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/internal/daemon"
+	"github.com/goluxid/goluxid/internal/durable"
 	"github.com/goluxid/goluxid/internal/inotify"
+	"github.com/goluxid/goluxid/internal/metrics"
 	"github.com/goluxid/goluxid/internal/version"
 	"github.com/goluxid/goluxid/jobexec"
 	"github.com/goluxid/goluxid/jqscheduler"
@@ -242,7 +245,8 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		return fmt.Errorf("Failed to obtain the job-queue lock: %w", err)
 	}
 	defer queueLock.Close()
-	queue, err := jqueue.Open(layout, nil)
+	stats, syncer := newMetrics(opts)
+	queue, err := jqueue.Open(layout, syncer)
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}
@@ -269,10 +273,11 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	defer closeStarter()
 	runner := jqscheduler.NewRunner(jqscheduler.RunnerDeps{
 		Queue: queue, Config: cfg, Watcher: watcher, OwnLivelock: livelock.Path(),
-		Exec:   starter,
-		Locks:  &wconfd.Client{Socket: layout.WconfdSocket},
-		Valid:  func(input json.RawMessage) bool { return opcodes.ParseInput(input).OpCode() != nil },
-		Logger: logger,
+		Exec:       starter,
+		Locks:      &wconfd.Client{Socket: layout.WconfdSocket},
+		Valid:      func(input json.RawMessage) bool { return opcodes.ParseInput(input).OpCode() != nil },
+		Logger:     logger,
+		JobStarted: stats.jobStarted(),
 	})
 	stopWatch := watchConfig(cfg, runner, logger)
 	defer stopWatch()
@@ -282,15 +287,21 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	}
 	defer runner.Close()
 
-	server := &luxi.Server{
-		Handler: luxid.New(luxid.Deps{
-			Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: runner,
-			WConfd: &wconfd.Client{Socket: layout.WconfdSocket}, RPC: nodeRPC, Noded: noded,
-			MaxLiveJobs: opts.MaxQueuedJobs,
-			OwnLivelock: livelock.Path(), VCSVersion: version.VCS(), Logger: logger,
-		}),
-		Logger: logger,
+	dispatcher := luxid.New(luxid.Deps{
+		Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: runner,
+		WConfd: &wconfd.Client{Socket: layout.WconfdSocket}, RPC: nodeRPC, Noded: noded,
+		MaxLiveJobs: opts.MaxQueuedJobs,
+		OwnLivelock: livelock.Path(), VCSVersion: version.VCS(), Logger: logger,
+	})
+	server := &luxi.Server{Handler: dispatcher, Logger: logger, Observe: stats.observeRequest()}
+	stopMetrics, err := stats.serve(opts.Metrics, metrics.Sources{
+		Jobs: runner.Counts, LiveJobFiles: queue.LiveCount, Waiters: dispatcher.Waiters,
+		ConfigReloads: cfg.ReloadCounts,
+	}, logger)
+	if err != nil {
+		return err
 	}
+	defer stopMetrics()
 	stop := handleSignals(server, logFile, logger)
 	defer stop()
 	daemon.ReportStarted(nil)
@@ -416,4 +427,59 @@ func jobStarter(opts *daemon.Options, logger *slog.Logger) (jobexec.Starter, fun
 	}
 	warm := jobexec.NewWarm(cold, logger)
 	return warm, func() { warm.Close() }
+}
+
+// daemonMetrics are the metrics of --metrics; nil without it.
+type daemonMetrics struct{ m *metrics.Metrics }
+
+// newMetrics makes the metrics if --metrics asks for them, and the syncer
+// the job queue uses (timed, or nil for the plain one).
+func newMetrics(opts *daemon.Options) (*daemonMetrics, durable.Syncer) {
+	if opts.Metrics == "" {
+		return &daemonMetrics{}, nil
+	}
+	m := metrics.New()
+	return &daemonMetrics{m: m}, m.Syncer(nil)
+}
+
+func (d *daemonMetrics) jobStarted() func(time.Duration) {
+	if d.m == nil {
+		return nil
+	}
+	return d.m.ObserveJobStart
+}
+
+func (d *daemonMetrics) observeRequest() func(string, time.Duration, error) {
+	if d.m == nil {
+		return nil
+	}
+	return d.m.ObserveRequest
+}
+
+// serve opens the metrics endpoint addr and serves it until the returned
+// function is called.
+func (d *daemonMetrics) serve(addr string, src metrics.Sources, logger *slog.Logger) (func(), error) {
+	if d.m == nil {
+		return func() {}, nil
+	}
+	d.m.AddSources(src)
+	l, err := metrics.Listen(addr)
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := d.m.Serve(l); err != nil {
+			logger.Error("metrics endpoint stopped", "error", err)
+		}
+	}()
+	logger.Info("serving metrics", "address", addr)
+	return func() {
+		l.Close()
+		<-done
+		if path, ok := strings.CutPrefix(addr, "unix:"); ok {
+			os.Remove(path)
+		}
+	}, nil
 }

@@ -47,6 +47,9 @@ type Store struct {
 	loadErr atomic.Pointer[error]
 	// reloadMu serializes reloads so that two never race to swap.
 	reloadMu sync.Mutex
+	// installed and failed count reloads that installed a new snapshot
+	// and reloads that failed.
+	installed, failed atomic.Uint64
 }
 
 // NewStore returns a store for the file at path with nothing loaded yet.
@@ -88,6 +91,7 @@ func (s *Store) Reload() (bool, error) {
 	if err != nil {
 		err = fmt.Errorf("Cannot load configuration from %s: %w", s.path, err)
 		s.loadErr.Store(&err)
+		s.failed.Add(1)
 		return false, err
 	}
 	s.loadErr.Store(nil)
@@ -95,7 +99,14 @@ func (s *Store) Reload() (bool, error) {
 		return false, nil
 	}
 	s.current.Store(snap)
+	s.installed.Add(1)
 	return true, nil
+}
+
+// ReloadCounts returns how many loads installed a new snapshot and how
+// many failed, since the store was made.
+func (s *Store) ReloadCounts() (installed, failed uint64) {
+	return s.installed.Load(), s.failed.Load()
 }
 
 // load reads and parses the file into a new snapshot.

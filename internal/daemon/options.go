@@ -24,6 +24,9 @@ type Options struct {
 	// WarmStart (goluxid's own --warm-start) forks job processes from a
 	// helper that has loaded Ganeti's job executor already.
 	WarmStart bool
+	// Metrics (goluxid's own --metrics=ADDR) serves metrics in the
+	// Prometheus format at ADDR: unix:PATH or a loopback HOST:PORT.
+	Metrics string
 }
 
 // DefaultMaxQueuedJobs is Ganeti's JOB_QUEUE_SIZE_HARD_LIMIT.
@@ -70,7 +73,7 @@ func ParseOptions(args []string) (*Options, error) {
 			return o, nil
 		case strings.HasPrefix(arg, "--"):
 			name, value, hasValue := strings.Cut(arg[2:], "=")
-			if name == "syslog" || name == "max-queued-jobs" {
+			if name == "syslog" || name == "max-queued-jobs" || name == "metrics" {
 				if !hasValue {
 					if i+1 >= len(args) {
 						return nil, fmt.Errorf("option `--%s' requires an argument", name)
@@ -108,8 +111,15 @@ func ParseOptions(args []string) (*Options, error) {
 
 // setValue sets an option that takes a value.
 func (o *Options) setValue(name, v string) error {
-	if name == "syslog" {
+	switch name {
+	case "syslog":
 		return o.setSyslog(v)
+	case "metrics":
+		if v == "" {
+			return fmt.Errorf("option `--metrics' requires an address: unix:PATH or HOST:PORT")
+		}
+		o.Metrics = v
+		return nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
@@ -152,6 +162,8 @@ const Usage = `Usage: ganeti-luxid [OPTION...]
                              live; 0 for no limit [5000]
       --warm-start           (goluxid) fork job processes from a helper
                              that has loaded the job executor already
+      --metrics=ADDR         (goluxid) serve Prometheus metrics at ADDR:
+                             unix:PATH or a loopback HOST:PORT
 `
 
 // HelpCompletion is the text of --help-completion: one option a line, as
@@ -171,4 +183,5 @@ const HelpCompletion = `--help
 --yes-do-it
 --max-queued-jobs
 --warm-start
+--metrics
 `

@@ -31,6 +31,9 @@ type Syncer interface {
 	SyncDir(dir *os.File) error
 }
 
+// OSSyncer syncs through the operating system (what a nil Syncer means).
+var OSSyncer Syncer = osSyncer{}
+
 type osSyncer struct{}
 
 func (osSyncer) SyncFile(f *os.File) error  { return f.Sync() }

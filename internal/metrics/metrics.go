@@ -1,0 +1,201 @@
+// Package metrics exposes goluxid's own figures in the Prometheus text
+// format, on an opt-in endpoint (--metrics): the queue by state, job start
+// latency, LUXI requests by method and outcome, WaitForJobChange waiters,
+// configuration reloads, fsync latency, and the Go runtime and process
+// figures (goroutines, descriptors, memory). The Haskell luxid only logs.
+//
+// The daemon's parts report through small hooks (functions and counters
+// they already keep); this package turns them into metrics at scrape time,
+// so nothing here sits on a hot path but a counter increment or a
+// histogram observation.
+package metrics
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/goluxid/goluxid/internal/durable"
+)
+
+const namespace = "goluxid"
+
+// Sources are the live figures read at each scrape; nil ones are left out.
+type Sources struct {
+	// Jobs returns the scheduler's queued, running and manipulated jobs.
+	Jobs func() (queued, running, manipulated int)
+	// LiveJobFiles returns the number of job files in the live queue.
+	LiveJobFiles func() int64
+	// Waiters returns the WaitForJobChange calls waiting.
+	Waiters func() int64
+	// ConfigReloads returns the reloads that installed a configuration
+	// and the ones that failed.
+	ConfigReloads func() (installed, failed uint64)
+}
+
+// Metrics holds goluxid's metrics and the registry serving them.
+type Metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	jobStart prometheus.Histogram
+	syncs    *prometheus.HistogramVec
+}
+
+// latencyBuckets span 0.5 ms to about 16 s.
+var latencyBuckets = prometheus.ExponentialBuckets(0.0005, 2, 16)
+
+// New makes the metrics; AddSources adds the figures read at scrapes.
+func New() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "luxi_requests_total",
+			Help: "LUXI requests answered, by method and outcome (ok or error).",
+		}, []string{"method", "outcome"}),
+		jobStart: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "job_start_seconds",
+			Help:    "Time from the scheduler choosing a job to its process holding its secret parameters.",
+			Buckets: latencyBuckets,
+		}),
+		syncs: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "fsync_seconds",
+			Help:    "Duration of the job queue's fsyncs, of files and of directories.",
+			Buckets: latencyBuckets,
+		}, []string{"kind"}),
+	}
+	m.registry.MustRegister(m.requests, m.jobStart, m.syncs,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// AddSources adds the figures read at every scrape (once).
+func (m *Metrics) AddSources(src Sources) {
+	if src.Jobs != nil {
+		for i, state := range []string{"queued", "running", "manipulated"} {
+			m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Namespace: namespace, Name: "scheduler_jobs",
+				Help:        "Jobs the scheduler holds, by state (running includes starting and waiting for locks).",
+				ConstLabels: prometheus.Labels{"state": state},
+			}, func() float64 {
+				q, r, mp := src.Jobs()
+				return float64([]int{q, r, mp}[i])
+			}))
+		}
+	}
+	if src.LiveJobFiles != nil {
+		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "queue_live_job_files",
+			Help: "Job files in the live queue directory (finished ones included, until archived).",
+		}, func() float64 { return float64(src.LiveJobFiles()) }))
+	}
+	if src.Waiters != nil {
+		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "wait_for_job_change_waiters",
+			Help: "WaitForJobChange calls waiting for a change.",
+		}, func() float64 { return float64(src.Waiters()) }))
+	}
+	if src.ConfigReloads != nil {
+		for i, outcome := range []string{"installed", "failed"} {
+			m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Namespace: namespace, Name: "config_reloads_total",
+				Help:        "Loads of config.data: installed a new configuration, or failed (the last good one stays).",
+				ConstLabels: prometheus.Labels{"outcome": outcome},
+			}, func() float64 {
+				installed, failed := src.ConfigReloads()
+				return float64([]uint64{installed, failed}[i])
+			}))
+		}
+	}
+}
+
+// ObserveRequest counts one answered LUXI request.
+func (m *Metrics) ObserveRequest(method string, _ time.Duration, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	m.requests.WithLabelValues(method, outcome).Inc()
+}
+
+// ObserveJobStart records how long a job took to reach its process.
+func (m *Metrics) ObserveJobStart(took time.Duration) {
+	m.jobStart.Observe(took.Seconds())
+}
+
+// Syncer wraps inner (nil: the operating system's syncs) so that every
+// sync is timed.
+func (m *Metrics) Syncer(inner durable.Syncer) durable.Syncer {
+	if inner == nil {
+		inner = durable.OSSyncer
+	}
+	return timedSyncer{inner: inner, file: m.syncs.WithLabelValues("file"), dir: m.syncs.WithLabelValues("dir")}
+}
+
+type timedSyncer struct {
+	inner     durable.Syncer
+	file, dir prometheus.Observer
+}
+
+func (s timedSyncer) SyncFile(f *os.File) error {
+	start := time.Now()
+	err := s.inner.SyncFile(f)
+	s.file.Observe(time.Since(start).Seconds())
+	return err
+}
+
+func (s timedSyncer) SyncDir(d *os.File) error {
+	start := time.Now()
+	err := s.inner.SyncDir(d)
+	s.dir.Observe(time.Since(start).Seconds())
+	return err
+}
+
+// Listen opens the endpoint addr: "unix:PATH" for a Unix socket (mode
+// 0660; a stale socket is replaced) or "HOST:PORT" on a loopback address.
+func Listen(addr string) (net.Listener, error) {
+	if path, ok := strings.CutPrefix(addr, "unix:"); ok {
+		if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
+			os.Remove(path)
+		}
+		l, err := net.Listen("unix", path)
+		if err != nil {
+			return nil, fmt.Errorf("metrics endpoint: %w", err)
+		}
+		if err := os.Chmod(path, 0o660); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("metrics endpoint: %w", err)
+		}
+		return l, nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics endpoint %q: want unix:PATH or HOST:PORT: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("metrics endpoint %q: only loopback addresses are served", addr)
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics endpoint: %w", err)
+	}
+	return l, nil
+}
+
+// Serve answers GET /metrics on l until it is closed.
+func (m *Metrics) Serve(l net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.Serve(l); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("metrics endpoint: %w", err)
+	}
+	return nil
+}
