@@ -446,6 +446,40 @@ func (r *Runner) jobEnded(id uint64) {
 	r.Kick()
 }
 
+// adoptedJobEnded handles the end of a process an earlier daemon started.
+// If the job never started (every opcode still queued), the process ended
+// in its start-up handshake, most likely because that daemon died before
+// handing it its secret parameters: nothing of the job ran, so it is
+// queued again rather than failed. Otherwise as jobEnded.
+func (r *Runner) adoptedJobEnded(id uint64) {
+	file, err := r.deps.Queue.ReadJob(id)
+	if err != nil || !neverStarted(file) {
+		r.jobEnded(id)
+		return
+	}
+	r.deps.Logger.Info(fmt.Sprintf("Job %d's process ended before the job started; queueing it again", id))
+	r.mu.Lock()
+	r.state.RemoveRunning(id)
+	r.state.Enqueue(NewJob(file, r.deps.Valid))
+	r.mu.Unlock()
+	r.Kick()
+}
+
+// neverStarted reports whether no opcode of the job has left the queued
+// state: the job process writes that change before an opcode does
+// anything.
+func neverStarted(file *jqueue.Job) bool {
+	if file.Start != nil {
+		return false
+	}
+	for _, op := range file.Ops {
+		if op.Status != jqueue.StatusQueued {
+			return false
+		}
+	}
+	return true
+}
+
 // deathDetected rewrites a job whose process died as failed, holding its
 // slot (manipulated) meanwhile.
 func (r *Runner) deathDetected(id uint64) {
@@ -498,7 +532,7 @@ func (r *Runner) adopt(j *Job) {
 	defer ticker.Stop()
 	for {
 		if r.adoptedEnded(j.ID, path) {
-			r.jobEnded(j.ID)
+			r.adoptedJobEnded(j.ID)
 			return
 		}
 		if !waitAny(r.ctx, wake, ticker.C) {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -83,8 +85,10 @@ func (l *crashLoad) cancel(c *luxi.Client) error {
 	return transportOnly(err)
 }
 
+// reprioritize sets a priority in Ganeti's range, -20 to 19 (a job
+// process refuses to run an opcode outside it, and no luxid checks).
 func (l *crashLoad) reprioritize(c *luxi.Client) error {
-	_, err := c.Call(context.Background(), "ChangeJobPriority", []any{l.some(), rand.IntN(41) - 20})
+	_, err := c.Call(context.Background(), "ChangeJobPriority", []any{l.some(), rand.IntN(40) - 20})
 	return transportOnly(err)
 }
 
@@ -163,7 +167,11 @@ func TestCrashLoopUnderMixedLoad(t *testing.T) {
 	counts := map[jqueue.Status]int{}
 	for id, s := range statuses {
 		counts[s]++
-		assert.NotEqual(t, jqueue.StatusError, s, "job %d failed", id)
+		if s == jqueue.StatusError {
+			job, _, _ := queue.ReadJobAnywhere(id)
+			data, _ := job.Marshal()
+			t.Errorf("job %d failed: %s\nwhat the logs say of it:\n%s", id, data, logLinesOf(l.LogDir, id))
+		}
 	}
 	seen := map[uint64]bool{}
 	for _, id := range load.acked {
@@ -219,4 +227,29 @@ func opcodeRuns(t *testing.T, jobsLog string) map[uint64]int {
 		runs[id]++
 	}
 	return runs
+}
+
+// logLinesOf returns the lines of the daemon's and the jobs' logs that
+// name job id.
+func logLinesOf(logDir string, id uint64) string {
+	var b strings.Builder
+	re := regexp.MustCompile(`(job[- ]|Job |jobs: |, )` + strconv.FormatUint(id, 10) + `\b`)
+	for _, name := range []string{"luxi-daemon.log", "jobs.log"} {
+		data, _ := os.ReadFile(filepath.Join(logDir, name))
+		lines := strings.Split(string(data), "\n")
+		for i, line := range lines {
+			if !re.MatchString(line) {
+				continue
+			}
+			b.WriteString(name + ": " + line + "\n")
+			// A traceback follows on lines of its own.
+			for _, next := range lines[i+1 : min(i+25, len(lines))] {
+				if strings.HasPrefix(next, "20") {
+					break
+				}
+				b.WriteString("    " + next + "\n")
+			}
+		}
+	}
+	return b.String()
 }
