@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -114,4 +115,29 @@ func rowsAtLeast(n int) normalization {
 			assert.GreaterOrEqual(t, strings.Count(r.stdout, "\n"), n+1, "%s: rows", luxid)
 		},
 	}
+}
+
+// largeEnv, when set, also runs TestQueriesOnLargeGeneratedConfig: the
+// Haskell luxid needs minutes for the large cluster's queries.
+const largeEnv = "COMPAT_LARGE"
+
+// TestQueriesOnLargeGeneratedConfig compares the list commands on the
+// size issue #7 names: 1,000 nodes in 4 groups (all but the master
+// offline) and 10,000 instances. It runs only with COMPAT_LARGE=1.
+func TestQueriesOnLargeGeneratedConfig(t *testing.T) {
+	if os.Getenv(largeEnv) == "" {
+		t.Skipf("set %s=1 to run it (several minutes)", largeEnv)
+	}
+	opts := configgen.Default()
+	opts.BareInstanceNames = true // Ganeti's ssconf holds at most 128 KiB of instance names
+	data, err := configgen.Marshal(opts)
+	require.NoError(t, err)
+	compareOnBothLuxids(t, sandbox.Options{Noded: true, BaseConfig: data, StartTimeout: 5 * time.Minute}, []clientCase{
+		{name: "node-list", cmd: []string{"gnt-node", "list", "--separator=|"}, norms: []normalization{rowsAtLeast(opts.Nodes)}},
+		{name: "instance-list", cmd: []string{"gnt-instance", "list", "--separator=|"}, norms: []normalization{rowsAtLeast(opts.Instances)}},
+		{name: "instance-fields", cmd: []string{"gnt-instance", "list", "--separator=|", "-o", "name,pnode,snodes,disk_template,be/memory,nic.ips,nic.modes,disk.sizes,tags,network_port"},
+			norms: []normalization{rowsAtLeast(opts.Instances)}},
+		{name: "group-all-fields", cmd: []string{"gnt-group", "list", "--separator=|", "-o", allFields(t, "group")}},
+		{name: "network-all-fields", cmd: []string{"gnt-network", "list", "--separator=|", "-o", allFields(t, "network")}},
+	})
 }
