@@ -2,6 +2,7 @@ package compat_test
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -140,4 +141,48 @@ func TestQueriesOnLargeGeneratedConfig(t *testing.T) {
 		{name: "group-all-fields", cmd: []string{"gnt-group", "list", "--separator=|", "-o", allFields(t, "group")}},
 		{name: "network-all-fields", cmd: []string{"gnt-network", "list", "--separator=|", "-o", allFields(t, "network")}},
 	})
+}
+
+// liveFieldCases list nodes and instances with their live fields.
+var liveFieldCases = []clientCase{
+	{name: "node-list", cmd: []string{"gnt-node", "list"}},
+	{name: "node-live-fields", cmd: []string{"gnt-node", "list", "--separator=|", "-o", "name,dtotal,dfree,mtotal,mnode,mfree,ctotal,cnodes,csockets,bootid"}},
+	{name: "instance-list", cmd: []string{"gnt-instance", "list"}},
+	{name: "instance-live-fields", cmd: []string{"gnt-instance", "list", "--separator=|", "-o", "name,status,oper_state,oper_ram,oper_vcpus"}},
+}
+
+// TestQueriesWithNodedStopped compares the live fields when the master's
+// node daemon does not run (connections refused).
+func TestQueriesWithNodedStopped(t *testing.T) {
+	compareOnBothLuxids(t, sandbox.Options{}, liveFieldCases)
+}
+
+// TestQueriesWithNodedHanging compares the live fields when the master's
+// node daemon accepts connections and never answers: both luxids give up
+// after their timeouts and show the same.
+func TestQueriesWithNodedHanging(t *testing.T) {
+	ip, err := sandbox.FreeNodedIP()
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "1811"))
+	require.NoError(t, err)
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	defer func() {
+		ln.Close()
+		<-done
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	compareOnBothLuxids(t, sandbox.Options{NodeIP: ip}, liveFieldCases)
 }
