@@ -68,9 +68,6 @@ type Queue struct {
 	serialFileMu  sync.Mutex
 	serialWritten uint64
 	serial        uint64
-	// serialFile is the serial file, open for writing in place (nil until
-	// Open has written it once atomically).
-	serialFile *os.File
 }
 
 // Open opens the queue below layout. The serial is set to at least the
@@ -101,39 +98,23 @@ func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 		return nil, err
 	}
 	q.serial = max(serial, highest)
-	if err := q.openSerialFile(); err != nil {
-		return nil, err
+	// Written whole once in its canonical form, the file is then
+	// overwritten in place by allocations.
+	if err := q.live.WriteFileNoSync(filepath.Base(q.layout.SerialFile), serialContent(q.serial), 0o600); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSerial, err)
 	}
 	q.serialWritten = q.serial
 	return q, nil
 }
 
-// openSerialFile writes the serial file atomically in its canonical form
-// and keeps it open, so that allocations can overwrite it in place.
-func (q *Queue) openSerialFile() error {
-	if err := q.live.WriteFileNoSync(filepath.Base(q.layout.SerialFile), serialContent(q.serial), 0o600); err != nil {
-		return fmt.Errorf("%w: %w", ErrSerial, err)
-	}
-	f, err := os.OpenFile(q.layout.SerialFile, os.O_WRONLY, 0)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrSerial, err)
-	}
-	q.serialFile = f
-	return nil
-}
-
-// Close releases the queue's open descriptors.
+// Close releases the queue's directory descriptor.
 func (q *Queue) Close() error {
-	var errs []error
-	if q.serialFile != nil {
-		errs = append(errs, q.serialFile.Close())
-		q.serialFile = nil
+	if q.liveFD < 0 {
+		return nil
 	}
-	if q.liveFD >= 0 {
-		errs = append(errs, unix.Close(q.liveFD))
-		q.liveFD = -1
-	}
-	return errors.Join(errs...)
+	err := unix.Close(q.liveFD)
+	q.liveFD = -1
+	return err
 }
 
 // Layout is the node layout the queue lives in.
@@ -212,7 +193,15 @@ func (q *Queue) persistSerial(target uint64) error {
 // survive the write; the text is a few bytes in one disk sector.
 func (q *Queue) overwriteSerial(serial uint64) error {
 	data := serialContent(serial)
-	if _, err := q.serialFile.WriteAt(data, 0); err != nil {
+	f, err := os.OpenFile(q.layout.SerialFile, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("%w: writing %s: %w", ErrSerial, q.layout.SerialFile, err)
+	}
+	_, err = f.WriteAt(data, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("%w: writing %s: %w", ErrSerial, q.layout.SerialFile, err)
 	}
 	q.replicate(q.layout.SerialFile, data)
