@@ -175,6 +175,16 @@ func TestJobQueue(t *testing.T) {
 				wantResult("Archived 0 jobs, 0 unchecked left\n", "", 0))},
 		{name: "list-after-autoarchive", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status"},
 			only: goKind, check: wantResult("1 running\n", "", 0)},
+		// Documented difference: a priority outside Ganeti's range (-20 to
+		// 19) makes the job process fail an assertion; goluxid refuses it.
+		{name: "change-priority-out-of-range", py: `
+from ganeti import luxi
+print(luxi.Client().ChangeJobPriority(1, 20))
+`, differs: true, check: perLuxid(
+			wantResult("[False, 'Invalid priority 20, allowed are -20 to 19']\n", "", 0),
+			func(t *testing.T, luxid string, r result) {
+				assert.Regexp(t, `^\[True, 'Job 1 with pid \d+ signaled'\]\n$`, r.stdout, "%s accepts it", luxid)
+			})},
 		// End the long job so that the sandbox stops at once.
 		{name: "kill-hold", cmd: []string{"gnt-job", "cancel", "--kill", "--yes-do-it", "1"}},
 	}

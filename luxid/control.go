@@ -43,12 +43,23 @@ func (d *Dispatcher) changeJobPriority(c *call) (any, error) {
 	if err := c.needConfig(); err != nil {
 		return nil, err
 	}
+	if prio < opPrioHighest || prio > opPrioLowest {
+		return []any{false, fmt.Sprintf("Invalid priority %d, allowed are %d to %d", prio, opPrioHighest, opPrioLowest)}, nil
+	}
 	if d.deps.Jobs == nil {
 		return notInQueue(uint64(id)), nil
 	}
 	ok, msg := d.deps.Jobs.ChangePriority(uint64(id), prio)
 	return []any{ok, msg}, nil
 }
+
+// Ganeti's range of opcode priorities (OP_PRIO_HIGHEST, OP_PRIO_LOWEST).
+// The Haskell luxid sets any priority; a job process then refuses to run
+// an opcode outside the range (an AssertionError) and the job dies.
+const (
+	opPrioHighest = -20
+	opPrioLowest  = 19
+)
 
 // notInQueue is the answer for a job no scheduler holds.
 func notInQueue(id uint64) []any {

@@ -54,6 +54,15 @@ func TestCancelAndPriorityArguments(t *testing.T) {
 	got, err = callJSON(t, d, "ChangeJobPriority", `[6, 7]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[true,"prio 6 7"]`, got)
+	for args, want := range map[string]string{
+		`[6, -20]`: `[true,"prio 6 -20"]`, `[6, 19]`: `[true,"prio 6 19"]`,
+		`[6, 20]`:  `[false,"Invalid priority 20, allowed are -20 to 19"]`,
+		`[6, -21]`: `[false,"Invalid priority -21, allowed are -20 to 19"]`,
+	} {
+		got, err = callJSON(t, d, "ChangeJobPriority", args)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "a priority outside Ganeti's range would kill the job's process")
+	}
 	_, err = callJSON(t, d, "CancelJob", `[4, 1]`)
 	assert.EqualError(t, err, `Failed to parse request: Cannot convert value '[4, 1]', error: Unable to read Bool`)
 }
