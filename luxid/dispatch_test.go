@@ -26,6 +26,14 @@ import (
 // real luxid) from a fresh node root.
 func newTestDispatcher(t testing.TB) (*Dispatcher, *paths.Layout) {
 	t.Helper()
+	layout, store := goldenNode(t)
+	return newDispatcherWith(t, layout, store), layout
+}
+
+// goldenNode lays out a fresh node root with the golden configuration
+// and returns its loaded store.
+func goldenNode(t testing.TB) (*paths.Layout, *config.Store) {
+	t.Helper()
 	layout := paths.New(t.TempDir())
 	require.NoError(t, os.MkdirAll(layout.QueueDir, 0o755))
 	data, err := os.ReadFile("testdata/config.data")
@@ -34,7 +42,7 @@ func newTestDispatcher(t testing.TB) (*Dispatcher, *paths.Layout) {
 	store := config.NewStore(layout.ConfigFile)
 	_, err = store.Reload()
 	require.NoError(t, err)
-	return newDispatcherWith(t, layout, store), layout
+	return layout, store
 }
 
 // dispatcherOnConfig serves the configuration file cfgPath from a fresh

@@ -10,9 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
-	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jqueue"
 )
@@ -40,14 +38,8 @@ func (s *eioSyncer) SyncDir(d *os.File) error { return d.Sync() }
 // fsync attempt (a failed fsync is never retried as if it had worked),
 // and queries go on answering.
 func TestFailedFsyncFailsSubmissionsAndKeepsQueries(t *testing.T) {
-	layout := paths.New(t.TempDir())
+	layout, store := goldenNode(t)
 	require.NoError(t, os.MkdirAll(layout.ArchiveDir, 0o750))
-	data, err := os.ReadFile("testdata/config.data")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(layout.ConfigFile, data, 0o640))
-	store := config.NewStore(layout.ConfigFile)
-	_, err = store.Reload()
-	require.NoError(t, err)
 	syncer := &eioSyncer{}
 	queue, err := jqueue.Open(layout, syncer)
 	require.NoError(t, err)
