@@ -70,14 +70,14 @@ func TestMetricsEndpoint(t *testing.T) {
 
 	text := scrape(t, sock)
 	for sample, want := range map[string]float64{
-		`goluxid_luxi_requests_total{method="SubmitJob",outcome="ok"}`:   1,
+		`goluxid_luxi_requests_total{method="SubmitJob",outcome="ok"}`:    1,
 		`goluxid_luxi_requests_total{method="QueryTags",outcome="error"}`: 1,
-		`goluxid_queue_live_job_files`:                                     1,
-		`goluxid_scheduler_jobs{state="queued"}`:                           1,
-		`goluxid_scheduler_jobs{state="running"}`:                          0,
-		`goluxid_wait_for_job_change_waiters`:                              0,
-		`goluxid_config_reloads_total{outcome="installed"}`:                1,
-		`goluxid_config_reloads_total{outcome="failed"}`:                   0,
+		`goluxid_queue_live_job_files`:                                    1,
+		`goluxid_scheduler_jobs{state="queued"}`:                          1,
+		`goluxid_scheduler_jobs{state="running"}`:                         0,
+		`goluxid_wait_for_job_change_waiters`:                             0,
+		`goluxid_config_reloads_total{outcome="installed"}`:               1,
+		`goluxid_config_reloads_total{outcome="failed"}`:                  0,
 	} {
 		assert.Equal(t, want, metricValue(text, sample), sample)
 	}
