@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # test.sh [GO-TEST-FLAGS...] - the project's test command (see README.md):
-# every package with the race detector, then every fuzz target for
-# $FUZZTIME seconds (default 5; 0 skips fuzzing). The compatibility tests in
-# compat_test/ and the sandbox tests need root and Ganeti's Debian packages;
-# without them they are skipped, or fail when CI=true.
+# every package with the race detector, then every fuzz target on
+# $FUZZINPUTS generated inputs (default 20000; 0 skips fuzzing). The
+# compatibility tests in compat_test/ and the sandbox tests need root and
+# Ganeti's Debian packages; without them they are skipped, or fail when
+# CI=true.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 go test -race -count=1 ./... "$@"
-if [ "${FUZZTIME:-5}" != 0 ]; then
-  scripts/fuzz.sh "${FUZZTIME:-5}"
+if [ "${FUZZINPUTS:-20000}" != 0 ]; then
+  scripts/fuzz.sh "${FUZZINPUTS:-20000}"
 fi
