@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/luxi"
+)
+
+// soakEnv sets the soak's duration (a Go duration); 20 s by default.
+const soakEnv = "GOLUXID_SOAK"
+
+// soakFigures are the daemon's resources at one moment, from its metrics.
+type soakFigures struct{ goroutines, fds, rssMiB float64 }
+
+func (f soakFigures) String() string {
+	return fmt.Sprintf("%.0f goroutines, %.0f descriptors, %.1f MiB resident", f.goroutines, f.fds, f.rssMiB)
+}
+
+func readSoakFigures(t *testing.T, metricsSock string) soakFigures {
+	text := scrape(t, metricsSock)
+	return soakFigures{
+		goroutines: metricValue(text, "go_goroutines"),
+		fds:        metricValue(text, "process_open_fds"),
+		rssMiB:     metricValue(text, "process_resident_memory_bytes") / (1 << 20),
+	}
+}
+
+// TestSoakStaysFlat loads goluxid with 100 clients of mixed calls
+// (queries, submissions each canceled again, archiving) and 1,000
+// WaitForJobChange waiters renewing their waits, for GOLUXID_SOAK (20 s by
+// default; issue #9's soak is 15 minutes). No call may fail, and the
+// daemon's goroutines, descriptors and memory at the end must match those
+// once the load was up (read from its own metrics endpoint).
+func TestSoakStaysFlat(t *testing.T) {
+	requireGanetiUsers(t)
+	duration := 20 * time.Second
+	if d, err := time.ParseDuration(os.Getenv(soakEnv)); err == nil && d > 0 {
+		duration = d
+	}
+	l := nodeRoot(t, "node1.example.com")
+	pauseAll(t, l)
+	sock := filepath.Join(filepath.Dir(l.LuxiSocket), "metrics.sock")
+	cmd := command(l, "-f", "--no-user-checks", "--no-voting", "--yes-do-it", "--metrics=unix:"+sock)
+	require.NoError(t, cmd.Start())
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	c := dialWhenReady(t, l.LuxiSocket)
+	held, err := c.Call(context.Background(), "SubmitJob", []json.RawMessage{json.RawMessage(`[` + crashDelayOp + `]`)})
+	require.NoError(t, err)
+	c.Close()
+	heldID, err := strconv.ParseUint(string(held), 10, 64)
+	require.NoError(t, err)
+
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var calls, failures atomic.Int64
+	var firstFailure atomic.Pointer[error]
+	fail := func(err error) {
+		failures.Add(1)
+		firstFailure.CompareAndSwap(nil, &err)
+	}
+	client := func(work func(*luxi.Client) error) {
+		defer wg.Done()
+		cl, err := luxi.Dial(l.LuxiSocket)
+		if err != nil {
+			fail(err)
+			return
+		}
+		defer cl.Close()
+		for ctx.Err() == nil {
+			if err := work(cl); err != nil && ctx.Err() == nil {
+				fail(err)
+			}
+			calls.Add(1)
+		}
+	}
+	for range 1000 {
+		wg.Add(1)
+		go client(func(cl *luxi.Client) error {
+			_, err := cl.Call(ctx, "WaitForJobChange", []any{heldID, []string{"status"}, []string{"queued"}, nil, 2})
+			return ignoreCanceled(err)
+		})
+	}
+	for i := range 100 {
+		wg.Add(1)
+		go client(func(cl *luxi.Client) error {
+			time.Sleep(time.Duration(20+rand.IntN(80)) * time.Millisecond)
+			return ignoreCanceled(mixedCall(ctx, cl, i))
+		})
+	}
+	time.Sleep(min(duration/4, 5*time.Second))
+	start := readSoakFigures(t, sock)
+	time.Sleep(duration)
+	end := readSoakFigures(t, sock)
+	stop()
+	wg.Wait()
+
+	t.Logf("soak of %s: %d calls, %d failed; once loaded: %s; at the end: %s", duration, calls.Load(), failures.Load(), start, end)
+	if p := firstFailure.Load(); p != nil {
+		t.Errorf("%d calls failed, the first: %v", failures.Load(), *p)
+	}
+	assert.LessOrEqual(t, end.goroutines, start.goroutines*1.05+20, "goroutines")
+	assert.LessOrEqual(t, end.fds, start.fds+10, "descriptors")
+	assert.LessOrEqual(t, end.rssMiB, start.rssMiB*1.5+16, "resident memory")
+}
+
+// mixedCall is one call of a soak client: mostly queries, some
+// submissions canceled at once, now and then an archiving.
+func mixedCall(ctx context.Context, cl *luxi.Client, client int) error {
+	switch {
+	case client%10 == 0:
+		id, err := cl.Call(ctx, "SubmitJob", []json.RawMessage{json.RawMessage(`[` + crashDelayOp + `]`)})
+		if err != nil {
+			return err
+		}
+		_, err = cl.Call(ctx, "CancelJob", []json.RawMessage{id})
+		return err
+	case client == 1:
+		_, err := cl.Call(ctx, "AutoArchiveJobs", []any{-1, 5})
+		return err
+	case client%3 == 0:
+		_, err := cl.Call(ctx, "QueryJobs", []any{nil, []string{"id", "status"}})
+		return err
+	case client%3 == 1:
+		_, err := cl.Call(ctx, "Query", []any{"node", []string{"name", "pinst_cnt"}, nil})
+		return err
+	default:
+		_, err := cl.Call(ctx, "QueryConfigValues", []any{[]string{"cluster_name"}})
+		return err
+	}
+}
+
+// ignoreCanceled drops the error of a call cut short by the soak's end.
+func ignoreCanceled(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
