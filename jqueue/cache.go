@@ -65,3 +65,11 @@ func (q *Queue) readLiveForQuery(id uint64) (*Job, error) {
 	q.cache.mu.Unlock()
 	return job, nil
 }
+
+// forget drops job id's entry, once its live file is gone (archived), so
+// that the cache holds only jobs still in the live queue.
+func (c *finishedCache) forget(id uint64) {
+	c.mu.Lock()
+	delete(c.jobs, id)
+	c.mu.Unlock()
+}

@@ -48,3 +48,18 @@ func TestFinishedCache(t *testing.T) {
 	_, err = q.readLiveForQuery(99)
 	assert.True(t, os.IsNotExist(err))
 }
+
+func TestArchivedJobsLeaveTheCache(t *testing.T) {
+	l := newLayout(t)
+	copyGoldenQueue(t, l)
+	q, err := Open(l, nil)
+	require.NoError(t, err)
+	defer q.Close()
+	_, err = q.readLiveForQuery(2)
+	require.NoError(t, err)
+	require.Contains(t, q.cache.jobs, uint64(2))
+	moved, err := q.Archive(2)
+	require.NoError(t, err)
+	require.True(t, moved)
+	assert.NotContains(t, q.cache.jobs, uint64(2), "memory only for jobs still live")
+}

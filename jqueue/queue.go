@@ -459,6 +459,7 @@ func (q *Queue) Archive(id uint64) (bool, error) {
 		return false, fmt.Errorf("Archiving failed in an unexpected way: %w", err)
 	}
 	q.liveCount.Add(-1)
+	q.cache.forget(id)
 	if q.Replicator != nil {
 		q.Replicator.Rename([][2]string{{q.layout.JobFile(id), q.layout.ArchivedJobFile(id)}})
 	}
