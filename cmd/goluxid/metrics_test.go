@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
 )
 
 // scrape GETs /metrics over the Unix socket at path.
@@ -54,12 +56,7 @@ func metricValue(text, sample string) float64 {
 // goroutines and descriptors.
 func TestMetricsEndpoint(t *testing.T) {
 	requireGanetiUsers(t)
-	l := nodeRoot(t, "node1.example.com")
-	pauseAll(t, l)
-	sock := filepath.Join(filepath.Dir(l.LuxiSocket), "metrics.sock")
-	cmd := command(l, "-f", "--no-user-checks", "--no-voting", "--yes-do-it", "--metrics=unix:"+sock)
-	require.NoError(t, cmd.Start())
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	l, sock := startPausedWithMetrics(t)
 	c := dialWhenReady(t, l.LuxiSocket)
 	defer c.Close()
 
@@ -93,4 +90,18 @@ func TestMetricsOnlyOnLoopback(t *testing.T) {
 	out, err := command(l, "-f", "--no-user-checks", "--no-voting", "--yes-do-it", "--metrics=0.0.0.0:9000").CombinedOutput()
 	require.Error(t, err)
 	assert.Contains(t, string(out), "only loopback addresses are served")
+}
+
+// startPausedWithMetrics starts goluxid on a fresh node whose jobs all stay
+// queued, with its metrics on a Unix socket, whose path it returns; the
+// daemon is killed when the test ends.
+func startPausedWithMetrics(t *testing.T) (*paths.Layout, string) {
+	t.Helper()
+	l := nodeRoot(t, "node1.example.com")
+	pauseAll(t, l)
+	sock := filepath.Join(filepath.Dir(l.LuxiSocket), "metrics.sock")
+	cmd := command(l, "-f", "--no-user-checks", "--no-voting", "--yes-do-it", "--metrics=unix:"+sock)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return l, sock
 }

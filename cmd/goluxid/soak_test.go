@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -51,12 +50,7 @@ func TestSoakStaysFlat(t *testing.T) {
 	if d, err := time.ParseDuration(os.Getenv(soakEnv)); err == nil && d > 0 {
 		duration = d
 	}
-	l := nodeRoot(t, "node1.example.com")
-	pauseAll(t, l)
-	sock := filepath.Join(filepath.Dir(l.LuxiSocket), "metrics.sock")
-	cmd := command(l, "-f", "--no-user-checks", "--no-voting", "--yes-do-it", "--metrics=unix:"+sock)
-	require.NoError(t, cmd.Start())
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	l, sock := startPausedWithMetrics(t)
 	c := dialWhenReady(t, l.LuxiSocket)
 	held, err := c.Call(context.Background(), "SubmitJob", []json.RawMessage{json.RawMessage(`[` + crashDelayOp + `]`)})
 	require.NoError(t, err)
