@@ -1,13 +1,9 @@
 package compat_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -182,25 +178,7 @@ func runJobSteps(t *testing.T, luxid string, opts sandbox.Options, steps []jobSt
 // (sandbox.PythonShare) in the clients' environment. Its result is like
 // sb.Run's.
 func jobPython(ctx context.Context, sb *sandbox.Sandbox, script string, args ...string) (stdout, stderr string, exitCode int, err error) {
-	var outBuf, errBuf bytes.Buffer
-	cmd := exec.CommandContext(ctx, sandbox.Python, append([]string{"-c", script}, args...)...)
-	cmd.Dir = "/"
-	cmd.Env = append(sb.ClientEnv(), "PYTHONPATH="+sandbox.PythonShare)
-	cmd.Stdout = &outBuf
-	cmd.Stderr = &errBuf
-	runErr := cmd.Run()
-	stdout, stderr = outBuf.String(), errBuf.String()
-	var exitErr *exec.ExitError
-	switch {
-	case runErr == nil:
-		return stdout, stderr, 0, nil
-	case ctx.Err() != nil:
-		return stdout, stderr, -1, fmt.Errorf("python: %w", ctx.Err())
-	case errors.As(runErr, &exitErr) && exitErr.Exited():
-		return stdout, stderr, exitErr.ExitCode(), nil
-	default:
-		return stdout, stderr, -1, fmt.Errorf("python: %w", runErr)
-	}
+	return sb.RunPython(ctx, script, args...)
 }
 
 // mustPython runs a helper script that must succeed and returns its stdout.

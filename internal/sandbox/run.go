@@ -32,10 +32,24 @@ func (s *Sandbox) Run(ctx context.Context, name string, args ...string) (stdout,
 	if name == "" || strings.ContainsRune(name, '/') {
 		return "", "", -1, fmt.Errorf("run %q: want the name of a command in %s", name, ClientDir)
 	}
-	var outBuf, errBuf bytes.Buffer
 	cmd := exec.CommandContext(ctx, filepath.Join(ClientDir, name), args...)
-	cmd.Dir = "/"
 	cmd.Env = s.ClientEnv()
+	return runCommand(ctx, "run "+name+" "+strings.Join(args, " "), cmd)
+}
+
+// RunPython runs a Python script with Ganeti's library (PythonShare) in
+// the clients' environment; its result is like Run's.
+func (s *Sandbox) RunPython(ctx context.Context, script string, args ...string) (stdout, stderr string, exitCode int, err error) {
+	cmd := exec.CommandContext(ctx, Python, append([]string{"-c", script}, args...)...)
+	cmd.Env = append(s.ClientEnv(), "PYTHONPATH="+PythonShare)
+	return runCommand(ctx, "python", cmd)
+}
+
+// runCommand runs cmd from / and returns its output and exit code; err
+// (prefixed with what) only when it could not run to completion.
+func runCommand(ctx context.Context, what string, cmd *exec.Cmd) (stdout, stderr string, exitCode int, err error) {
+	var outBuf, errBuf bytes.Buffer
+	cmd.Dir = "/"
 	cmd.Stdout = &outBuf
 	cmd.Stderr = &errBuf
 	runErr := cmd.Run()
@@ -45,10 +59,10 @@ func (s *Sandbox) Run(ctx context.Context, name string, args ...string) (stdout,
 	case runErr == nil:
 		return stdout, stderr, 0, nil
 	case ctx.Err() != nil:
-		return stdout, stderr, -1, fmt.Errorf("run %s %s: %w", name, strings.Join(args, " "), ctx.Err())
+		return stdout, stderr, -1, fmt.Errorf("%s: %w", what, ctx.Err())
 	case errors.As(runErr, &exitErr) && exitErr.Exited():
 		return stdout, stderr, exitErr.ExitCode(), nil
 	default:
-		return stdout, stderr, -1, fmt.Errorf("run %s %s: %w", name, strings.Join(args, " "), runErr)
+		return stdout, stderr, -1, fmt.Errorf("%s: %w", what, runErr)
 	}
 }
