@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -54,20 +55,10 @@ func instIndexFor(cfg *objects.ConfigData) *instIndex {
 	return ix
 }
 
-// instSortedKeys returns the keys of m in byte order.
-func instSortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // instances builds the instance part of the index.
 func (ix *instIndex) instances() {
 	ix.instOnce.Do(func() {
-		uuids := instSortedKeys(ix.cfg.Instances)
+		uuids := slices.Sorted(maps.Keys(ix.cfg.Instances))
 		ix.instSorted = make([]*objects.Instance, len(uuids))
 		ix.instByName = make(map[string]*objects.Instance, len(uuids))
 		ix.instFirst = make(map[string]*objects.Instance, len(uuids))
@@ -83,14 +74,14 @@ func (ix *instIndex) instances() {
 			}
 		}
 		query.NiceSortFunc(ix.instSorted, func(i *objects.Instance) string { return i.Name })
-		ix.instNames = instSortedKeys(ix.instByName)
+		ix.instNames = slices.Sorted(maps.Keys(ix.instByName))
 	})
 }
 
 // nodes builds the node part of the index.
 func (ix *instIndex) nodes() {
 	ix.nodeOnce.Do(func() {
-		uuids := instSortedKeys(ix.cfg.Nodes)
+		uuids := slices.Sorted(maps.Keys(ix.cfg.Nodes))
 		ix.nodeSorted = make([]*objects.Node, len(uuids))
 		ix.nodeByName = make(map[string]*objects.Node, len(uuids))
 		for i, u := range uuids {
@@ -99,7 +90,7 @@ func (ix *instIndex) nodes() {
 			ix.nodeByName[n.Name] = n
 		}
 		query.NiceSortFunc(ix.nodeSorted, func(n *objects.Node) string { return n.Name })
-		ix.nodeNames = instSortedKeys(ix.nodeByName)
+		ix.nodeNames = slices.Sorted(maps.Keys(ix.nodeByName))
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"syscall"
@@ -219,7 +220,7 @@ func parseLocks(raw json.RawMessage) ([]*lockRow, error) {
 			rows[name].pending = append(rows[name].pending, lockWaiter{exclusive: mode == lockExclusive, owner: owner})
 		}
 	}
-	names := instSortedKeys(rows)
+	names := slices.Sorted(maps.Keys(rows))
 	query.NiceSort(names)
 	out := make([]*lockRow, len(names))
 	for i, n := range names {
