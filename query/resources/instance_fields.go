@@ -357,35 +357,11 @@ func instDiskFields() []instField {
 		instConf("disk.count", "Disks", query.KindNumber, "Number of disks",
 			func(it *instItem) query.Cell { return query.Normal(len(it.inst.Disks)) }),
 		instConf("disk.sizes", "Disk_sizes", query.KindOther, "List of disk sizes",
-			withDisks(func(_ *instItem, disks []*objects.Disk) any {
-				out := make([]any, len(disks))
-				for i, d := range disks {
-					if size, ok := instDiskSize(d); ok {
-						out[i] = size
-					}
-				}
-				return out
-			})),
+			withDisks(perDisk(func(d *objects.Disk) (any, bool) { return instDiskSize(d) }))),
 		instConf("disk.spindles", "Disk_spindles", query.KindOther, "List of disk spindles",
-			withDisks(func(_ *instItem, disks []*objects.Disk) any {
-				out := make([]any, len(disks))
-				for i, d := range disks {
-					if d.Spindles != nil {
-						out[i] = *d.Spindles
-					}
-				}
-				return out
-			})),
+			withDisks(perDisk(func(d *objects.Disk) (any, bool) { return derefAny(d.Spindles) }))),
 		instConf("disk.names", "Disk_names", query.KindOther, "List of disk names",
-			withDisks(func(_ *instItem, disks []*objects.Disk) any {
-				out := make([]any, len(disks))
-				for i, d := range disks {
-					if d.Name != nil {
-						out[i] = *d.Name
-					}
-				}
-				return out
-			})),
+			withDisks(perDisk(func(d *objects.Disk) (any, bool) { return derefAny(d.Name) }))),
 		instConf("disk.uuids", "Disk_UUIDs", query.KindOther, "List of disk UUIDs",
 			withDisks(func(_ *instItem, disks []*objects.Disk) any {
 				out := make([]string, len(disks))
@@ -667,4 +643,25 @@ func instCommonFields() []instField {
 		instConf("tags", "Tags", query.KindOther, "Tags",
 			func(it *instItem) query.Cell { return query.Normal(objects.EncodeTags(it.inst.Tags)) }),
 	}
+}
+
+// perDisk lists f's value for each disk, null where f has none.
+func perDisk(f func(*objects.Disk) (any, bool)) func(*instItem, []*objects.Disk) any {
+	return func(_ *instItem, disks []*objects.Disk) any {
+		out := make([]any, len(disks))
+		for i, d := range disks {
+			if v, ok := f(d); ok {
+				out[i] = v
+			}
+		}
+		return out
+	}
+}
+
+// derefAny returns *p, and whether p is set.
+func derefAny[T any](p *T) (any, bool) {
+	if p == nil {
+		return nil, false
+	}
+	return *p, true
 }
