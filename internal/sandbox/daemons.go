@@ -148,6 +148,22 @@ func (s *Sandbox) startWconfd(ctx context.Context) error {
 	})
 }
 
+// StartNoded starts the node's noded (again, e.g. after StopNoded) and
+// waits until it listens. Its errors wrap ErrNodedStart.
+func (s *Sandbox) StartNoded(ctx context.Context) error {
+	if d := s.daemons[Noded]; d != nil && s.alive(d) {
+		return fmt.Errorf("%w: noded already running (pid %d)", ErrNodedStart, d.pid)
+	}
+	if err := s.startNoded(ctx); err != nil {
+		return fmt.Errorf("%w: %w", ErrNodedStart, err)
+	}
+	return nil
+}
+
+// StopNoded stops the node's noded, as a crashed or stopped node daemon
+// would leave the node: unreachable for RPC, its files untouched.
+func (s *Sandbox) StopNoded() error { return s.stopDaemon(Noded) }
+
 func (s *Sandbox) startNoded(ctx context.Context) error {
 	if listening, err := tcpListening(s.st.NodeIP, nodedPort); err != nil {
 		return err
