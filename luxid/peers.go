@@ -1,12 +1,35 @@
 package luxid
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
 	"math"
 
+	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/ganeti/rpc"
 )
+
+// ActivateMasterIP asks the master's noded to bring up the master IP, as
+// the real luxid does once at start-up (in the background): a failure is
+// only logged (by the RPC client).
+func ActivateMasterIP(ctx context.Context, noded *rpc.Client, cfg *config.Store, logger *slog.Logger) {
+	snap, err := cfg.Snapshot()
+	if err != nil {
+		logger.Warn("not activating the master IP: no configuration", "error", err)
+		return
+	}
+	master := snap.Data.MasterNode()
+	if master == nil {
+		logger.Warn("not activating the master IP: the configuration names no master node")
+		return
+	}
+	logger.Debug("Activating master IP address")
+	params := rpc.MasterNetworkOf(snap.Data)
+	err = noded.ActivateMasterIP(ctx, master, params, snap.Data.Cluster.UseExternalMIPScript)
+	logger.Debug("finished activating master IP address", "error", err)
+}
 
 // setWatcherPause answers SetWatcherPause [], [null] or [until]: the node
 // daemons of the master and the master candidates write (or remove) the

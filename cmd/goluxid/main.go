@@ -281,6 +281,9 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	})
 	stopWatch := watchConfig(cfg, runner, logger)
 	defer stopWatch()
+	if noded != nil {
+		defer activateMasterIP(noded, cfg, logger)()
+	}
 	logger.Info("Loading job queue")
 	if err := runner.Start(); err != nil {
 		return err
@@ -372,6 +375,18 @@ func watchConfig(cfg *config.Store, runner *jqscheduler.Runner, logger *slog.Log
 		if err := cfg.Watch(ctx, logger, runner.ConfigChanged); err != nil {
 			logger.Error("configuration watch stopped", "error", err)
 		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// activateMasterIP brings up the master IP in the background; the returned
+// function cancels the request and waits for it.
+func activateMasterIP(noded *rpc.Client, cfg *config.Store, logger *slog.Logger) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		luxid.ActivateMasterIP(ctx, noded, cfg, logger)
 	}()
 	return func() { cancel(); <-done }
 }

@@ -201,3 +201,28 @@ func Candidates(cfg *objects.ConfigData, master bool) []*objects.Node {
 	}
 	return out
 }
+
+// MasterNetwork are the master IP's settings as node_activate_master_ip
+// takes them.
+type MasterNetwork struct {
+	UUID     string `json:"uuid"` // the master node
+	IP       string `json:"ip"`
+	Netmask  int    `json:"netmask"`
+	Netdev   string `json:"netdev"`
+	IPFamily int    `json:"ip_family"`
+}
+
+// MasterNetworkOf returns the master IP's settings in cfg.
+func MasterNetworkOf(cfg *objects.ConfigData) MasterNetwork {
+	cl := cfg.Cluster
+	return MasterNetwork{UUID: cl.MasterNode, IP: cl.MasterIP, Netmask: cl.MasterNetmask,
+		Netdev: cl.MasterNetdev, IPFamily: cl.PrimaryIPFamily}
+}
+
+// ActivateMasterIP asks the master node's noded to bring up the master IP
+// (with the cluster's external script if externalScript).
+func (c *Client) ActivateMasterIP(ctx context.Context, master *objects.Node, params MasterNetwork, externalScript bool) error {
+	errs := errorsOf(callSame(ctx, c, "node_activate_master_ip", []*objects.Node{master},
+		[]any{params, externalScript}, isNull))
+	return errs[master.UUID]
+}

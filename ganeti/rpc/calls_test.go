@@ -182,3 +182,18 @@ func TestCandidates(t *testing.T) {
 	assert.Equal(t, []string{"a", "c"}, uuids(Candidates(cfg, false)))
 	assert.Equal(t, []string{"a", "c", "m"}, uuids(Candidates(cfg, true)))
 }
+
+func TestActivateMasterIP(t *testing.T) {
+	cl, srv := helperClient(t, answering(`[true,null]`))
+	master := testNode("n1", "127.0.0.1")
+	params := MasterNetwork{UUID: "n1", IP: "127.0.0.10", Netmask: 32, Netdev: "eth0", IPFamily: 2}
+	require.NoError(t, cl.ActivateMasterIP(context.Background(), master, params, false))
+	reqs := srv.requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/node_activate_master_ip", reqs[0].Path)
+	assert.Equal(t, `[{"uuid":"n1","ip":"127.0.0.10","netmask":32,"netdev":"eth0","ip_family":2},false]`, reqs[0].Body)
+
+	failing, _ := helperClient(t, answering(`[false,"no script"]`))
+	var re *RemoteError
+	assert.ErrorAs(t, failing.ActivateMasterIP(context.Background(), master, params, true), &re)
+}
