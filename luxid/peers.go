@@ -1,6 +1,7 @@
 package luxid
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -53,10 +54,11 @@ func (d *Dispatcher) setWatcherPause(c *call) (any, error) {
 	return *until, nil
 }
 
-// pauseUntil reads [until]; anything else means no pause.
+// pauseUntil reads [until]; anything else, [null] included, means no
+// pause.
 func pauseUntil(args json.RawMessage) *float64 {
 	var list []json.RawMessage
-	if json.Unmarshal(args, &list) != nil || len(list) != 1 {
+	if json.Unmarshal(args, &list) != nil || len(list) != 1 || string(bytes.TrimSpace(list[0])) == "null" {
 		return nil
 	}
 	var until float64
