@@ -127,12 +127,15 @@ func (c *Client) JobqueueUpdate(ctx context.Context, nodes []*objects.Node, file
 	return errorsOf(callSame(ctx, c, "jobqueue_update", nodes, body, isNull))
 }
 
-// JobqueueRename renames queue files (old, new pairs of plain paths) on
-// every node.
+// JobqueueRename renames queue files (old, new pairs of paths of the
+// client's layout) on every node. The paths are virtualised as
+// jobqueue_update's are: in a virtual cluster noded accepts nothing else.
+// (The Haskell luxid sends the plain paths, the same outside a virtual
+// cluster, and every rename it sends in one fails.)
 func (c *Client) JobqueueRename(ctx context.Context, nodes []*objects.Node, renames [][2]string) map[string]error {
 	pairs := make([][]string, len(renames))
 	for i, r := range renames {
-		pairs[i] = []string{r[0], r[1]}
+		pairs[i] = []string{VirtualPath(c.root, r[0]), VirtualPath(c.root, r[1])}
 	}
 	want := "[" + strings.TrimSuffix(strings.Repeat("null,", len(renames)), ",") + "]"
 	check := func(payload json.RawMessage) (struct{}, error) {

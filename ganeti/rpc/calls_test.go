@@ -111,12 +111,18 @@ func TestJobqueueRename(t *testing.T) {
 	assert.Equal(t, map[string]error{"n1": nil}, cl.JobqueueRename(context.Background(), nodes, renames))
 	assert.Equal(t, `[[["/var/lib/ganeti/queue/job-1","/var/lib/ganeti/queue/archive/0/job-1"],`+
 		`["/var/lib/ganeti/queue/job-2","/var/lib/ganeti/queue/archive/0/job-2"]]]`, srv.requests()[0].Body,
-		"rename paths are not virtualised")
+		"paths outside the client's root stay as they are")
 
 	answer = `[true,[null]]`
 	errs := cl.JobqueueRename(context.Background(), nodes, renames)
 	var de *DecodeError
 	assert.ErrorAs(t, errs["n1"], &de)
+
+	// Paths below the client's root (GANETI_ROOTDIR) are virtualised.
+	l := paths.New("/vc/node1")
+	cl.JobqueueRename(context.Background(), nodes, [][2]string{{l.JobFile(3), l.ArchivedJobFile(3)}})
+	assert.Equal(t, `[[["/###-VIRTUAL-PATH-###,/var/lib/ganeti/queue/job-3",`+
+		`"/###-VIRTUAL-PATH-###,/var/lib/ganeti/queue/archive/0/job-3"]]]`, srv.requests()[2].Body)
 }
 
 func TestSmallCalls(t *testing.T) {
