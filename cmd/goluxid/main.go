@@ -39,6 +39,7 @@ import (
 	"github.com/goluxid/goluxid/jobexec"
 	"github.com/goluxid/goluxid/jqscheduler"
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/jqueue/replica"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/luxid"
 	"github.com/goluxid/goluxid/query/resources"
@@ -266,7 +267,9 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		nodeRPC = resources.RPCClient(noded)
 	}
 	if noded != nil {
-		queue.Replicator = &rpc.QueueReplicator{Client: noded, Config: cfg, Logger: logger}
+		replicator := replica.New(noded, cfg, layout, logger)
+		defer replicator.Close()
+		queue.Replicator = replicator
 	}
 
 	starter, closeStarter := jobStarter(opts, logger)

@@ -1,0 +1,259 @@
+package compat_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/sandbox"
+)
+
+// compareClusterSteps runs the steps built for a cluster on its master:
+// with goluxid (cold job starts, then --warm-start) and with the Haskell
+// luxid, each on a fresh cluster, and compares the results step by step as
+// compareJobSteps does.
+func compareClusterSteps(t *testing.T, opts sandbox.ClusterOptions, build func(c *sandbox.Cluster) []jobStep) {
+	t.Helper()
+	sandbox.RequireForTest(t)
+	run := func(luxid string, argv []string) ([]jobStep, []*result) {
+		opts.Luxid = argv
+		start := time.Now()
+		c, err := sandbox.CreateCluster(context.Background(), opts)
+		if err != nil {
+			t.Fatalf("start cluster with %s: %v", luxid, err)
+		}
+		t.Logf("%s cluster %s started in %s", luxid, c.Dir(), time.Since(start).Round(time.Millisecond))
+		defer func() {
+			if err := c.Close(); err != nil {
+				t.Errorf("close %s cluster: %v", luxid, err)
+			}
+			t.Logf("%s cluster steps took %s", luxid, time.Since(start).Round(time.Millisecond))
+		}()
+		steps := build(c)
+		for _, s := range steps {
+			if (s.only != "" || s.differs) && s.check == nil {
+				t.Fatalf("step %s is not compared between the luxids and has no check", s.name)
+			}
+		}
+		return steps, runStepsOn(t, luxid, c.Master(), steps)
+	}
+	steps, goResults := run(goKind, sandbox.GoLuxid(goluxidBinary(t)))
+	_, warmResults := run(goKind, append(sandbox.GoLuxid(goluxidBinary(t)), "--warm-start"))
+	_, hsResults := run(haskellKind, sandbox.HaskellLuxid())
+	compareStepResults(t, steps, goResults, hsResults)
+	t.Run("warm-start", func(t *testing.T) {
+		compareStepResults(t, steps, warmResults, hsResults)
+	})
+}
+
+// queueFiles reads a node's job queue directory (and its watcher pause
+// file, kept beside it) into file name -> content, names relative to the
+// queue directory. The lock file, which luxid and noded hold, and temporary
+// files are left out.
+func queueFiles(l *paths.Layout) (map[string]string, error) {
+	files := map[string]string{}
+	err := filepath.WalkDir(l.QueueDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(l.QueueDir, path)
+		if rel == "lock" || strings.HasSuffix(rel, ".tmp") || strings.HasSuffix(rel, ".new") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files[rel] = string(data)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read queue of %s: %w", l.Root, err)
+	}
+	if data, err := os.ReadFile(l.WatcherPause); err == nil {
+		files["../watcher.pause"] = string(data)
+	}
+	return files, nil
+}
+
+// queueDiff lists how want (the master's queue) and got (another node's)
+// differ, one line per file.
+func queueDiff(want, got map[string]string) []string {
+	var diffs []string
+	for name, data := range want {
+		other, ok := got[name]
+		switch {
+		case !ok:
+			diffs = append(diffs, name+": missing")
+		case other != data:
+			diffs = append(diffs, name+": "+describeDifference(data, other))
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			diffs = append(diffs, name+": not on the master")
+		}
+	}
+	slices.Sort(diffs)
+	return diffs
+}
+
+// describeDifference says how a job file (or the serial) on a node differs
+// from the master's: by job status when both are jobs.
+func describeDifference(master, other string) string {
+	ms, ns := jobFileStatus(master), jobFileStatus(other)
+	if ms != "" && ns != "" && ms != ns {
+		return fmt.Sprintf("status %s, master has %s", ns, ms)
+	}
+	if ms == "" {
+		return fmt.Sprintf("%q, master has %q", other, master)
+	}
+	return "content differs"
+}
+
+// jobFileStatus is the status of the job in a job file, computed from its
+// opcodes as Ganeti does; "" if data is no job.
+func jobFileStatus(data string) string {
+	var job struct {
+		Ops []struct {
+			Status string `json:"status"`
+		} `json:"ops"`
+	}
+	if json.Unmarshal([]byte(data), &job) != nil || job.Ops == nil {
+		return ""
+	}
+	status := "queued"
+	for _, op := range job.Ops {
+		switch op.Status {
+		case "success", "queued":
+			continue
+		case "waiting", "running":
+			status = op.Status
+			continue
+		}
+		return op.Status
+	}
+	if !slices.ContainsFunc(job.Ops, func(op struct {
+		Status string `json:"status"`
+	}) bool {
+		return op.Status != "success"
+	}) {
+		return "success"
+	}
+	return status
+}
+
+// queueSummary describes a queue: every file with its job status, the
+// serial's and the pause file's content, the presence of the others.
+func queueSummary(files map[string]string) string {
+	var lines []string
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		data := files[name]
+		switch {
+		case name == "serial" || name == "version":
+			lines = append(lines, fmt.Sprintf("%s %q", name, data))
+		case name == "../watcher.pause":
+			lines = append(lines, name)
+		case jobFileStatus(data) != "":
+			lines = append(lines, name+" "+jobFileStatus(data))
+		default:
+			lines = append(lines, fmt.Sprintf("%s (%d bytes)", name, len(data)))
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// settleTime is how long a queue comparison waits for the nodes to agree:
+// a job process writes its file before it replicates it, so a job can be
+// finished on the master a moment before the candidate has its last write.
+const settleTime = 5 * time.Second
+
+// compareQueuesStep compares the queue of every other node with the
+// master's. Its result lists the master's queue, then per node the files
+// that differ. Differences are looked at again until they vanish or
+// settleTime passes.
+func compareQueuesStep(c *sandbox.Cluster, name string) jobStep {
+	return jobStep{name: name, goFn: func(context.Context, *testing.T, string, *sandbox.Sandbox) result {
+		deadline := time.Now().Add(settleTime)
+		for {
+			out, same, err := compareQueues(c)
+			if err != nil {
+				return result{stderr: err.Error(), exitCode: 1}
+			}
+			if same || time.Now().After(deadline) {
+				return result{stdout: out}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}}
+}
+
+// compareQueues describes the master's queue and how the other nodes'
+// differ from it; same is true if none does.
+func compareQueues(c *sandbox.Cluster) (out string, same bool, err error) {
+	master, err := queueFiles(c.Master().Layout())
+	if err != nil {
+		return "", false, err
+	}
+	out = "master:\n" + queueSummary(master)
+	same = true
+	for _, n := range c.Nodes()[1:] {
+		files, err := queueFiles(n.Layout())
+		if err != nil {
+			return "", false, err
+		}
+		if diffs := queueDiff(master, files); len(diffs) == 0 {
+			out += n.Hostname() + ": same as the master\n"
+		} else {
+			same = false
+			out += n.Hostname() + " differs:\n  " + strings.Join(diffs, "\n  ") + "\n"
+		}
+	}
+	return out, same, nil
+}
+
+// TestReplicationToCandidates runs a mixed scenario on a three-node
+// cluster (two master candidates) and compares, at checkpoints, every
+// node's job queue directory with the master's: the candidate must hold
+// the same files with the same content, the third node nothing.
+func TestReplicationToCandidates(t *testing.T) {
+	compareClusterSteps(t, sandbox.ClusterOptions{}, func(c *sandbox.Cluster) []jobStep {
+		finished := "success,error,canceled"
+		return []jobStep{
+			{name: "delay-sync", cmd: []string{"gnt-debug", "delay", "0.1"}},
+			{name: "submit-chain", py: `
+from ganeti import luxi, opcodes
+cl = luxi.Client()
+def op(d, **kw):
+    return opcodes.OpTestDelay(duration=d, on_master=False, **kw)
+print(cl.SubmitManyJobs([[op(2)], [op(0.1, depends=[[-1, []]])]]))
+`},
+			{name: "cancel-queued", cmd: []string{"gnt-job", "cancel", "3"}},
+			{name: "submit", cmd: []string{"gnt-debug", "delay", "--submit", "--no-master", "0.2"}},
+			{name: "drain", cmd: []string{"gnt-cluster", "queue", "drain"}},
+			{name: "drained-submit", cmd: []string{"gnt-debug", "delay", "--submit", "--no-master", "1"}},
+			{name: "watcher-pause", cmd: []string{"gnt-cluster", "watcher", "pause", "1h"},
+				norms: []normalization{pauseTime}},
+			{name: "jobs-done", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status"},
+				before: waitJobsBefore(time.Minute, finished, 1, 2, 3, 4)},
+			compareQueuesStep(c, "queues-drained-paused"),
+			{name: "undrain", cmd: []string{"gnt-cluster", "queue", "undrain"}},
+			{name: "watcher-continue", cmd: []string{"gnt-cluster", "watcher", "continue"}},
+			{name: "archive", cmd: []string{"gnt-job", "archive", "1", "2"}},
+			{name: "autoarchive", cmd: []string{"gnt-job", "autoarchive", "1s"}, before: sleepStep(1500 * time.Millisecond)},
+			{name: "submit-after", cmd: []string{"gnt-debug", "delay", "--submit", "--no-master", "0.1"}},
+			{name: "jobs-after", cmd: []string{"gnt-job", "list", "--archived", "--no-headers", "-o", "id,status,archived"},
+				before: waitJobsBefore(time.Minute, finished, 5)},
+			compareQueuesStep(c, "queues-after-archive"),
+		}
+	})
+}
