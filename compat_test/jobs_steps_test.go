@@ -30,7 +30,7 @@ type jobStep struct {
 	// goFn, if set, is the step itself: Go code that inspects or changes
 	// the sandbox and reports what it found as the step's result.
 	goFn func(ctx context.Context, t *testing.T, luxid string, sb *sandbox.Sandbox) result
-	args  []string // arguments of py
+	args []string // arguments of py
 	// before, if set, prepares the step (waits for a job state, changes
 	// the config, restarts the luxid) on the sandbox of luxid.
 	before func(t *testing.T, luxid string, sb *sandbox.Sandbox)

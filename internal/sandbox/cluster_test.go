@@ -74,6 +74,17 @@ func TestClusterReplicatesToCandidate(t *testing.T) {
 		return err == nil && strings.Contains(string(data), "multinode")
 	}, 20*time.Second, 50*time.Millisecond)
 
+	// The Haskell luxid sends archive moves with plain paths, which noded
+	// refuses in a virtual cluster: the candidate keeps the job live.
+	run(t, master, "gnt-job", "archive", "1")
+	assert.FileExists(t, master.Layout().ArchivedJobFile(1))
+	assert.Eventually(t, func() bool {
+		data, _ := os.ReadFile(filepath.Join(candidate.Layout().LogDir, "node-daemon.log"))
+		return strings.Contains(string(data), "is not a virtual path")
+	}, 10*time.Second, 50*time.Millisecond, "candidate's noded did not refuse the rename")
+	assert.FileExists(t, candidate.Layout().JobFile(1))
+	assert.NoFileExists(t, candidate.Layout().ArchivedJobFile(1))
+
 	reopened, err := sandbox.OpenCluster(c.Dir())
 	require.NoError(t, err)
 	assert.Equal(t, master.Pid(sandbox.Noded), reopened.Master().Pid(sandbox.Noded))
