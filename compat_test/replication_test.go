@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -260,6 +261,24 @@ timed("SetWatcherPause", lambda: cl.SetWatcherPause(None))
 timed("ArchiveJob", lambda: cl.ArchiveJob(5))
 `
 
+// hangScript changes the drain flag, which both luxids replicate to the
+// candidates before they answer, and prints each call's answer and
+// duration.
+const hangScript = `
+import time
+from ganeti import luxi
+cl = luxi.Client()
+for flag in (True, False):
+    start = time.time()
+    res = cl.SetQueueDrainFlag(flag)
+    print("SetQueueDrainFlag %s -> %s [%.1f ms]" % (flag, res, (time.time() - start) * 1000))
+`
+
+// hangCallBound is the longest a LUXI call that replicates may take while
+// a candidate's noded hangs: the 5-second connect timeout (TLS handshake
+// included) of both luxids' RPC clients, and a margin.
+const hangCallBound = 8 * time.Second
+
 // outageCallBound is the longest a LUXI call may take while a candidate's
 // noded is down (connections to it are refused at once): well below the
 // 5-second connect timeout, which a refused connection never waits for.
@@ -267,23 +286,35 @@ const outageCallBound = 2 * time.Second
 
 var durationRE = regexp.MustCompile(` \[([0-9.]+) ms\]`)
 
-// callDurations checks and removes the durations outageScript printed,
-// logging them.
-var callDurations = normalization{
-	name: "call-durations",
-	apply: func(t *testing.T, luxid string, r *result) {
-		t.Helper()
-		var seen []string
-		for _, m := range durationRE.FindAllStringSubmatch(r.stdout, -1) {
-			ms, err := strconv.ParseFloat(m[1], 64)
-			if assert.NoError(t, err) {
-				assert.Less(t, ms, float64(outageCallBound.Milliseconds()), "%s: a LUXI call took %s ms", luxid, m[1])
+// callDurations checks and removes the durations a script printed: each
+// below bound. It logs them.
+func callDurations(bound time.Duration, situation string) normalization {
+	return normalization{
+		name: "call-durations",
+		apply: func(t *testing.T, luxid string, r *result) {
+			t.Helper()
+			var seen []string
+			for _, m := range durationRE.FindAllStringSubmatch(r.stdout, -1) {
+				ms, err := strconv.ParseFloat(m[1], 64)
+				if assert.NoError(t, err) {
+					assert.Less(t, ms, float64(bound.Milliseconds()), "%s: a LUXI call took %s ms", luxid, m[1])
+				}
+				seen = append(seen, m[1])
 			}
-			seen = append(seen, m[1])
+			t.Logf("%s: LUXI call durations (ms) with %s: %s", luxid, situation, strings.Join(seen, ", "))
+			r.stdout = durationRE.ReplaceAllString(r.stdout, " [<ms>]")
+		},
+	}
+}
+
+// signalStep sends sig to the candidate's noded.
+func signalStep(c *sandbox.Cluster, name string, sig syscall.Signal) jobStep {
+	return jobStep{name: name, goFn: func(context.Context, *testing.T, string, *sandbox.Sandbox) result {
+		if err := c.Nodes()[1].SignalNoded(sig); err != nil {
+			return result{stderr: err.Error(), exitCode: 1}
 		}
-		t.Logf("%s: LUXI call durations (ms) with the candidate's noded down: %s", luxid, strings.Join(seen, ", "))
-		r.stdout = durationRE.ReplaceAllString(r.stdout, " [<ms>]")
-	},
+		return result{stdout: sig.String() + "\n"}
+	}}
 }
 
 // nodedStep stops or starts the candidate's noded.
@@ -415,9 +446,15 @@ print(cl.SubmitManyJobs([[op(2)], [op(0.1, depends=[[-1, []]])]]))
 			{name: "jobs-after", cmd: []string{"gnt-job", "list", "--archived", "--no-headers", "-o", "id,status,archived"},
 				before: waitJobsBefore(time.Minute, finished, 5)},
 			afterArchive,
+			// The candidate's noded hangs for a while.
+			signalStep(c, "pause-candidate-noded", syscall.SIGSTOP),
+			{name: "luxi-calls-candidate-hanging", py: hangScript,
+				norms: []normalization{callDurations(hangCallBound, "the candidate's noded hanging")}},
+			signalStep(c, "resume-candidate-noded", syscall.SIGCONT),
 			// The candidate's noded goes away.
 			nodedStep(c, "stop-candidate-noded", false),
-			{name: "luxi-calls-candidate-down", py: outageScript, norms: []normalization{callDurations}},
+			{name: "luxi-calls-candidate-down", py: outageScript,
+				norms: []normalization{callDurations(outageCallBound, "the candidate's noded down")}},
 			{name: "jobs-candidate-down", cmd: []string{"gnt-job", "list", "--archived", "--no-headers", "-o", "id,status,archived"},
 				before: waitJobsBefore(time.Minute, finished, 6, 7)},
 			nodedStep(c, "start-candidate-noded", true),

@@ -68,16 +68,6 @@ func pauseUntil(args json.RawMessage) *float64 {
 	return &until
 }
 
-// replicateDrainFlag tells the master candidates' node daemons the queue's
-// drain flag.
-func (d *Dispatcher) replicateDrainFlag(c *call, drain bool) {
-	if d.deps.Noded == nil {
-		return
-	}
-	errs := d.deps.Noded.SetDrainFlag(c.ctx, rpc.Candidates(c.cfg.Data, false), drain)
-	d.logNodeErrors("jobqueue_set_drain_flag", c.cfg.Data, errs)
-}
-
 // logNodeErrors logs the nodes an RPC failed on; callers go on regardless,
 // as the real luxid does.
 func (d *Dispatcher) logNodeErrors(procedure string, cfg *objects.ConfigData, errs map[string]error) {

@@ -160,6 +160,18 @@ func (s *Sandbox) StartNoded(ctx context.Context) error {
 	return nil
 }
 
+// SignalNoded sends sig to the node's noded: SIGSTOP makes it hang as an
+// overloaded or frozen node would (the kernel still accepts connections,
+// nothing answers), SIGCONT lets it go on.
+func (s *Sandbox) SignalNoded(sig syscall.Signal) error {
+	d := s.daemons[Noded]
+	if d == nil || !s.alive(d) {
+		return errors.New("noded is not running")
+	}
+	s.signal(s.daemonProc(d), sig)
+	return nil
+}
+
 // StopNoded stops the node's noded, as a crashed or stopped node daemon
 // would leave the node: unreachable for RPC, its files untouched.
 func (s *Sandbox) StopNoded() error { return s.stopDaemon(Noded) }

@@ -4,7 +4,8 @@
 //
 // Every write of the master's queue is sent at once to every master
 // candidate but the master (jobqueue_update for the serial and job files,
-// jobqueue_rename for archive moves), in parallel, as the real luxid does;
+// jobqueue_rename for archive moves, jobqueue_set_drain_flag for the drain
+// flag), in parallel, as the real luxid does;
 // a node that cannot be reached is logged and the write goes on.
 //
 // Unlike the real luxid, which never resends what a candidate missed, a
@@ -133,6 +134,15 @@ func (r *Replicator) Rename(renames [][2]string) {
 		return
 	}
 	r.note("jobqueue_rename", cfg, r.noded.JobqueueRename(context.Background(), nodes, renames), renames)
+}
+
+// DrainFlag sends the drain flag.
+func (r *Replicator) DrainFlag(drain bool) {
+	nodes, cfg := r.targets()
+	if len(nodes) == 0 {
+		return
+	}
+	r.note("jobqueue_set_drain_flag", cfg, r.noded.SetDrainFlag(context.Background(), nodes, drain), nil)
 }
 
 // Stale returns the names of the nodes waiting for a resynchronisation.

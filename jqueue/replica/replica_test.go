@@ -217,3 +217,17 @@ func TestCloseWhileStale(t *testing.T) {
 	r.Close()
 	r.Close()
 }
+
+// A drain flag change the node missed marks it stale too; the resync
+// sends the master's current flag.
+func TestMissedDrainFlagResynced(t *testing.T) {
+	l, f, r := setup(t, 10*time.Millisecond, 10*time.Millisecond)
+	r.DrainFlag(true)
+	f.setDown(candidate, true)
+	require.NoError(t, os.WriteFile(l.SerialFile, []byte("0\n"), 0o600))
+	r.DrainFlag(false)
+	assert.Equal(t, []string{"node2.example.com"}, r.Stale())
+	f.setDown(candidate, false)
+	require.Eventually(t, func() bool { return len(r.Stale()) == 0 }, 5*time.Second, 5*time.Millisecond)
+	assert.Equal(t, map[string]string{l.SerialFile: "0\n"}, f.filesOf(candidate))
+}
