@@ -137,6 +137,19 @@ func (s *Sandbox) waitReady(ctx context.Context, d *daemon, what string, ready f
 	}
 }
 
+// StartWconfd starts the node's wconfd and waits until it accepts
+// connections: on a node of a Cluster other than the master, after a
+// master failover made it the master.
+func (s *Sandbox) StartWconfd(ctx context.Context) error {
+	if d := s.daemons[Wconfd]; d != nil && s.alive(d) {
+		return fmt.Errorf("wconfd already running (pid %d)", d.pid)
+	}
+	return s.startWconfd(ctx)
+}
+
+// StopWconfd stops the node's wconfd.
+func (s *Sandbox) StopWconfd() error { return s.stopDaemon(Wconfd) }
+
 func (s *Sandbox) startWconfd(ctx context.Context) error {
 	d, err := s.startDaemon(Wconfd, append([]string{filepath.Join(HaskellSbin, "ganeti-wconfd")}, luxidFlags...))
 	if err != nil {
