@@ -3,6 +3,7 @@ package replica
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -230,4 +231,18 @@ func TestMissedDrainFlagResynced(t *testing.T) {
 	f.setDown(candidate, false)
 	require.Eventually(t, func() bool { return len(r.Stale()) == 0 }, 5*time.Second, 5*time.Millisecond)
 	assert.Equal(t, map[string]string{l.SerialFile: "0\n"}, f.filesOf(candidate))
+}
+
+// Many live jobs are all sent (several at a time).
+func TestResyncManyJobs(t *testing.T) {
+	l, f, r := setup(t, 10*time.Millisecond, 10*time.Millisecond)
+	f.setDown(candidate, true)
+	want := map[string]string{}
+	for id := uint64(1); id <= 40; id++ {
+		write(t, r, l.JobFile(id), fmt.Sprintf("job %d", id))
+		want[l.JobFile(id)] = fmt.Sprintf("job %d", id)
+	}
+	f.setDown(candidate, false)
+	require.Eventually(t, func() bool { return len(r.Stale()) == 0 }, 5*time.Second, 5*time.Millisecond)
+	assert.Equal(t, want, f.filesOf(candidate))
 }
