@@ -282,7 +282,7 @@ const hangCallBound = 8 * time.Second
 // outageCallBound is the longest a LUXI call may take while a candidate's
 // noded is down (connections to it are refused at once): well below the
 // 5-second connect timeout, which a refused connection never waits for.
-const outageCallBound = 2 * time.Second
+const outageCallBound = 3 * time.Second
 
 var durationRE = regexp.MustCompile(` \[([0-9.]+) ms\]`)
 
