@@ -76,8 +76,8 @@ type Replicator struct {
 	layout *paths.Layout
 	logger *slog.Logger
 
-	// MinBackoff and MaxBackoff are the package's defaults; tests shorten
-	// them before the first write.
+	// minBackoff and maxBackoff bound the wait between resync attempts:
+	// MinBackoff and MaxBackoff, shorter in tests.
 	minBackoff, maxBackoff time.Duration
 
 	mu    sync.Mutex // guards stale
