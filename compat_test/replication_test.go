@@ -3,6 +3,7 @@ package compat_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -77,6 +78,9 @@ func compareClusterSteps(t *testing.T, opts sandbox.ClusterOptions, build func(c
 func queueFiles(l *paths.Layout) (map[string]string, error) {
 	files := map[string]string{}
 	err := filepath.WalkDir(l.QueueDir, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) { // renamed away while listed
+			return nil
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -85,6 +89,9 @@ func queueFiles(l *paths.Layout) (map[string]string, error) {
 			return nil
 		}
 		data, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
