@@ -11,6 +11,10 @@
 // (Haskell or goluxid) run in it as root with --no-user-checks. Only loopback
 // addresses are used.
 //
+// A Cluster is three such nodes side by side in one base directory, each
+// with its own root, loopback address and noded, two of them master
+// candidates; the master also runs wconfd and the luxid (see Cluster).
+//
 // A Sandbox is not safe for concurrent use.
 package sandbox
 
