@@ -35,15 +35,34 @@ type clusterCrypto struct {
 	// OpenSSL's notation; noded accepts RPC clients whose digest is in the
 	// config's candidate_certs.
 	clientDigest string
+	// clients are the client certificates of every node, in the order of
+	// the host names asked for; client and clientDigest are the first's.
+	clients []nodeCert
+	// hmacKey and domainSecret are hmac.key and cluster-domain-secret,
+	// the same on every node.
+	hmacKey, domainSecret string
+}
+
+// nodeCert is one node's client.pem and its certificate's digest.
+type nodeCert struct {
+	pem    []byte
+	digest string
 }
 
 // generateCrypto makes fresh keys and certificates for node hostname.
 func generateCrypto(hostname string, now time.Time) (*clusterCrypto, error) {
-	keys, err := generateKeys(4)
+	return generateClusterCrypto([]string{hostname}, now)
+}
+
+// generateClusterCrypto makes fresh keys and certificates for a cluster of
+// the named nodes: one cluster certificate, and a client certificate per
+// node signed by it, as each node of a real cluster has its own.
+func generateClusterCrypto(hostnames []string, now time.Time) (*clusterCrypto, error) {
+	keys, err := generateKeys(3 + len(hostnames))
 	if err != nil {
 		return nil, err
 	}
-	serverKey, clientKey, rapiKey, spiceKey := keys[0], keys[1], keys[2], keys[3]
+	serverKey, rapiKey, spiceKey := keys[0], keys[1], keys[2]
 
 	serverTmpl := certTemplate(certCommonName, 1, now)
 	serverTmpl.IsCA = true
@@ -58,15 +77,26 @@ func generateCrypto(hostname string, now time.Time) (*clusterCrypto, error) {
 		return nil, err
 	}
 
-	clientTmpl := certTemplate(hostname, now.Unix(), now)
-	clientDER, err := x509.CreateCertificate(rand.Reader, clientTmpl, serverTmpl, &clientKey.PublicKey, serverKey)
-	if err != nil {
-		return nil, fmt.Errorf("create client certificate: %w", err)
+	for i, hostname := range hostnames {
+		clientTmpl := certTemplate(hostname, now.Unix()+int64(i), now)
+		clientKey := keys[3+i]
+		clientDER, err := x509.CreateCertificate(rand.Reader, clientTmpl, serverTmpl, &clientKey.PublicKey, serverKey)
+		if err != nil {
+			return nil, fmt.Errorf("create client certificate: %w", err)
+		}
+		client, err := keyAndCert(clientKey, clientDER)
+		if err != nil {
+			return nil, err
+		}
+		c.clients = append(c.clients, nodeCert{pem: client, digest: sha1Digest(clientDER)})
 	}
-	if c.client, err = keyAndCert(clientKey, clientDER); err != nil {
+	c.client, c.clientDigest = c.clients[0].pem, c.clients[0].digest
+	if c.hmacKey, err = secret(); err != nil {
 		return nil, err
 	}
-	c.clientDigest = sha1Digest(clientDER)
+	if c.domainSecret, err = secret(); err != nil {
+		return nil, err
+	}
 
 	if c.rapi, _, err = selfSigned(rapiKey, now); err != nil {
 		return nil, err

@@ -11,6 +11,10 @@
 // (Haskell or goluxid) run in it as root with --no-user-checks. Only loopback
 // addresses are used.
 //
+// A Cluster is three such nodes side by side in one base directory, each
+// with its own root, loopback address and noded, two of them master
+// candidates; the master also runs wconfd and the luxid (see Cluster).
+//
 // A Sandbox is not safe for concurrent use.
 package sandbox
 
@@ -223,25 +227,30 @@ func Open(dir string) (*Sandbox, error) {
 }
 
 func newSandbox(dir string, st state) *Sandbox {
-	root := filepath.Join(dir, st.Hostname)
+	root := st.Root
+	if root == "" {
+		root = filepath.Join(dir, st.Hostname)
+	}
 	return &Sandbox{dir: dir, st: st, layout: paths.New(root), daemons: map[string]*daemon{}}
 }
 
 // Start starts wconfd, noded (if enabled) and the luxid, each in its own
-// session and process group, and waits until each is ready. If a step fails,
+// session and process group, and waits until each is ready; a node of a
+// Cluster other than the master starts its noded only. If a step fails,
 // what was started is stopped again.
 func (s *Sandbox) Start(ctx context.Context) error {
 	if err := s.checkNotRunning(); err != nil {
 		return err
 	}
 	raiseInotifyLimit()
-	err := s.startWconfd(ctx)
-	if err == nil && s.st.Noded {
-		if err = s.startNoded(ctx); err != nil {
-			err = fmt.Errorf("%w: %w", ErrNodedStart, err)
-		}
+	var err error
+	if !s.st.NodedOnly {
+		err = s.startWconfd(ctx)
 	}
-	if err == nil {
+	if err == nil && s.st.Noded {
+		err = s.StartNoded(ctx)
+	}
+	if err == nil && !s.st.NodedOnly {
 		err = s.StartLuxid(ctx)
 	}
 	if err != nil {

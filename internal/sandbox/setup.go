@@ -96,7 +96,14 @@ func makeBaseDir(dir string) (string, bool, error) {
 // checkSocketPath makes sure the longest socket path of a sandbox in dir
 // fits into an AF_UNIX address.
 func checkSocketPath(dir, hostname string) error {
-	sock := paths.New(filepath.Join(dir, hostname)).WconfdSocket
+	return checkSocketPathIn(paths.New(filepath.Join(dir, hostname)))
+}
+
+// checkSocketPath checks the socket paths of the sandbox's node root.
+func (s *Sandbox) checkSocketPath() error { return checkSocketPathIn(s.layout) }
+
+func checkSocketPathIn(layout *paths.Layout) error {
+	sock := layout.WconfdSocket
 	if len(sock) > maxSocketPath {
 		return fmt.Errorf("sandbox dir path too long: %s is %d bytes, unix sockets allow %d",
 			sock, len(sock), maxSocketPath)
@@ -117,7 +124,7 @@ func chmodBase(dir string) error {
 // the no-op master IP script, crypto, config.data, queue and ssconf files,
 // env.sh and the sandbox state.
 func (s *Sandbox) setup() error {
-	if err := checkSocketPath(s.dir, s.st.Hostname); err != nil {
+	if err := s.checkSocketPath(); err != nil {
 		return err
 	}
 	if err := s.makeDirs(); err != nil {
@@ -215,33 +222,35 @@ func (s *Sandbox) writeFiles(c *clusterCrypto) error {
 		return err
 	}
 	s.st.MasterIP = masterIP
-	hmacKey, err := secret()
-	if err != nil {
-		return err
-	}
-	domainSecret, err := secret()
-	if err != nil {
-		return err
-	}
+	return s.writeNodeFiles(cfg, c, c.client)
+}
+
+// writeNodeFiles writes the node's files: the cluster-wide crypto and
+// secrets, the node's own client certificate, and config.data unless cfg
+// is nil (Ganeti keeps the configuration on master candidates only).
+func (s *Sandbox) writeNodeFiles(cfg []byte, c *clusterCrypto, client []byte) error {
 	data, etc := s.layout.DataDir, filepath.Join(s.Root(), "etc/ganeti")
-	files := []struct {
+	type file struct {
 		path string
 		data []byte
 		mode os.FileMode
-	}{
+	}
+	files := []file{
 		// use_external_mip_script=true in the config routes the master IP
 		// (de)activation to this script, so no interface is ever touched.
-		{filepath.Join(etc, "scripts/master-ip-setup"), []byte(masterIPScript), 0o755},
+		{filepath.Join(etc, "scripts/master-ip-setup"), []byte(masterIPScript(s.MasterIPLog())), 0o755},
 		{filepath.Join(etc, "file-storage-paths"), []byte(fileStoragePaths), 0o600},
-		{s.layout.ConfigFile, cfg, 0o640},
 		{s.layout.ServerCert, c.server, 0o440},
-		{s.layout.ClientCert, c.client, 0o440},
+		{s.layout.ClientCert, client, 0o440},
 		{filepath.Join(data, "rapi.pem"), c.rapi, 0o440},
 		{filepath.Join(data, "spice.pem"), c.spice, 0o440},
 		{filepath.Join(data, "spice-ca.pem"), c.spiceCA, 0o440},
-		{filepath.Join(data, "hmac.key"), []byte(hmacKey), 0o440},
-		{filepath.Join(data, "cluster-domain-secret"), []byte(domainSecret), 0o640},
+		{filepath.Join(data, "hmac.key"), []byte(c.hmacKey), 0o440},
+		{filepath.Join(data, "cluster-domain-secret"), []byte(c.domainSecret), 0o640},
 		{filepath.Join(data, "known_hosts"), nil, 0o644},
+	}
+	if cfg != nil {
+		files = append(files, file{s.layout.ConfigFile, cfg, 0o640})
 	}
 	for _, f := range files {
 		if err := os.WriteFile(f.path, f.data, f.mode); err != nil {
@@ -251,10 +260,23 @@ func (s *Sandbox) writeFiles(c *clusterCrypto) error {
 	return nil
 }
 
-const masterIPScript = `#!/bin/sh
+// masterIPScript is the master IP setup script: it configures nothing and
+// appends each call ("start" or "stop", the master IP and its netdev) to
+// log.
+func masterIPScript(log string) string {
+	return `#!/bin/sh
 # goluxid sandbox: the master IP is never configured on an interface.
+echo "$1 $MASTER_IP $MASTER_NETDEV" >> '` + strings.ReplaceAll(log, "'", `'\''`) + `'
 exit 0
 `
+}
+
+// MasterIPLog is the file the node's master IP setup script logs its
+// calls to (noded runs it for node_activate_master_ip and
+// node_deactivate_master_ip).
+func (s *Sandbox) MasterIPLog() string {
+	return filepath.Join(s.Root(), "var/log/ganeti/master-ip-setup.log")
+}
 
 // fileStoragePaths allows no file storage directory: the demo config sets
 // none.

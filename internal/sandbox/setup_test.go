@@ -143,3 +143,48 @@ func TestCommandLines(t *testing.T) {
 		HaskellLuxid())
 	assert.Equal(t, []string{"/x/goluxid", "-f", "--no-user-checks", "--no-voting", "--yes-do-it"}, GoLuxid("/x/goluxid"))
 }
+
+func TestPatchClusterConfig(t *testing.T) {
+	out, masterIP, err := patchClusterConfig(demoConfig, []clusterNode{
+		{Name: "node1.example.com", IP: "127.0.100.1", Candidate: true, ClientDigest: "D1"},
+		{Name: "node2.example.com", IP: "127.0.100.2", Candidate: true, ClientDigest: "D2"},
+		{Name: "node3.example.com", IP: "127.0.0.2", ClientDigest: "D3"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, fallbackMasterIP, masterIP, "node3 took the master IP")
+	cfg := decodeConfig(t, out)
+	cluster := cfg["cluster"].(map[string]any)
+	assert.Equal(t, fallbackMasterIP, cluster["master_ip"])
+	assert.EqualValues(t, 2, cluster["candidate_pool_size"])
+	nodes := cfg["nodes"].(map[string]any)
+	certs := map[string]any{}
+	for uuid, n := range nodes {
+		node := n.(map[string]any)
+		assert.Equal(t, false, node["offline"], node["name"])
+		assert.Equal(t, node["primary_ip"], node["secondary_ip"])
+		if node["master_candidate"] == true {
+			certs[uuid] = map[string]string{"node1.example.com": "D1", "node2.example.com": "D2"}[node["name"].(string)]
+		}
+	}
+	assert.Equal(t, certs, cluster["candidate_certs"])
+	assert.Len(t, certs, 2)
+
+	_, _, err = patchClusterConfig(demoConfig, []clusterNode{{Name: "node9.example.com", IP: "127.0.100.9"}})
+	assert.ErrorContains(t, err, "node9")
+}
+
+func TestGenerateClusterCrypto(t *testing.T) {
+	c, err := generateClusterCrypto([]string{"a.example.com", "b.example.com"}, time.Now())
+	require.NoError(t, err)
+	_, server := parsePEMFile(t, c.server)
+	require.Len(t, c.clients, 2)
+	for i, name := range []string{"a.example.com", "b.example.com"} {
+		_, client := parsePEMFile(t, c.clients[i].pem)
+		assert.Equal(t, name, client.Subject.CommonName)
+		require.NoError(t, client.CheckSignatureFrom(server))
+		assert.Equal(t, sha1Digest(client.Raw), c.clients[i].digest)
+	}
+	assert.NotEqual(t, c.clients[0].digest, c.clients[1].digest)
+	assert.Equal(t, c.clients[0].pem, c.client)
+	assert.Regexp(t, `^[0-9a-f]{40}\n$`, c.hmacKey)
+}

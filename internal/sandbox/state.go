@@ -26,6 +26,12 @@ type state struct {
 	ExtraEnv     []string      `json:"extra_env,omitempty"`
 	StartTimeout time.Duration `json:"start_timeout"`
 	StopTimeout  time.Duration `json:"stop_timeout"`
+	// Root is the node root when it is not <dir>/<Hostname>: the nodes of
+	// a Cluster have their roots side by side in the cluster's directory.
+	Root string `json:"root,omitempty"`
+	// NodedOnly marks a node other than the master of a Cluster: it runs
+	// noded alone.
+	NodedOnly bool `json:"noded_only,omitempty"`
 }
 
 // newState checks opts and fills in the defaults.
