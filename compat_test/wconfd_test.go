@@ -1,0 +1,241 @@
+package compat_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/goluxid/goluxid/internal/sandbox"
+)
+
+// wconfdHangEnv, if set, runs every case with WConfd hanging; each of
+// them waits out the luxids' 60 s WConfd timeout. By default only the
+// lock query does.
+const wconfdHangEnv = "COMPAT_WCONFD_HANG"
+
+// Bounds a call may take on goluxid with WConfd stopped (it fails at
+// once) and hanging (WConfd's read timeout, 60 s, plus a margin for a
+// loaded machine).
+const (
+	wconfdDownBound = 5 * time.Second
+	wconfdHangBound = 75 * time.Second
+)
+
+// peerCaseTimeout ends a client the luxid has not answered; longer than
+// the luxids' WConfd timeouts, shorter than the client's own (180 s).
+const peerCaseTimeout = 150 * time.Second
+
+// keptRule is the filter rule added while WConfd runs, which the cases
+// then try to delete.
+const keptRule = "eeeeeeee-0000-4000-8000-00000000000e"
+
+// peerCase is one client command run while WConfd is broken; its result
+// and how long it took are compared between the luxids.
+type peerCase struct {
+	name   string
+	cmd    []string
+	before func(t *testing.T, sb *sandbox.Sandbox)
+	norms  []normalization
+	// wconfd says whether the luxid calls WConfd for the case; only such
+	// cases are bounded by WConfd's timeouts.
+	wconfd bool
+}
+
+// timedResult is a case's result and how long the client took.
+type timedResult struct {
+	result
+	took time.Duration
+}
+
+// socketNumbers replaces the descriptor number the Haskell network
+// library puts into its messages, which differs from run to run.
+var socketNumbers = normalization{
+	name: "socket-numbers",
+	apply: func(t *testing.T, luxid string, r *result) {
+		r.stdout = socketNumberRE.ReplaceAllString(r.stdout, "<socket: N>")
+		r.stderr = socketNumberRE.ReplaceAllString(r.stderr, "<socket: N>")
+	},
+}
+
+var socketNumberRE = regexp.MustCompile(`<socket: [0-9]+>`)
+
+// wconfdCases are the calls that need WConfd (the lock query, adding and
+// deleting a filter rule, and killing job 1, after which the luxid asks
+// WConfd to clean up locks) and what a client sees afterwards.
+func wconfdCases() []peerCase {
+	waitDead := func(t *testing.T, sb *sandbox.Sandbox) {
+		waitJobs(t, sb, 30*time.Second, "error,canceled,success", 1)
+	}
+	return []peerCase{
+		{name: "lock-query", cmd: []string{"gnt-debug", "locks"}, norms: []normalization{socketNumbers}, wconfd: true},
+		{name: "filter-add", cmd: []string{"gnt-filter", "add", "--action", "REJECT",
+			"--predicates", `[["opcode", ["=", "OP_ID", "OP_TEST_DELAY"]]]`}, norms: []normalization{socketNumbers}, wconfd: true},
+		{name: "filter-delete", cmd: []string{"gnt-filter", "delete", keptRule}, norms: []normalization{socketNumbers}, wconfd: true},
+		{name: "cancel-kill", cmd: []string{"gnt-job", "cancel", "--kill", "--yes-do-it", "1"}, wconfd: true},
+		{name: "killed-job", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status,opresult", "1"}, before: waitDead},
+		{name: "filters-unchanged", cmd: []string{"gnt-filter", "list", "--no-headers", "-o", "uuid,action"}},
+	}
+}
+
+// TestWconfdStopped runs the calls that need WConfd with WConfd stopped:
+// both luxids fail them at once with the same error, kill the job all
+// the same, and keep answering.
+func TestWconfdStopped(t *testing.T) {
+	compareWithBrokenWconfd(t, false, wconfdCases())
+}
+
+// TestWconfdHanging runs the calls that need WConfd while a listener on
+// WConfd's socket accepts connections and never answers: each call ends
+// after WConfd's read timeout (60 s). By default only the lock query runs
+// (one timeout); COMPAT_WCONFD_HANG=1 runs every case, one after another.
+func TestWconfdHanging(t *testing.T) {
+	cases := wconfdCases()
+	if os.Getenv(wconfdHangEnv) == "" {
+		cases = cases[:1]
+	}
+	compareWithBrokenWconfd(t, true, cases)
+}
+
+// compareWithBrokenWconfd runs the cases on a goluxid sandbox and a
+// Haskell luxid sandbox at the same time (most of the time is spent
+// waiting for timeouts), then compares the results and checks the times.
+func compareWithBrokenWconfd(t *testing.T, hang bool, cases []peerCase) {
+	sandbox.RequireForTest(t)
+	argv := map[string][]string{goKind: sandbox.GoLuxid(goluxidBinary(t)), haskellKind: sandbox.HaskellLuxid()}
+	ips := nodedIPs(t)
+	var mu sync.Mutex
+	results := map[string][]timedResult{}
+	t.Run("run", func(t *testing.T) {
+		for _, luxid := range []string{goKind, haskellKind} {
+			t.Run(luxid, func(t *testing.T) {
+				t.Parallel()
+				opts := sandbox.Options{Luxid: argv[luxid], Noded: true, NodeIP: ips[luxid]}
+				r := runWithBrokenWconfd(t, luxid, opts, hang, cases)
+				mu.Lock()
+				results[luxid] = r
+				mu.Unlock()
+			})
+		}
+	})
+	if t.Failed() {
+		return
+	}
+	bound := wconfdDownBound
+	if hang {
+		bound = wconfdHangBound
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			gor, hsr := results[goKind][i], results[haskellKind][i]
+			t.Logf("%s: goluxid %s (exit %d), haskell %s (exit %d)", strings.Join(c.cmd, " "),
+				gor.took.Round(time.Millisecond), gor.exitCode, hsr.took.Round(time.Millisecond), hsr.exitCode)
+			compareResults(t, clientCase{name: c.name, cmd: c.cmd, norms: c.norms}, gor.result, hsr.result)
+			if c.wconfd {
+				assert.Less(t, gor.took, bound, "goluxid bounded by WConfd's timeouts")
+			} else {
+				assert.Less(t, gor.took, wconfdDownBound, "goluxid answers without WConfd")
+			}
+		})
+	}
+}
+
+// nodedIPs picks a loopback address for each luxid's noded (the job the
+// cases kill sleeps in an RPC to it).
+func nodedIPs(t *testing.T) map[string]string {
+	ips := map[string]string{}
+	for len(ips) < 2 || ips[goKind] == ips[haskellKind] {
+		for _, luxid := range []string{goKind, haskellKind} {
+			ip, err := sandbox.FreeNodedIP()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ips[luxid] = ip
+		}
+	}
+	return ips
+}
+
+// runWithBrokenWconfd starts a sandbox (with noded) with the luxid, adds
+// keptRule and starts a long job (job 1) while WConfd runs, then stops
+// WConfd or replaces it with a hanging listener and runs the cases,
+// timing each.
+func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hang bool, cases []peerCase) []timedResult {
+	sb, err := sandbox.Create(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("start sandbox with %s: %v", luxid, err)
+	}
+	defer func() {
+		if err := sb.Close(); err != nil {
+			t.Errorf("close %s sandbox: %v", luxid, err)
+		}
+	}()
+	mustRun(t, sb, "gnt-filter", "replace", "--action", "CONTINUE", keptRule)
+	mustRun(t, sb, "gnt-debug", "delay", "--submit", "600")
+	waitJobs(t, sb, 60*time.Second, "running", 1)
+
+	var listener *sandbox.HangingListener
+	if hang {
+		listener, err = sb.HangWconfd()
+		if err == nil {
+			defer listener.Close()
+		}
+	} else {
+		err = sb.StopWconfd()
+	}
+	if err != nil {
+		t.Fatalf("%s: breaking WConfd: %v", luxid, err)
+	}
+	results := make([]timedResult, len(cases))
+	for i, c := range cases {
+		if c.before != nil {
+			c.before(t, sb)
+		}
+		results[i] = runTimed(t, sb, c.cmd)
+		t.Logf("%s: %s: %s, exit %d", luxid, c.name, results[i].took.Round(time.Millisecond), results[i].exitCode)
+		if os.Getenv(logStepsEnv) != "" {
+			t.Logf("%s: %s: stdout:\n%s\nstderr:\n%s", luxid, c.name, results[i].stdout, results[i].stderr)
+		}
+	}
+	if hang && listener.Accepted() == 0 {
+		t.Errorf("%s never connected to the hanging WConfd", luxid)
+	}
+	return results
+}
+
+// runTimed runs a client command and times it; a client still waiting
+// after peerCaseTimeout is killed, and its result says so.
+func runTimed(t *testing.T, sb *sandbox.Sandbox, cmd []string) timedResult {
+	ctx, cancel := context.WithTimeout(context.Background(), peerCaseTimeout)
+	defer cancel()
+	start := time.Now()
+	stdout, stderr, code, err := sb.Run(ctx, cmd[0], cmd[1:]...)
+	took := time.Since(start)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return timedResult{result{stdout, fmt.Sprintf("(no answer, client killed after %s)", peerCaseTimeout), -1}, took}
+	}
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(cmd, " "), err, luxidOutput(sb))
+	}
+	return timedResult{result{stdout, stderr, code}, took}
+}
+
+// mustRun runs a client command that must succeed.
+func mustRun(t *testing.T, sb *sandbox.Sandbox, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	stdout, stderr, code, err := sb.Run(ctx, name, args...)
+	if err != nil || code != 0 {
+		t.Fatalf("%s %s: exit %d, %v\nstdout: %s\nstderr: %s\n%s", name, strings.Join(args, " "), code, err,
+			stdout, stderr, luxidOutput(sb))
+	}
+	return stdout
+}
