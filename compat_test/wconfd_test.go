@@ -47,7 +47,14 @@ type peerCase struct {
 	// wconfd says whether the luxid calls WConfd for the case; only such
 	// cases are bounded by WConfd's timeouts.
 	wconfd bool
+	// alongside runs the case 2 s after the one before it started, while
+	// the luxid may still be waiting for WConfd on that one.
+	alongside bool
 }
+
+// alongsideDelay is how long after the case before it an alongside case
+// starts.
+const alongsideDelay = 2 * time.Second
 
 // timedResult is a case's result and how long the client took.
 type timedResult struct {
@@ -76,6 +83,7 @@ func wconfdCases() []peerCase {
 	}
 	return []peerCase{
 		{name: "lock-query", cmd: []string{"gnt-debug", "locks"}, norms: []normalization{socketNumbers}, wconfd: true},
+		{name: "answers-meanwhile", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status"}, alongside: true},
 		{name: "filter-add", cmd: []string{"gnt-filter", "add", "--action", "REJECT",
 			"--predicates", `[["opcode", ["=", "OP_ID", "OP_TEST_DELAY"]]]`}, norms: []normalization{socketNumbers}, wconfd: true},
 		{name: "filter-delete", cmd: []string{"gnt-filter", "delete", keptRule}, norms: []normalization{socketNumbers}, wconfd: true},
@@ -95,11 +103,12 @@ func TestWconfdStopped(t *testing.T) {
 // TestWconfdHanging runs the calls that need WConfd while a listener on
 // WConfd's socket accepts connections and never answers: each call ends
 // after WConfd's read timeout (60 s). By default only the lock query runs
-// (one timeout); COMPAT_WCONFD_HANG=1 runs every case, one after another.
+// (one timeout) and the luxid answers another client meanwhile;
+// COMPAT_WCONFD_HANG=1 runs every case, one after another.
 func TestWconfdHanging(t *testing.T) {
 	cases := wconfdCases()
 	if os.Getenv(wconfdHangEnv) == "" {
-		cases = cases[:1]
+		cases = cases[:2]
 	}
 	compareWithBrokenWconfd(t, true, cases)
 }
@@ -194,15 +203,18 @@ func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hang 
 		t.Fatalf("%s: breaking WConfd: %v", luxid, err)
 	}
 	results := make([]timedResult, len(cases))
-	for i, c := range cases {
-		if c.before != nil {
-			c.before(t, sb)
+	for i := 0; i < len(cases); i++ {
+		if cases[i].before != nil {
+			cases[i].before(t, sb)
 		}
-		results[i] = runTimed(t, sb, c.cmd)
-		t.Logf("%s: %s: %s, exit %d", luxid, c.name, results[i].took.Round(time.Millisecond), results[i].exitCode)
-		if os.Getenv(logStepsEnv) != "" {
-			t.Logf("%s: %s: stdout:\n%s\nstderr:\n%s", luxid, c.name, results[i].stdout, results[i].stderr)
+		if i+1 < len(cases) && cases[i+1].alongside {
+			results[i], results[i+1] = runWithAlongside(t, sb, cases[i].cmd, cases[i+1].cmd)
+			logPeerCase(t, luxid, cases[i], results[i])
+			i++
+		} else {
+			results[i] = runTimed(t, sb, cases[i].cmd)
 		}
+		logPeerCase(t, luxid, cases[i], results[i])
 	}
 	if hang && listener.Accepted() == 0 {
 		t.Errorf("%s never connected to the hanging WConfd", luxid)
@@ -210,21 +222,51 @@ func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hang 
 	return results
 }
 
+func logPeerCase(t *testing.T, luxid string, c peerCase, r timedResult) {
+	t.Logf("%s: %s: %s, exit %d", luxid, c.name, r.took.Round(time.Millisecond), r.exitCode)
+	if os.Getenv(logStepsEnv) != "" {
+		t.Logf("%s: %s: stdout:\n%s\nstderr:\n%s", luxid, c.name, r.stdout, r.stderr)
+	}
+}
+
+// runWithAlongside runs cmd and, alongsideDelay after it started, other.
+func runWithAlongside(t *testing.T, sb *sandbox.Sandbox, cmd, other []string) (timedResult, timedResult) {
+	var side timedResult
+	var sideErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(alongsideDelay)
+		side, sideErr = runTimedErr(sb, other)
+	}()
+	main := runTimed(t, sb, cmd)
+	<-done
+	if sideErr != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(other, " "), sideErr, luxidOutput(sb))
+	}
+	return main, side
+}
+
 // runTimed runs a client command and times it; a client still waiting
 // after peerCaseTimeout is killed, and its result says so.
 func runTimed(t *testing.T, sb *sandbox.Sandbox, cmd []string) timedResult {
+	r, err := runTimedErr(sb, cmd)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(cmd, " "), err, luxidOutput(sb))
+	}
+	return r
+}
+
+func runTimedErr(sb *sandbox.Sandbox, cmd []string) (timedResult, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), peerCaseTimeout)
 	defer cancel()
 	start := time.Now()
 	stdout, stderr, code, err := sb.Run(ctx, cmd[0], cmd[1:]...)
 	took := time.Since(start)
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return timedResult{result{stdout, fmt.Sprintf("(no answer, client killed after %s)", peerCaseTimeout), -1}, took}
+		return timedResult{result{stdout, fmt.Sprintf("(no answer, client killed after %s)", peerCaseTimeout), -1}, took}, nil
 	}
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(cmd, " "), err, luxidOutput(sb))
-	}
-	return timedResult{result{stdout, stderr, code}, took}
+	return timedResult{result{stdout, stderr, code}, took}, err
 }
 
 // mustRun runs a client command that must succeed.
