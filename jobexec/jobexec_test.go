@@ -173,6 +173,7 @@ func TestFloodingJobProcessIsBounded(t *testing.T) {
 			_, err := s.Start(context.Background(), 9, []byte(`[null]`), func(string) error { return nil })
 			took := time.Since(start)
 			runtime.ReadMemStats(&after)
+			t.Logf("flooding child refused after %s, %d KiB allocated meanwhile", took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>10)
 			require.ErrorIs(t, err, luxi.ErrTooLarge)
 			assert.Less(t, took, 5*time.Second, "ended at the limit, long before the step timeout")
 			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "bytes allocated while the child flooded")
