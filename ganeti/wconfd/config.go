@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
 )
 
 // ClientID identifies a lock owner to WConfd: [identifier, livelock, pid].
@@ -18,6 +20,15 @@ type ClientID struct {
 func (c ClientID) MarshalJSON() ([]byte, error) {
 	return json.Marshal([]any{c.Identifier, c.Livelock, c.Pid})
 }
+
+// LockWait is how long a configuration change waits for WConfd's
+// configuration lock by default. The Haskell luxid waits without end,
+// past the client's own timeout (180 s), and then changes the
+// configuration although the client was told the call failed.
+const LockWait = 60 * time.Second
+
+// errLockTimeout is the answer when WConfd never granted the lock.
+var errLockTimeout = gerrors.Generic("Timeout waiting for the configuration lock of WConfd (another client holds it)")
 
 // lockRetry is the pause between two lockConfig attempts; the Haskell
 // luxid re-sends at once, which only burns CPU on both sides.
@@ -47,8 +58,11 @@ func (cl *Client) ChangeConfig(ctx context.Context, cid ClientID, change func(cf
 	return err
 }
 
-// lockConfig asks for the configuration lock until WConfd grants it.
+// lockConfig asks for the configuration lock until WConfd grants it, at
+// most for the client's lock wait. An ungranted request leaves nothing
+// pending in WConfd, so giving up needs no clean-up.
 func (cn *conn) lockConfig(ctx context.Context, cid ClientID) (map[string]json.RawMessage, error) {
+	deadline := time.Now().Add(cn.lockWait)
 	for {
 		var cfg map[string]json.RawMessage
 		if err := cn.call("lockConfig", []any{cid, false}, &cfg); err != nil {
@@ -56,6 +70,9 @@ func (cn *conn) lockConfig(ctx context.Context, cid ClientID) (map[string]json.R
 		}
 		if cfg != nil {
 			return cfg, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, errLockTimeout
 		}
 		select {
 		case <-ctx.Done():

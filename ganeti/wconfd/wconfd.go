@@ -36,16 +36,18 @@ const maxAnswer = 256 << 20
 type Client struct {
 	Socket string
 	// ConnectTimeout and RWTimeout bound connecting and each call's
-	// request and answer; the package's constants if zero.
-	ConnectTimeout, RWTimeout time.Duration
+	// request and answer, LockWait the wait for the configuration lock;
+	// the package's constants if zero.
+	ConnectTimeout, RWTimeout, LockWait time.Duration
 }
 
 // conn is one connection carrying a sequence of calls.
 type conn struct {
-	c       net.Conn
-	r       *luxi.Reader
-	w       *luxi.Writer
-	timeout time.Duration // of each call
+	c        net.Conn
+	r        *luxi.Reader
+	w        *luxi.Writer
+	timeout  time.Duration // of each call
+	lockWait time.Duration
 }
 
 // dial connects within the connect timeout.
@@ -56,7 +58,7 @@ func (cl *Client) dial(ctx context.Context) (*conn, error) {
 		return nil, connectError(err)
 	}
 	return &conn{c: c, r: luxi.NewReader(c, maxAnswer), w: luxi.NewWriter(c),
-		timeout: orDefault(cl.RWTimeout, RWTimeout)}, nil
+		timeout: orDefault(cl.RWTimeout, RWTimeout), lockWait: orDefault(cl.LockWait, LockWait)}, nil
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -131,3 +131,32 @@ func TestLockNeverGrantedEndsWithTheContext(t *testing.T) {
 	_, ok := asked.Load(`{"method":"lockConfi`)
 	assert.True(t, ok, "lockConfig was asked")
 }
+
+// A configuration lock another client holds for good ends a change after
+// the lock wait, with nothing written.
+func TestLockNeverGrantedEndsAfterTheLockWait(t *testing.T) {
+	var mu sync.Mutex
+	methods := map[string]int{}
+	cl := &Client{LockWait: 300 * time.Millisecond, Socket: fakeWconfd(t, func(req []byte) []byte {
+		var r struct{ Method string }
+		json.Unmarshal(req, &r)
+		mu.Lock()
+		methods[r.Method]++
+		mu.Unlock()
+		return []byte(`{"success":true,"result":null}`)
+	})}
+	start := time.Now()
+	err := cl.ChangeConfig(context.Background(), ClientID{"luxid-test", "/livelock", 1}, func(map[string]json.RawMessage) error {
+		t.Error("changed a configuration never handed over")
+		return nil
+	})
+	took := time.Since(start)
+	assert.Equal(t, []any{"GenericError", []any{"Timeout waiting for the configuration lock of WConfd (another client holds it)"}},
+		gerrors.Encode(err))
+	assert.GreaterOrEqual(t, took, 300*time.Millisecond)
+	assert.Less(t, took, 3*time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Greater(t, methods["lockConfig"], 5, "asked again and again")
+	assert.Zero(t, methods["writeConfig"])
+}
