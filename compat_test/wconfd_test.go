@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -237,7 +238,7 @@ func runWithAlongside(t *testing.T, sb *sandbox.Sandbox, cmd, other []string) (t
 	go func() {
 		defer close(done)
 		time.Sleep(alongsideDelay)
-		side, sideErr = runTimedErr(sb, other)
+		side, sideErr = runTimedErr(sb, other, peerCaseTimeout)
 	}()
 	main := runTimed(t, sb, cmd)
 	<-done
@@ -250,21 +251,26 @@ func runWithAlongside(t *testing.T, sb *sandbox.Sandbox, cmd, other []string) (t
 // runTimed runs a client command and times it; a client still waiting
 // after peerCaseTimeout is killed, and its result says so.
 func runTimed(t *testing.T, sb *sandbox.Sandbox, cmd []string) timedResult {
-	r, err := runTimedErr(sb, cmd)
+	return runTimedWithin(t, sb, cmd, peerCaseTimeout)
+}
+
+// runTimedWithin is runTimed with another timeout.
+func runTimedWithin(t *testing.T, sb *sandbox.Sandbox, cmd []string, timeout time.Duration) timedResult {
+	r, err := runTimedErr(sb, cmd, timeout)
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", strings.Join(cmd, " "), err, luxidOutput(sb))
 	}
 	return r
 }
 
-func runTimedErr(sb *sandbox.Sandbox, cmd []string) (timedResult, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), peerCaseTimeout)
+func runTimedErr(sb *sandbox.Sandbox, cmd []string, timeout time.Duration) (timedResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	start := time.Now()
 	stdout, stderr, code, err := sb.Run(ctx, cmd[0], cmd[1:]...)
 	took := time.Since(start)
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return timedResult{result{stdout, fmt.Sprintf("(no answer, client killed after %s)", peerCaseTimeout), -1}, took}, nil
+		return timedResult{result{stdout, fmt.Sprintf("(no answer, client killed after %s)", timeout), -1}, took}, nil
 	}
 	return timedResult{result{stdout, stderr, code}, took}, err
 }
@@ -280,4 +286,158 @@ func mustRun(t *testing.T, sb *sandbox.Sandbox, name string, args ...string) str
 			stdout, stderr, luxidOutput(sb))
 	}
 	return stdout
+}
+
+// wconfdLockedEnv, if set, runs TestWconfdConfigLockHeld (about 3.5
+// minutes: the Haskell luxid keeps the client waiting until its 180 s
+// timeout).
+const wconfdLockedEnv = "COMPAT_WCONFD_LOCKED"
+
+// holdConfigLockScript takes WConfd's configuration lock as a client of
+// its own (with its own livelock), creates the file argv[1] once it holds
+// it, and releases it once the file argv[2] exists.
+const holdConfigLockScript = `
+import os, sys, time
+from ganeti import wconfd
+from ganeti.utils import livelock
+ll = livelock.LiveLock("lockholder")
+cl = wconfd.Client()
+cid = ["lockholder", ll.GetPath(), os.getpid()]
+while cl.LockConfig(cid, False) is None:
+    time.sleep(0.1)
+open(sys.argv[1], "w").close()
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.1)
+cl.UnlockConfig(cid)
+`
+
+// lockHeldResult is what TestWconfdConfigLockHeld saw on one luxid.
+type lockHeldResult struct {
+	add       timedResult   // gnt-filter add while the lock is held
+	luxidCPU  time.Duration // the luxid's CPU time meanwhile
+	wconfdCPU time.Duration // WConfd's
+	applied   string        // the rules listed after the lock was released
+}
+
+// TestWconfdConfigLockHeld adds a filter rule while another WConfd client
+// holds the configuration lock and does not let go. The Haskell luxid
+// asks WConfd for the lock again and again without a pause until the
+// client gives up after 180 s, and changes the configuration once the
+// lock is free, although the client was told the call failed. goluxid
+// asks again after pauses of 10 to 100 ms and gives up after 60 s with an
+// error; nothing changes later. A documented difference (README).
+func TestWconfdConfigLockHeld(t *testing.T) {
+	if os.Getenv(wconfdLockedEnv) == "" {
+		t.Skipf("takes 3.5 minutes; set %s=1", wconfdLockedEnv)
+	}
+	sandbox.RequireForTest(t)
+	argv := map[string][]string{goKind: sandbox.GoLuxid(goluxidBinary(t)), haskellKind: sandbox.HaskellLuxid()}
+	var mu sync.Mutex
+	results := map[string]lockHeldResult{}
+	t.Run("run", func(t *testing.T) {
+		for _, luxid := range []string{goKind, haskellKind} {
+			t.Run(luxid, func(t *testing.T) {
+				t.Parallel()
+				r := runWithConfigLockHeld(t, luxid, argv[luxid])
+				mu.Lock()
+				results[luxid] = r
+				mu.Unlock()
+			})
+		}
+	})
+	if t.Failed() {
+		return
+	}
+	gor, hsr := results[goKind], results[haskellKind]
+	assert.Equal(t, 1, gor.add.exitCode, "goluxid: exit code")
+	assert.Contains(t, gor.add.stderr, "Timeout waiting for the configuration lock of WConfd", "goluxid")
+	assert.Greater(t, gor.add.took, wconfdLockWaitMin, "goluxid waited for the lock")
+	assert.Less(t, gor.add.took, wconfdHangBound, "goluxid gave up after its lock wait")
+	assert.Empty(t, gor.applied, "goluxid: no rule appears after the failed call")
+
+	assert.Equal(t, 1, hsr.add.exitCode, "haskell: the client gave up")
+	assert.Contains(t, hsr.add.stderr, "Timeout while talking to the master daemon", "haskell")
+	assert.Greater(t, hsr.add.took, 170*time.Second, "haskell: the client waited for its own timeout")
+	assert.Equal(t, "CONTINUE\n", hsr.applied, "haskell: the rule appears once the lock is free")
+}
+
+// wconfdLockWaitMin is the least goluxid waits for the lock (its lock
+// wait, with a margin for the first request).
+const wconfdLockWaitMin = 59 * time.Second
+
+func runWithConfigLockHeld(t *testing.T, luxid string, argv []string) lockHeldResult {
+	sb, err := sandbox.Create(context.Background(), sandbox.Options{Luxid: argv})
+	if err != nil {
+		t.Fatalf("start sandbox with %s: %v", luxid, err)
+	}
+	defer func() {
+		if err := sb.Close(); err != nil {
+			t.Errorf("close %s sandbox: %v", luxid, err)
+		}
+	}()
+	locked, release := filepath.Join(sb.Dir(), "locked"), filepath.Join(sb.Dir(), "release")
+	holderDone := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		stdout, stderr, code, err := sb.RunPython(ctx, holdConfigLockScript, locked, release)
+		if err == nil && code != 0 {
+			err = fmt.Errorf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		holderDone <- err
+	}()
+	waitForFile(t, locked, holderDone)
+	luxidCPU, wconfdCPU := cpuTime(t, sb.Pid(sandbox.Luxid)), cpuTime(t, sb.Pid(sandbox.Wconfd))
+	var r lockHeldResult
+	// Longer than the client's own timeout, 180 s.
+	r.add = runTimedWithin(t, sb, []string{"gnt-filter", "add", "--action", "CONTINUE"}, 240*time.Second)
+	r.luxidCPU = cpuTime(t, sb.Pid(sandbox.Luxid)) - luxidCPU
+	r.wconfdCPU = cpuTime(t, sb.Pid(sandbox.Wconfd)) - wconfdCPU
+	t.Logf("%s: gnt-filter add with the lock held: %s, exit %d, stderr %q; CPU meanwhile: luxid %s, WConfd %s",
+		luxid, r.add.took.Round(time.Millisecond), r.add.exitCode, r.add.stderr, r.luxidCPU, r.wconfdCPU)
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-holderDone; err != nil {
+		t.Fatalf("lock holder: %v", err)
+	}
+	time.Sleep(3 * time.Second) // a luxid still trying gets the lock now
+	r.applied = mustRun(t, sb, "gnt-filter", "list", "--no-headers", "-o", "action")
+	t.Logf("%s: rules after the release: %q", luxid, r.applied)
+	return r
+}
+
+// waitForFile waits until path exists, failing if done reports first.
+func waitForFile(t *testing.T, path string, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("lock holder ended before taking the lock: %v", err)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("lock holder never got the lock")
+		}
+	}
+}
+
+// cpuTime is the user and system CPU time process pid has used, from
+// /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s).
+func cpuTime(t *testing.T, pid int) time.Duration {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The command name (field 2) may hold spaces; fields count from after it.
+	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+	var utime, stime int64
+	fmt.Sscan(fields[11], &utime)
+	fmt.Sscan(fields[12], &stime)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }

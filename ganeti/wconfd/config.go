@@ -30,9 +30,13 @@ const LockWait = 60 * time.Second
 // errLockTimeout is the answer when WConfd never granted the lock.
 var errLockTimeout = gerrors.Generic("Timeout waiting for the configuration lock of WConfd (another client holds it)")
 
-// lockRetry is the pause between two lockConfig attempts; the Haskell
-// luxid re-sends at once, which only burns CPU on both sides.
-const lockRetry = 10 * time.Millisecond
+// The pause between two lockConfig attempts starts at lockRetry and
+// doubles up to lockRetryMax; the Haskell luxid re-sends at once, which
+// only burns CPU on both sides.
+const (
+	lockRetry    = 10 * time.Millisecond
+	lockRetryMax = 100 * time.Millisecond
+)
 
 // ChangeConfig takes WConfd's exclusive configuration lock for cid, lets
 // change turn the locked configuration (the whole config.data object) into
@@ -63,6 +67,7 @@ func (cl *Client) ChangeConfig(ctx context.Context, cid ClientID, change func(cf
 // pending in WConfd, so giving up needs no clean-up.
 func (cn *conn) lockConfig(ctx context.Context, cid ClientID) (map[string]json.RawMessage, error) {
 	deadline := time.Now().Add(cn.lockWait)
+	pause := lockRetry
 	for {
 		var cfg map[string]json.RawMessage
 		if err := cn.call("lockConfig", []any{cid, false}, &cfg); err != nil {
@@ -77,7 +82,8 @@ func (cn *conn) lockConfig(ctx context.Context, cid ClientID) (map[string]json.R
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(lockRetry):
+		case <-time.After(pause):
 		}
+		pause = min(2*pause, lockRetryMax)
 	}
 }

@@ -157,6 +157,6 @@ func TestLockNeverGrantedEndsAfterTheLockWait(t *testing.T) {
 	assert.Less(t, took, 3*time.Second)
 	mu.Lock()
 	defer mu.Unlock()
-	assert.Greater(t, methods["lockConfig"], 5, "asked again and again")
+	assert.GreaterOrEqual(t, methods["lockConfig"], 3, "asked again and again")
 	assert.Zero(t, methods["writeConfig"])
 }
