@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -51,6 +52,8 @@ type peerCase struct {
 	// alongside runs the case 2 s after the one before it started, while
 	// the luxid may still be waiting for WConfd on that one.
 	alongside bool
+	// job says the case needs job 1 running (in an RPC to noded).
+	job bool
 }
 
 // alongsideDelay is how long after the case before it an alongside case
@@ -88,8 +91,8 @@ func wconfdCases() []peerCase {
 		{name: "filter-add", cmd: []string{"gnt-filter", "add", "--action", "REJECT",
 			"--predicates", `[["opcode", ["=", "OP_ID", "OP_TEST_DELAY"]]]`}, norms: []normalization{socketNumbers}, wconfd: true},
 		{name: "filter-delete", cmd: []string{"gnt-filter", "delete", keptRule}, norms: []normalization{socketNumbers}, wconfd: true},
-		{name: "cancel-kill", cmd: []string{"gnt-job", "cancel", "--kill", "--yes-do-it", "1"}, wconfd: true},
-		{name: "killed-job", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status,opresult", "1"}, before: waitDead},
+		{name: "cancel-kill", cmd: []string{"gnt-job", "cancel", "--kill", "--yes-do-it", "1"}, wconfd: true, job: true},
+		{name: "killed-job", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status,opresult", "1"}, before: waitDead, job: true},
 		{name: "filters-unchanged", cmd: []string{"gnt-filter", "list", "--no-headers", "-o", "uuid,action"}},
 	}
 }
@@ -120,6 +123,7 @@ func TestWconfdHanging(t *testing.T) {
 func compareWithBrokenWconfd(t *testing.T, hang bool, cases []peerCase) {
 	sandbox.RequireForTest(t)
 	argv := map[string][]string{goKind: sandbox.GoLuxid(goluxidBinary(t)), haskellKind: sandbox.HaskellLuxid()}
+	withJob := slices.ContainsFunc(cases, func(c peerCase) bool { return c.job })
 	ips := nodedIPs(t)
 	var mu sync.Mutex
 	results := map[string][]timedResult{}
@@ -127,7 +131,7 @@ func compareWithBrokenWconfd(t *testing.T, hang bool, cases []peerCase) {
 		for _, luxid := range []string{goKind, haskellKind} {
 			t.Run(luxid, func(t *testing.T) {
 				t.Parallel()
-				opts := sandbox.Options{Luxid: argv[luxid], Noded: true, NodeIP: ips[luxid]}
+				opts := sandbox.Options{Luxid: argv[luxid], Noded: withJob, NodeIP: ips[luxid]}
 				r := runWithBrokenWconfd(t, luxid, opts, hang, cases)
 				mu.Lock()
 				results[luxid] = r
@@ -173,10 +177,10 @@ func nodedIPs(t *testing.T) map[string]string {
 	return ips
 }
 
-// runWithBrokenWconfd starts a sandbox (with noded) with the luxid, adds
-// keptRule and starts a long job (job 1) while WConfd runs, then stops
-// WConfd or replaces it with a hanging listener and runs the cases,
-// timing each.
+// runWithBrokenWconfd starts a sandbox with the luxid and adds keptRule,
+// and with noded (for cases that need it) starts a long job (job 1), while
+// WConfd runs; then it stops WConfd or replaces it with a hanging listener
+// and runs the cases, timing each.
 func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hang bool, cases []peerCase) []timedResult {
 	sb, err := sandbox.Create(context.Background(), opts)
 	if err != nil {
@@ -188,8 +192,10 @@ func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hang 
 		}
 	}()
 	mustRun(t, sb, "gnt-filter", "replace", "--action", "CONTINUE", keptRule)
-	mustRun(t, sb, "gnt-debug", "delay", "--submit", "600")
-	waitJobs(t, sb, 60*time.Second, "running", 1)
+	if opts.Noded {
+		mustRun(t, sb, "gnt-debug", "delay", "--submit", "600")
+		waitJobs(t, sb, 60*time.Second, "running", 1)
+	}
 
 	var listener *sandbox.HangingListener
 	if hang {
