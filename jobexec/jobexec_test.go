@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/luxi"
 )
 
 // fakeExec is a stand-in for exec.py that speaks the handshake. Its
@@ -31,6 +34,14 @@ def recv():
         buf += c
     return buf[:-1]
 
+def flood(chunk, pause=0):
+    try:
+        while True:
+            os.write(1, chunk)
+            time.sleep(pause)
+    except BrokenPipeError:
+        sys.exit(4)
+
 def main():
     mode = os.environ.get("FAKE_MODE", "ok")
     out = os.environ["FAKE_OUT"]
@@ -41,6 +52,12 @@ def main():
         time.sleep(60)
     if mode == "exit":
         sys.exit(1)
+    if mode == "flood":
+        flood(b"x" * 65536)
+    if mode == "flood-messages":
+        flood(b"junk\x03" * 10000)
+    if mode == "trickle":
+        flood(b"/", 0.05)
     os.write(1, ("/livelocks/job_%06d_1" % int(sys.argv[1])).encode() + b"\x03")
     first = recv()
     os.write(1, b"\x03")
@@ -122,6 +139,9 @@ func TestHandshakeFailures(t *testing.T) {
 		{"hang", "waiting for the livelock path"},
 		{"garbage", `sent "not a path" instead of its livelock path`},
 		{"exit", "waiting for the livelock path"},
+		{"flood", "luxi: message too large"},
+		{"flood-messages", `sent "junk" instead of its livelock path`},
+		{"trickle", "waiting for the livelock path"},
 	}
 	for name, starter := range starters {
 		for _, tc := range tests {
@@ -135,6 +155,29 @@ func TestHandshakeFailures(t *testing.T) {
 				assert.Less(t, time.Since(start), 5*time.Second, "bounded by the step timeout and the kill escalation")
 			})
 		}
+	}
+}
+
+// A job process that floods its pipe without ever ending a message costs
+// the daemon the handshake's message limit, not what it sends: the start
+// fails as soon as the limit is passed.
+func TestFloodingJobProcessIsBounded(t *testing.T) {
+	for name, starter := range starters {
+		t.Run(name, func(t *testing.T) {
+			cfg, _ := newConfig(t, "flood")
+			cfg.StepTimeout = 20 * time.Second
+			s := starter(t, cfg)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			_, err := s.Start(context.Background(), 9, []byte(`[null]`), func(string) error { return nil })
+			took := time.Since(start)
+			runtime.ReadMemStats(&after)
+			t.Logf("flooding child refused after %s, %d KiB allocated meanwhile", took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>10)
+			require.ErrorIs(t, err, luxi.ErrTooLarge)
+			assert.Less(t, took, 5*time.Second, "ended at the limit, long before the step timeout")
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "bytes allocated while the child flooded")
+		})
 	}
 }
 

@@ -66,6 +66,10 @@ type Runner struct {
 	secrets map[uint64]json.RawMessage // of queued jobs, for their process
 
 	kick chan struct{} // a round is wanted
+	// cleanup asks for a WConfd lock cleanup; the cleanup loop makes one
+	// at a time, so that a hanging WConfd holds neither a job's slot nor
+	// more than one goroutine.
+	cleanup chan struct{}
 	// startSlots bounds the job processes in their start-up handshake.
 	startSlots chan struct{}
 	ready      chan struct{} // closed once the queue is recovered
@@ -85,6 +89,7 @@ func NewRunner(deps RunnerDeps) *Runner {
 		state:      &State{},
 		secrets:    map[uint64]json.RawMessage{},
 		kick:       make(chan struct{}, 1),
+		cleanup:    make(chan struct{}, 1),
 		startSlots: make(chan struct{}, max(2, runtime.NumCPU())),
 		ready:      make(chan struct{}),
 		ctx:        ctx,
@@ -102,6 +107,9 @@ func (r *Runner) Start() error {
 		return fmt.Errorf("loading the job queue: %w", err)
 	}
 	r.go_(func() { r.recover(ids) })
+	if r.deps.Locks != nil {
+		r.go_(r.cleanupLoop)
+	}
 	return nil
 }
 
@@ -496,17 +504,26 @@ func (r *Runner) deathDetected(id uint64) {
 		r.state.Unmanipulate(id)
 		r.mu.Unlock()
 	}
-	r.cleanupLocks()
+	select {
+	case r.cleanup <- struct{}{}:
+	default: // one is pending already
+	}
 }
 
-// cleanupLocks has WConfd free the locks of dead processes now, instead of
-// at its next periodic check; the real luxid does so after a kill only.
-func (r *Runner) cleanupLocks() {
-	if r.deps.Locks == nil {
-		return
-	}
-	if err := r.deps.Locks.CleanupLocks(r.ctx); err != nil {
-		r.deps.Logger.Warn("asking WConfd to clean up locks", "error", err)
+// cleanupLoop has WConfd free the locks of dead processes now, instead of
+// at its next periodic check, whenever a death was detected; the real
+// luxid does so after a kill only. Each call is bounded by WConfd's
+// timeouts.
+func (r *Runner) cleanupLoop() {
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-r.cleanup:
+		}
+		if err := r.deps.Locks.CleanupLocks(r.ctx); err != nil && r.ctx.Err() == nil {
+			r.deps.Logger.Warn("asking WConfd to clean up locks", "error", err)
+		}
 	}
 }
 

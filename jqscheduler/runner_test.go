@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,13 +28,26 @@ import (
 // acts on the job file according to the first opcode's "comment": "die"
 // exits without finishing, "sleep:<s>" runs that long first, "linger:<s>"
 // stays that long after finishing the job; otherwise the job succeeds at
-// once.
+// once. In the handshake, "mute" never sends anything, "flood" sends
+// bytes without end and no terminator, "flood-messages" sends endless
+// messages after its livelock path.
 const fakeJobProcess = `
 import fcntl, json, os, sys, time
 jid = int(sys.argv[1])
 queue, locks = os.environ["FAKE_QUEUE"], os.environ["FAKE_LOCKS"]
 ll = os.path.join(locks, "job_%06d_1" % jid)
 lf = open(ll, "w"); fcntl.lockf(lf, fcntl.LOCK_EX)
+path = os.path.join(queue, "job-%d" % jid)
+comment = json.load(open(path))["ops"][0]["input"].get("comment") or ""
+def flood(data):
+    try:
+        while True: os.write(1, data)
+    except BrokenPipeError:
+        os._exit(4)
+if comment == "mute": time.sleep(60)
+if comment == "flood": flood(b"x" * 65536)
+if comment == "flood-messages":
+    os.write(1, ll.encode() + b"\x03"); flood(b"junk\x03" * 1000)
 def recv():
     b = b""
     while not b.endswith(b"\x03"):
@@ -42,14 +56,12 @@ def recv():
         b += c
 os.write(1, ll.encode() + b"\x03"); recv(); os.write(1, b"\x03"); recv()
 os.close(0); os.close(1)
-path = os.path.join(queue, "job-%d" % jid)
 def rewrite(status):
     job = json.load(open(path))
     job["process_id"] = os.getpid()
     for op in job["ops"]: op["status"] = status
     tmp = path + ".new"
     json.dump(job, open(tmp, "w")); os.rename(tmp, path)
-comment = json.load(open(path))["ops"][0]["input"].get("comment") or ""
 rewrite("running")
 if comment == "die": os._exit(9)
 if comment.startswith("sleep:"): time.sleep(float(comment[6:]))
@@ -286,4 +298,68 @@ func TestRunnerRequeuesJobWhoseProcessDiedInHandshake(t *testing.T) {
 	require.NoError(t, holder.Process.Kill())
 	holder.Wait()
 	e.waitStatus(t, id, jqueue.StatusSuccess, 10*time.Second)
+}
+
+// Job processes that misbehave in their handshake (silent, flooding their
+// pipe without a terminator, or flooding it with messages) and one that
+// dies mid-job: each job is failed the way Ganeti's luxid fails it, within
+// the step timeout, and the slots are free again for the next job.
+func TestRunnerFailsMisbehavingJobProcesses(t *testing.T) {
+	e := newRunnerEnv(t, 20)
+	require.NoError(t, e.runner.Start())
+	start := time.Now()
+	ids := map[string]uint64{}
+	for _, mode := range []string{"mute", "flood", "flood-messages", "die"} {
+		ids[mode] = e.submit(t, mode)
+	}
+	failed := map[string]*jqueue.Job{}
+	for mode, id := range ids {
+		failed[mode] = e.waitStatus(t, id, jqueue.StatusError, 15*time.Second)
+	}
+	took := time.Since(start)
+	assert.Less(t, took, 12*time.Second, "all within the 5 s step timeout and the kill escalation")
+	for mode, job := range failed {
+		var result string
+		require.NoError(t, json.Unmarshal(job.Ops[0].Result, &result), mode)
+		switch mode {
+		case "mute", "flood":
+			assert.True(t, strings.HasPrefix(result, fmt.Sprintf("job %d failed to start: ", ids[mode])), "%s: %s", mode, result)
+			assert.Contains(t, string(job.Ops[0].Input), jqueue.ReasonStartJobs, mode)
+		default: // the process started and then died
+			assert.Equal(t, fmt.Sprintf("detected death of job %d", ids[mode]), result, mode)
+			assert.Contains(t, string(job.Ops[0].Input), jqueue.ReasonDeathDetection, mode)
+		}
+	}
+	assert.Contains(t, resultText(t, failed["flood"]), "message too large")
+	assert.Contains(t, resultText(t, failed["mute"]), "waiting for the livelock path")
+	e.waitStatus(t, e.submit(t, ""), jqueue.StatusSuccess, 10*time.Second)
+}
+
+func resultText(t *testing.T, job *jqueue.Job) string {
+	var s string
+	require.NoError(t, json.Unmarshal(job.Ops[0].Result, &s))
+	return s
+}
+
+// hangingLocks is a WConfd that never answers cleanupLocks.
+type hangingLocks struct{ calls atomic.Int32 }
+
+func (h *hangingLocks) CleanupLocks(ctx context.Context) error {
+	h.calls.Add(1)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A dead job's lock cleanup waits for WConfd in the background: with
+// WConfd hanging, the dead job's slot still goes to the next job at once.
+func TestRunnerLockCleanupDoesNotHoldTheSlot(t *testing.T) {
+	e := newRunnerEnv(t, 1)
+	locks := &hangingLocks{}
+	e.runner.deps.Locks = locks
+	require.NoError(t, e.runner.Start())
+	dead := e.submit(t, "die")
+	next := e.submit(t, "")
+	e.waitStatus(t, dead, jqueue.StatusError, 10*time.Second)
+	e.waitStatus(t, next, jqueue.StatusSuccess, 10*time.Second)
+	assert.Equal(t, int32(1), locks.calls.Load(), "WConfd was asked to clean up once")
 }

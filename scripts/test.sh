@@ -7,7 +7,9 @@
 # CI=true.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-go test -race -count=1 ./... "$@"
+# The compatibility tests alone take about 7 minutes, more on a loaded
+# machine: past go test's default limit of 10 minutes per package.
+go test -race -count=1 -timeout 30m ./... "$@"
 if [ "${FUZZINPUTS:-20000}" != 0 ]; then
   scripts/fuzz.sh "${FUZZINPUTS:-20000}"
 fi

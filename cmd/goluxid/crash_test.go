@@ -181,3 +181,79 @@ func TestFullDiskRefusesCleanly(t *testing.T) {
 	require.NoError(t, json.Unmarshal(res, &rows))
 	assert.Len(t, rows, accepted)
 }
+
+// TestReadOnlyQueueRefusesCleanly turns the queue directory read-only
+// under a running daemon (a read-only bind mount, as a file system
+// remounted read-only after errors): submissions fail with the file
+// system's error and leave nothing behind, queries keep working, and once
+// the queue is writable again submissions succeed with fresh ids.
+func TestReadOnlyQueueRefusesCleanly(t *testing.T) {
+	requireGanetiUsers(t)
+	l := nodeRoot(t, "node1.example.com")
+	pauseAll(t, l)
+	cmd := command(l, "-f", "--no-user-checks", "--no-voting", "--yes-do-it")
+	require.NoError(t, cmd.Start())
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	c := dialWhenReady(t, l.LuxiSocket)
+	defer c.Close()
+	submit := func() (json.RawMessage, error) {
+		return c.Call(context.Background(), "SubmitJob", []json.RawMessage{json.RawMessage(`[` + crashDelayOp + `]`)})
+	}
+	first, err := submit()
+	require.NoError(t, err)
+
+	for _, args := range [][]string{{"--bind", l.QueueDir, l.QueueDir}, {"-o", "remount,bind,ro", l.QueueDir}} {
+		if out, err := exec.Command("mount", args...).CombinedOutput(); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("mount %v: %v: %s", args, err, out)
+			}
+			t.Skipf("cannot bind-mount here: %v: %s", err, out)
+		}
+	}
+	mounted := true
+	unmount := func() {
+		if mounted {
+			require.NoError(t, exec.Command("umount", l.QueueDir).Run())
+			mounted = false
+		}
+	}
+	t.Cleanup(func() {
+		if mounted {
+			exec.Command("umount", l.QueueDir).Run()
+		}
+	})
+
+	for range 3 {
+		_, err = submit()
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "GenericError")
+		assert.Contains(t, err.Error(), "read-only file system")
+	}
+	_, err = c.Call(context.Background(), "SubmitManyJobs", []json.RawMessage{json.RawMessage(`[[` + crashDelayOp + `]]`)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "read-only file system")
+	res, err := c.Call(context.Background(), "QueryJobs", []any{nil, []string{"id", "status"}})
+	require.NoError(t, err, "queries keep working")
+	assert.JSONEq(t, `[[`+string(first)+`,"queued"]]`, string(res))
+
+	unmount()
+	entries, err := os.ReadDir(l.QueueDir)
+	require.NoError(t, err)
+	var jobs []string
+	for _, e := range entries {
+		assert.False(t, strings.HasSuffix(e.Name(), ".tmp") || strings.HasPrefix(e.Name(), "."), "temporary file %s left behind", e.Name())
+		if _, ok := jqueue.ParseJobFileName(e.Name()); ok {
+			jobs = append(jobs, e.Name())
+		}
+	}
+	assert.Equal(t, []string{"job-" + string(first)}, jobs, "no job file from the refused submissions")
+
+	next, err := submit()
+	require.NoError(t, err, "writable again")
+	firstID, _ := strconv.ParseUint(string(first), 10, 64)
+	nextID, err := strconv.ParseUint(string(next), 10, 64)
+	require.NoError(t, err)
+	assert.Greater(t, nextID, firstID)
+	_, err = os.Stat(l.JobFile(nextID))
+	assert.NoError(t, err)
+}

@@ -22,6 +22,9 @@ import (
 // soakEnv sets the soak's duration (a Go duration); 20 s by default.
 const soakEnv = "GOLUXID_SOAK"
 
+// soakSamples is how many times the figures are read during the soak.
+const soakSamples = 5
+
 // soakFigures are the daemon's resources at one moment, from its metrics.
 type soakFigures struct{ goroutines, fds, rssMiB float64 }
 
@@ -97,7 +100,13 @@ func TestSoakStaysFlat(t *testing.T) {
 	}
 	time.Sleep(min(duration/4, 5*time.Second))
 	start := readSoakFigures(t, sock)
-	time.Sleep(duration)
+	// Five samples on the way show whether a rise levels off.
+	for i := 1; i <= soakSamples; i++ {
+		time.Sleep(duration / soakSamples)
+		if i < soakSamples {
+			t.Logf("after %s: %d calls; %s", duration*time.Duration(i)/soakSamples, calls.Load(), readSoakFigures(t, sock))
+		}
+	}
 	end := readSoakFigures(t, sock)
 	stop()
 	wg.Wait()

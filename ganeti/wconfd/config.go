@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
 )
 
 // ClientID identifies a lock owner to WConfd: [identifier, livelock, pid].
@@ -19,9 +21,22 @@ func (c ClientID) MarshalJSON() ([]byte, error) {
 	return json.Marshal([]any{c.Identifier, c.Livelock, c.Pid})
 }
 
-// lockRetry is the pause between two lockConfig attempts; the Haskell
-// luxid re-sends at once, which only burns CPU on both sides.
-const lockRetry = 10 * time.Millisecond
+// LockWait is how long a configuration change waits for WConfd's
+// configuration lock by default. The Haskell luxid waits without end,
+// past the client's own timeout (180 s), and then changes the
+// configuration although the client was told the call failed.
+const LockWait = 60 * time.Second
+
+// errLockTimeout is the answer when WConfd never granted the lock.
+var errLockTimeout = gerrors.Generic("Timeout waiting for the configuration lock of WConfd (another client holds it)")
+
+// The pause between two lockConfig attempts starts at lockRetry and
+// doubles up to lockRetryMax; the Haskell luxid re-sends at once, which
+// only burns CPU on both sides.
+const (
+	lockRetry    = 10 * time.Millisecond
+	lockRetryMax = 100 * time.Millisecond
+)
 
 // ChangeConfig takes WConfd's exclusive configuration lock for cid, lets
 // change turn the locked configuration (the whole config.data object) into
@@ -47,8 +62,12 @@ func (cl *Client) ChangeConfig(ctx context.Context, cid ClientID, change func(cf
 	return err
 }
 
-// lockConfig asks for the configuration lock until WConfd grants it.
+// lockConfig asks for the configuration lock until WConfd grants it, at
+// most for the client's lock wait. An ungranted request leaves nothing
+// pending in WConfd, so giving up needs no clean-up.
 func (cn *conn) lockConfig(ctx context.Context, cid ClientID) (map[string]json.RawMessage, error) {
+	deadline := time.Now().Add(cn.lockWait)
+	pause := lockRetry
 	for {
 		var cfg map[string]json.RawMessage
 		if err := cn.call("lockConfig", []any{cid, false}, &cfg); err != nil {
@@ -57,10 +76,14 @@ func (cn *conn) lockConfig(ctx context.Context, cid ClientID) (map[string]json.R
 		if cfg != nil {
 			return cfg, nil
 		}
+		if time.Now().After(deadline) {
+			return nil, errLockTimeout
+		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(lockRetry):
+		case <-time.After(pause):
 		}
+		pause = min(2*pause, lockRetryMax)
 	}
 }

@@ -11,16 +11,19 @@ package wconfd
 import (
 	"context"
 	"encoding/json"
-
+	"errors"
 	"fmt"
 	"net"
+	"os"
+	"syscall"
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/luxi"
 )
 
-// Timeouts of WConfd calls (WCONFD_DEF_CTMO, WCONFD_DEF_RWTO).
+// Timeouts of WConfd calls (WCONFD_DEF_CTMO, WCONFD_DEF_RWTO), the
+// defaults of Client's.
 const (
 	ConnectTimeout = 10 * time.Second
 	RWTimeout      = 60 * time.Second
@@ -32,23 +35,57 @@ const maxAnswer = 256 << 20
 // Client calls WConfd at one socket path.
 type Client struct {
 	Socket string
+	// ConnectTimeout and RWTimeout bound connecting and each call's
+	// request and answer, LockWait the wait for the configuration lock;
+	// the package's constants if zero.
+	ConnectTimeout, RWTimeout, LockWait time.Duration
 }
 
 // conn is one connection carrying a sequence of calls.
 type conn struct {
-	c net.Conn
-	r *luxi.Reader
-	w *luxi.Writer
+	c        net.Conn
+	r        *luxi.Reader
+	w        *luxi.Writer
+	timeout  time.Duration // of each call
+	lockWait time.Duration
 }
 
-// dial connects within ConnectTimeout.
+// dial connects within the connect timeout.
 func (cl *Client) dial(ctx context.Context) (*conn, error) {
-	d := net.Dialer{Timeout: ConnectTimeout}
+	d := net.Dialer{Timeout: orDefault(cl.ConnectTimeout, ConnectTimeout)}
 	c, err := d.DialContext(ctx, "unix", cl.Socket)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to WConfd at %s: %w", cl.Socket, err)
+		return nil, connectError(err)
 	}
-	return &conn{c: c, r: luxi.NewReader(c, maxAnswer), w: luxi.NewWriter(c)}, nil
+	return &conn{c: c, r: luxi.NewReader(c, maxAnswer), w: luxi.NewWriter(c),
+		timeout: orDefault(cl.RWTimeout, RWTimeout), lockWait: orDefault(cl.LockWait, LockWait)}, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// connectError is a failed connection as the Haskell luxid words it (in
+// the words of Haskell's network library), which is what its clients
+// show.
+func connectError(err error) error {
+	var reason string
+	switch {
+	case os.IsTimeout(err):
+		return errConnectTimeout
+	case errors.Is(err, syscall.ENOENT):
+		reason = "does not exist (No such file or directory)"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		reason = "does not exist (Connection refused)"
+	case errors.Is(err, syscall.EACCES):
+		reason = "permission denied (Permission denied)"
+	default:
+		return gerrors.Generic("connecting to WConfd: %v", err)
+	}
+	return gerrors.Generic("Network.Socket.connect: <socket: 9>: %s", reason)
 }
 
 // call sends one request and decodes its answer into result (which may be
@@ -64,18 +101,32 @@ func (cn *conn) call(method string, args []any, result any) error {
 	if err != nil {
 		return fmt.Errorf("WConfd %s: %w", method, err)
 	}
-	if err := cn.c.SetDeadline(time.Now().Add(RWTimeout)); err != nil {
+	if err := cn.c.SetDeadline(time.Now().Add(cn.timeout)); err != nil {
 		return fmt.Errorf("WConfd %s: %w", method, err)
 	}
 	if err := cn.w.WriteMessage(req); err != nil {
+		if os.IsTimeout(err) {
+			return errSendTimeout
+		}
 		return fmt.Errorf("WConfd %s: %w", method, err)
 	}
 	msg, err := cn.r.ReadMessage()
 	if err != nil {
+		if os.IsTimeout(err) {
+			return errReadTimeout
+		}
 		return fmt.Errorf("WConfd %s: reading the answer: %w", method, err)
 	}
 	return decodeAnswer(method, msg, result)
 }
+
+// Timeouts as the Haskell luxid reports them (an IO "user error" of its
+// client code).
+var (
+	errConnectTimeout = gerrors.Generic("user error (Timeout in creating a connection)")
+	errSendTimeout    = gerrors.Generic("user error (Timeout in sending a message)")
+	errReadTimeout    = gerrors.Generic("user error (Timeout in reading a response)")
+)
 
 // decodeAnswer decodes a WConfd answer.
 func decodeAnswer(method string, msg []byte, result any) error {

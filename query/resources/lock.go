@@ -8,7 +8,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/objects"
@@ -144,20 +143,13 @@ func (lockResource) QueryFields(names []string) query.FieldsResult {
 // classic lock query, and locks have no uuid field.
 func (lockResource) ClassicFields() []string { return []string{"name", "uuid"} }
 
-// lockError turns a failure to reach WConfd into the answer of Ganeti's
-// luxid: WConfd's own exceptions pass, socket errors read as the Haskell
-// network library words them, anything else is a GenericError.
+// lockError is a failure to reach WConfd as Ganeti's luxid answers it:
+// WConfd's own exceptions and the client's connection errors (already in
+// the Haskell luxid's words) pass, anything else is a GenericError.
 func lockError(err error) error {
 	var ge *gerrors.Error
-	switch {
-	case errors.As(err, &ge):
+	if errors.As(err, &ge) {
 		return err
-	case errors.Is(err, syscall.ENOENT):
-		return lockConnectError
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return gerrors.Generic("Network.Socket.connect: <socket: 9>: does not exist (Connection refused)")
-	case errors.Is(err, syscall.EACCES):
-		return gerrors.Generic("Network.Socket.connect: <socket: 9>: permission denied (Permission denied)")
 	}
 	return gerrors.Generic("%s", err.Error())
 }

@@ -1,0 +1,11 @@
+package jqscheduler
+
+import (
+	"testing"
+
+	"github.com/goluxid/goluxid/internal/leakcheck"
+)
+
+// TestMain fails the package's tests when goroutines started by them are
+// still running a little after the last test.
+func TestMain(m *testing.M) { leakcheck.Main(m) }
