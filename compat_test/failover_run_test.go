@@ -3,6 +3,7 @@ package compat_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -50,16 +51,18 @@ func (s failoverStep) what() string {
 
 // failoverCluster is one run of the scenario.
 type failoverCluster struct {
-	c       *sandbox.Cluster
-	stale   int // stale job files on the new master, ids 1..stale
-	filter  string
-	startup *startupWatch
+	c      *sandbox.Cluster
+	stale  int // stale job files on the new master, ids 1..stale
+	filter string
+	// startups follow the luxid each failover started, by node.
+	startups map[int]*startupWatch
 }
 
 // failoverRun is what one run produced.
 type failoverRun struct {
 	results []result
-	startup startupFigures
+	startup startupFigures // of the new master's luxid
+	back    startupFigures // of the luxid after a failover back, if any
 }
 
 // failoverJobs are the ids of the scenario's jobs after stale stale ones:
@@ -106,10 +109,11 @@ func failoverSteps(stale int) []failoverStep {
 		{name: "cancel", node: oldMaster, cmd: []string{"gnt-job", "cancel", strconv.Itoa(j.canceled)}},
 		{name: "jobs-before", node: oldMaster, cmd: []string{"gnt-job", "list"}},
 		{name: "candidate-queue", run: candidateQueue},
-		{name: "failover", run: masterFailover, check: warnedAboutMasterIP},
+		{name: "failover", run: failoverTo(newMaster), check: warnedAboutMasterIP},
 		{name: "getmaster-new", node: newMaster, cmd: []string{"gnt-cluster", "getmaster"}},
 		{name: "getmaster-old", node: oldMaster, cmd: []string{"gnt-cluster", "getmaster"}},
 		{name: "master-daemons", run: masterDaemons},
+		{name: "check-luxid", run: daemonUtil(newMaster, "check", "ganeti-luxid")},
 		{name: "jobs-after", run: listJobsAfter},
 		{name: "resume", run: deletePauseFilter},
 		{name: "watch-4", node: newMaster, cmd: []string{"gnt-job", "watch", strconv.Itoa(j.queued1)}},
@@ -123,9 +127,25 @@ func failoverSteps(stale int) []failoverStep {
 			differs: true, check: perLuxid(wantResult("", "", 0), wantResult("",
 				fmt.Sprintf("Unhandled Ganeti error: user error (Job %d has not yet started up)\n", j.canceled), 1))},
 		{name: "archived", run: archivedJobs},
-		{name: "daemon-util-calls", run: daemonUtilCalls},
 	}
 }
+
+// failBackSteps fail the master back to the first node with --no-voting,
+// which daemon-util passes to the luxid in EXTRA_LUXID_ARGS, and show
+// that the jobs are there.
+func failBackSteps(stale int) []failoverStep {
+	j := jobsAfter(stale)
+	return []failoverStep{
+		{name: "failback", run: failoverTo(oldMaster, "--no-voting", "--yes-do-it"), check: warnedAboutMasterIP},
+		{name: "getmaster-back", node: oldMaster, cmd: []string{"gnt-cluster", "getmaster"}},
+		{name: "master-daemons-back", run: masterDaemons},
+		{name: "jobs-back", node: oldMaster,
+			cmd: append([]string{"gnt-job", "list", "--archived", "--no-headers", "-o", "id,status,summary"}, j.ran()...)},
+	}
+}
+
+// lastSteps end every scenario.
+var lastSteps = []failoverStep{{name: "daemon-util-calls", run: daemonUtilCalls}}
 
 // runFailover starts a cluster whose master runs luxid (a program called
 // ganeti-luxid), with stale job files on the other candidate, and runs
@@ -146,7 +166,8 @@ func runFailover(t *testing.T, kind, luxid string, stale int, steps []failoverSt
 		}
 		run.results = append(run.results, r)
 	}
-	run.startup = f.startup.stop()
+	run.startup = f.startups[newMaster].stop()
+	run.back = f.startups[oldMaster].stop()
 	return run
 }
 
@@ -175,13 +196,14 @@ func startFailoverCluster(t *testing.T, kind, luxid string, stale int) *failover
 	require.NoError(t, c.Start(context.Background()), "start %s cluster", kind)
 	t.Logf("%s cluster %s started in %s", kind, c.Dir(), time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() { stopMasterDaemons(t, c) })
-	return &failoverCluster{c: c, stale: stale}
+	return &failoverCluster{c: c, stale: stale, startups: map[int]*startupWatch{}}
 }
 
 func (f *failoverCluster) node(i int) *sandbox.Sandbox { return f.c.Nodes()[i] }
 
 // stopMasterDaemons stops, through the stand-in daemon-util, the master
-// daemons it may have started on any node.
+// daemons it may have started on any node, and fails the test if one
+// still runs: daemon-util finds them by pid file and process name.
 func stopMasterDaemons(t *testing.T, c *sandbox.Cluster) {
 	for _, s := range c.Nodes() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -191,6 +213,12 @@ func stopMasterDaemons(t *testing.T, c *sandbox.Cluster) {
 			t.Errorf("daemon-util stop-master on %s: %v: %s", s.Hostname(), err, out)
 		}
 		cancel()
+		for _, name := range []string{"ganeti-wconfd", "ganeti-luxid"} {
+			state := daemonState(filepath.Join(s.Layout().RunDir, name+".pid"), name)
+			if strings.HasPrefix(state, "running") {
+				t.Errorf("%s on %s still %s after daemon-util stop-master", name, s.Hostname(), state)
+			}
+		}
 	}
 }
 
@@ -255,15 +283,35 @@ func jobFileStatus(data []byte, err error) string {
 	return job.Ops[len(job.Ops)-1].Status
 }
 
-// masterFailover runs gnt-cluster master-failover on the other candidate
-// while startupWatch follows the luxid it starts, and returns once that
-// luxid answers.
-func masterFailover(t *testing.T, f *failoverCluster) result {
-	s := f.node(newMaster)
-	f.startup = watchStartup(s.Layout())
-	r := runOn(t, s, failoverTimeout, "gnt-cluster", "master-failover")
-	require.NoError(t, f.startup.waitAnswer(2*time.Minute), "the new master's luxid must answer")
-	return r
+// failoverTo runs gnt-cluster master-failover with args on node to while
+// a startupWatch follows the luxid it starts, and returns once that luxid
+// answers.
+func failoverTo(to int, args ...string) func(t *testing.T, f *failoverCluster) result {
+	return func(t *testing.T, f *failoverCluster) result {
+		s := f.node(to)
+		f.startups[to] = watchStartup(s.Layout())
+		r := runOn(t, s, failoverTimeout, append([]string{"gnt-cluster", "master-failover"}, args...)...)
+		require.NoError(t, f.startups[to].waitAnswer(2*time.Minute), "the luxid on %s must answer", s.Hostname())
+		return r
+	}
+}
+
+// daemonUtil runs daemon-util (the stand-in) on a node.
+func daemonUtil(node int, args ...string) func(t *testing.T, f *failoverCluster) result {
+	return func(t *testing.T, f *failoverCluster) result {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "/usr/lib/ganeti/daemon-util", args...)
+		cmd.Env = f.node(node).ClientEnv()
+		out, err := cmd.CombinedOutput()
+		r := result{stdout: string(out)}
+		if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
+			r.exitCode = exitErr.ExitCode()
+		} else {
+			require.NoError(t, err)
+		}
+		return r
+	}
 }
 
 // warnedAboutMasterIP checks the one warning of a failover on loopback:

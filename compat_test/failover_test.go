@@ -48,12 +48,12 @@ import (
 // and the RAPI daemon is neither started nor stopped (the failover tests
 // do not use it). The luxid is the program named in the cluster's
 // daemon-util.luxid, a file called ganeti-luxid. Every call is logged to
-// the cluster's daemon-util.log.
+// the cluster's daemon-util.log, with $EXTRA_LUXID_ARGS if set.
 const failoverDaemonUtil = `#!/bin/bash
 set -e
 base=$GANETI_ROOTDIR/..
 run=$GANETI_ROOTDIR/var/run/ganeti
-echo "$(date +%s.%N) $GANETI_HOSTNAME $*" >> "$base/daemon-util.log"
+echo "$(date +%s.%N) $GANETI_HOSTNAME $*${EXTRA_LUXID_ARGS:+ (EXTRA_LUXID_ARGS=$EXTRA_LUXID_ARGS)}" >> "$base/daemon-util.log"
 exe() {
   case $1 in
     ganeti-wconfd) echo /usr/lib/ganeti/3.0/usr/sbin/ganeti-wconfd ;;
@@ -102,7 +102,8 @@ const failoverTimeout = 3 * time.Minute
 // each luxid: finished, canceled and queued jobs (queued under a PAUSE
 // filter rule) are on the new master, the queued ones run once the rule
 // is deleted, and the finished ones can be archived. The clients' outputs
-// and what daemon-util was asked must be the same under both luxids.
+// and what daemon-util was asked must be the same under both luxids, and
+// daemon-util must find the detached new luxid by its process name.
 func TestMasterFailover(t *testing.T) {
 	testMasterFailover(t, 0)
 }
@@ -111,7 +112,9 @@ func TestMasterFailover(t *testing.T) {
 // STALE_JOBS stale finished job files left on the candidate (Ganeti issues
 // 1266 and 1149: luxid died with "Too many open files" on such a queue).
 // It logs how fast the new master's luxid answered and how many
-// descriptors it held, and requires goluxid's to stay bounded.
+// descriptors it held, and requires goluxid's to stay bounded. The master
+// then fails back with --no-voting (daemon-util passes it to the luxid in
+// EXTRA_LUXID_ARGS).
 func TestMasterFailoverStaleQueue(t *testing.T) {
 	n, err := strconv.Atoi(os.Getenv(staleJobsEnv))
 	if err != nil || n <= 0 {
@@ -143,6 +146,10 @@ func testMasterFailover(t *testing.T, stale int) {
 		haskellKind: filepath.Join(sandbox.HaskellSbin, "ganeti-luxid"),
 	}
 	steps := failoverSteps(stale)
+	if stale > 0 {
+		steps = append(steps, failBackSteps(stale)...)
+	}
+	steps = append(steps, lastSteps...)
 	runs := map[string]failoverRun{}
 	var mu sync.Mutex
 	t.Run("run", func(t *testing.T) {
@@ -165,6 +172,9 @@ func testMasterFailover(t *testing.T, stale int) {
 	goStart := runs[goKind].startup
 	t.Logf("the new master's luxid with %d stale job files:\n  goluxid: %s\n  haskell: %s",
 		stale, goStart, runs[haskellKind].startup)
+	if stale > 0 {
+		t.Logf("the luxid after the failover back:\n  goluxid: %s\n  haskell: %s", runs[goKind].back, runs[haskellKind].back)
+	}
 	assert.LessOrEqual(t, goStart.peakFds, maxStartupFds,
 		"goluxid's descriptors on the new master must not grow with the %d job files", stale)
 	assert.LessOrEqual(t, goStart.toAnswer, maxStartupDelay, "goluxid's first answer on the new master")
