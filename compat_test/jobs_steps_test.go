@@ -27,7 +27,10 @@ type jobStep struct {
 	py   string   // a Python script run with Ganeti's library (jobPython)
 	// pyFor, if set, gives the Python script for the sandbox it runs on.
 	pyFor func(sb *sandbox.Sandbox) string
-	args  []string // arguments of py
+	// goFn, if set, is the step itself: Go code that inspects or changes
+	// the sandbox and reports what it found as the step's result.
+	goFn func(ctx context.Context, t *testing.T, luxid string, sb *sandbox.Sandbox) result
+	args []string // arguments of py
 	// before, if set, prepares the step (waits for a job state, changes
 	// the config, restarts the luxid) on the sandbox of luxid.
 	before func(t *testing.T, luxid string, sb *sandbox.Sandbox)
@@ -45,6 +48,9 @@ type jobStep struct {
 }
 
 func (s jobStep) what() string {
+	if s.goFn != nil {
+		return "check " + s.name
+	}
 	if s.py != "" || s.pyFor != nil {
 		return "python script " + s.name
 	}
@@ -139,6 +145,13 @@ func runJobSteps(t *testing.T, luxid string, opts sandbox.Options, steps []jobSt
 		t.Logf("%s steps took %s (stop %s)", luxid, time.Since(start).Round(time.Millisecond),
 			time.Since(stop).Round(time.Millisecond))
 	}()
+	return runStepsOn(t, luxid, sb, steps)
+}
+
+// runStepsOn runs the steps meant for luxid in order on sb. Steps for the
+// other luxid only get nil.
+func runStepsOn(t *testing.T, luxid string, sb *sandbox.Sandbox, steps []jobStep) []*result {
+	t.Helper()
 	results := make([]*result, len(steps))
 	for i, s := range steps {
 		if s.only != "" && s.only != luxid {
@@ -153,11 +166,15 @@ func runJobSteps(t *testing.T, luxid string, opts sandbox.Options, steps []jobSt
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		var r result
-		if s.pyFor != nil {
+		var err error
+		switch {
+		case s.goFn != nil:
+			r = s.goFn(ctx, t, luxid, sb)
+		case s.pyFor != nil:
 			r.stdout, r.stderr, r.exitCode, err = jobPython(ctx, sb, s.pyFor(sb), s.args...)
-		} else if s.py != "" {
+		case s.py != "":
 			r.stdout, r.stderr, r.exitCode, err = jobPython(ctx, sb, s.py, s.args...)
-		} else {
+		default:
 			r.stdout, r.stderr, r.exitCode, err = sb.Run(ctx, s.cmd[0], s.cmd[1:]...)
 		}
 		cancel()

@@ -36,6 +36,8 @@ type Replicator interface {
 	Update(path string, content []byte)
 	// Rename sends archive moves, [old path, new path] each.
 	Rename(renames [][2]string)
+	// DrainFlag sends the drain flag's new state.
+	DrainFlag(drain bool)
 }
 
 // Queue is the job queue directory of one node.
@@ -513,9 +515,19 @@ func (q *Queue) Drained() bool {
 	return err == nil
 }
 
-// SetDrained creates or removes the drain file. Removing a missing file
-// succeeds (the real luxid fails to answer then).
+// SetDrained creates or removes the drain file, and replicates the flag.
+// Removing a missing file succeeds (the real luxid fails to answer then).
 func (q *Queue) SetDrained(drained bool) error {
+	if err := q.writeDrainFile(drained); err != nil {
+		return err
+	}
+	if q.Replicator != nil {
+		q.Replicator.DrainFlag(drained)
+	}
+	return nil
+}
+
+func (q *Queue) writeDrainFile(drained bool) error {
 	if drained {
 		f, err := os.OpenFile(q.layout.DrainFile, os.O_WRONLY|os.O_CREATE, 0o640)
 		if err != nil {

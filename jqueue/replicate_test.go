@@ -12,6 +12,13 @@ type recordingReplicator struct {
 	mu      sync.Mutex
 	updates []string
 	renames [][2]string
+	drains  []bool
+}
+
+func (r *recordingReplicator) DrainFlag(drain bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.drains = append(r.drains, drain)
 }
 
 func (r *recordingReplicator) Update(path string, content []byte) {
@@ -45,4 +52,7 @@ func TestReplication(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{l.SerialFile + "=1\n", l.JobFile(1) + "=" + string(data)}, rec.updates)
 	assert.Equal(t, [][2]string{{l.JobFile(1), l.ArchivedJobFile(1)}}, rec.renames)
+	require.NoError(t, q.SetDrained(true))
+	require.NoError(t, q.SetDrained(false))
+	assert.Equal(t, []bool{true, false}, rec.drains)
 }

@@ -18,7 +18,7 @@ import (
 const archiveWaitLimit = 11 * time.Second
 
 // setDrainFlag answers SetDrainFlag [flag]: creates or removes the drain
-// file. Clearing an already clear flag succeeds (the real luxid's handler
+// file, which the queue replicates to the master candidates. Clearing an already clear flag succeeds (the real luxid's handler
 // crashes and never answers).
 func (d *Dispatcher) setDrainFlag(c *call) (any, error) {
 	var drain bool
@@ -31,7 +31,6 @@ func (d *Dispatcher) setDrainFlag(c *call) (any, error) {
 	if err := d.deps.Queue.SetDrained(drain); err != nil {
 		return nil, gerrors.Generic("%v", err)
 	}
-	d.replicateDrainFlag(c, drain)
 	return true, nil
 }
 

@@ -31,7 +31,7 @@ type Deps struct {
 	// RPC fetches live data from the node daemons; nil answers every live
 	// field as if no node answered.
 	RPC resources.NodeRPC
-	// Noded makes the RPC calls to node daemons (drain flag, watcher pause);
+	// Noded makes the RPC calls to node daemons (watcher pause);
 	// nil skips them.
 	Noded *rpc.Client
 	// WConfd changes the configuration (filter rules).

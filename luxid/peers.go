@@ -1,12 +1,36 @@
 package luxid
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"log/slog"
 	"math"
 
+	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/ganeti/rpc"
 )
+
+// ActivateMasterIP asks the master's noded to bring up the master IP, as
+// the real luxid does once at start-up (in the background): a failure is
+// only logged (by the RPC client).
+func ActivateMasterIP(ctx context.Context, noded *rpc.Client, cfg *config.Store, logger *slog.Logger) {
+	snap, err := cfg.Snapshot()
+	if err != nil {
+		logger.Warn("not activating the master IP: no configuration", "error", err)
+		return
+	}
+	master := snap.Data.MasterNode()
+	if master == nil {
+		logger.Warn("not activating the master IP: the configuration names no master node")
+		return
+	}
+	logger.Debug("Activating master IP address")
+	params := rpc.MasterNetworkOf(snap.Data)
+	err = noded.ActivateMasterIP(ctx, master, params, snap.Data.Cluster.UseExternalMIPScript)
+	logger.Debug("finished activating master IP address", "error", err)
+}
 
 // setWatcherPause answers SetWatcherPause [], [null] or [until]: the node
 // daemons of the master and the master candidates write (or remove) the
@@ -30,10 +54,11 @@ func (d *Dispatcher) setWatcherPause(c *call) (any, error) {
 	return *until, nil
 }
 
-// pauseUntil reads [until]; anything else means no pause.
+// pauseUntil reads [until]; anything else, [null] included, means no
+// pause.
 func pauseUntil(args json.RawMessage) *float64 {
 	var list []json.RawMessage
-	if json.Unmarshal(args, &list) != nil || len(list) != 1 {
+	if json.Unmarshal(args, &list) != nil || len(list) != 1 || string(bytes.TrimSpace(list[0])) == "null" {
 		return nil
 	}
 	var until float64
@@ -41,16 +66,6 @@ func pauseUntil(args json.RawMessage) *float64 {
 		return nil
 	}
 	return &until
-}
-
-// replicateDrainFlag tells the master candidates' node daemons the queue's
-// drain flag.
-func (d *Dispatcher) replicateDrainFlag(c *call, drain bool) {
-	if d.deps.Noded == nil {
-		return
-	}
-	errs := d.deps.Noded.SetDrainFlag(c.ctx, rpc.Candidates(c.cfg.Data, false), drain)
-	d.logNodeErrors("jobqueue_set_drain_flag", c.cfg.Data, errs)
 }
 
 // logNodeErrors logs the nodes an RPC failed on; callers go on regardless,

@@ -39,6 +39,7 @@ import (
 	"github.com/goluxid/goluxid/jobexec"
 	"github.com/goluxid/goluxid/jqscheduler"
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/jqueue/replica"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/luxid"
 	"github.com/goluxid/goluxid/query/resources"
@@ -266,7 +267,9 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		nodeRPC = resources.RPCClient(noded)
 	}
 	if noded != nil {
-		queue.Replicator = &rpc.QueueReplicator{Client: noded, Config: cfg, Logger: logger}
+		replicator := replica.New(noded, cfg, layout, logger)
+		defer replicator.Close()
+		queue.Replicator = replicator
 	}
 
 	starter, closeStarter := jobStarter(opts, logger)
@@ -281,6 +284,9 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	})
 	stopWatch := watchConfig(cfg, runner, logger)
 	defer stopWatch()
+	if noded != nil {
+		defer activateMasterIP(noded, cfg, logger)()
+	}
 	logger.Info("Loading job queue")
 	if err := runner.Start(); err != nil {
 		return err
@@ -372,6 +378,18 @@ func watchConfig(cfg *config.Store, runner *jqscheduler.Runner, logger *slog.Log
 		if err := cfg.Watch(ctx, logger, runner.ConfigChanged); err != nil {
 			logger.Error("configuration watch stopped", "error", err)
 		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// activateMasterIP brings up the master IP in the background; the returned
+// function cancels the request and waits for it.
+func activateMasterIP(noded *rpc.Client, cfg *config.Store, logger *slog.Logger) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		luxid.ActivateMasterIP(ctx, noded, cfg, logger)
 	}()
 	return func() { cancel(); <-done }
 }

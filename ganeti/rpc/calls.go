@@ -127,12 +127,15 @@ func (c *Client) JobqueueUpdate(ctx context.Context, nodes []*objects.Node, file
 	return errorsOf(callSame(ctx, c, "jobqueue_update", nodes, body, isNull))
 }
 
-// JobqueueRename renames queue files (old, new pairs of plain paths) on
-// every node.
+// JobqueueRename renames queue files (old, new pairs of paths of the
+// client's layout) on every node. The paths are virtualised as
+// jobqueue_update's are: in a virtual cluster noded accepts nothing else.
+// (The Haskell luxid sends the plain paths, the same outside a virtual
+// cluster, and every rename it sends in one fails.)
 func (c *Client) JobqueueRename(ctx context.Context, nodes []*objects.Node, renames [][2]string) map[string]error {
 	pairs := make([][]string, len(renames))
 	for i, r := range renames {
-		pairs[i] = []string{r[0], r[1]}
+		pairs[i] = []string{VirtualPath(c.root, r[0]), VirtualPath(c.root, r[1])}
 	}
 	want := "[" + strings.TrimSuffix(strings.Repeat("null,", len(renames)), ",") + "]"
 	check := func(payload json.RawMessage) (struct{}, error) {
@@ -200,4 +203,29 @@ func Candidates(cfg *objects.ConfigData, master bool) []*objects.Node {
 		}
 	}
 	return out
+}
+
+// MasterNetwork are the master IP's settings as node_activate_master_ip
+// takes them.
+type MasterNetwork struct {
+	UUID     string `json:"uuid"` // the master node
+	IP       string `json:"ip"`
+	Netmask  int    `json:"netmask"`
+	Netdev   string `json:"netdev"`
+	IPFamily int    `json:"ip_family"`
+}
+
+// MasterNetworkOf returns the master IP's settings in cfg.
+func MasterNetworkOf(cfg *objects.ConfigData) MasterNetwork {
+	cl := cfg.Cluster
+	return MasterNetwork{UUID: cl.MasterNode, IP: cl.MasterIP, Netmask: cl.MasterNetmask,
+		Netdev: cl.MasterNetdev, IPFamily: cl.PrimaryIPFamily}
+}
+
+// ActivateMasterIP asks the master node's noded to bring up the master IP
+// (with the cluster's external script if externalScript).
+func (c *Client) ActivateMasterIP(ctx context.Context, master *objects.Node, params MasterNetwork, externalScript bool) error {
+	errs := errorsOf(callSame(ctx, c, "node_activate_master_ip", []*objects.Node{master},
+		[]any{params, externalScript}, isNull))
+	return errs[master.UUID]
 }

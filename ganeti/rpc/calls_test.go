@@ -111,12 +111,18 @@ func TestJobqueueRename(t *testing.T) {
 	assert.Equal(t, map[string]error{"n1": nil}, cl.JobqueueRename(context.Background(), nodes, renames))
 	assert.Equal(t, `[[["/var/lib/ganeti/queue/job-1","/var/lib/ganeti/queue/archive/0/job-1"],`+
 		`["/var/lib/ganeti/queue/job-2","/var/lib/ganeti/queue/archive/0/job-2"]]]`, srv.requests()[0].Body,
-		"rename paths are not virtualised")
+		"paths outside the client's root stay as they are")
 
 	answer = `[true,[null]]`
 	errs := cl.JobqueueRename(context.Background(), nodes, renames)
 	var de *DecodeError
 	assert.ErrorAs(t, errs["n1"], &de)
+
+	// Paths below the client's root (GANETI_ROOTDIR) are virtualised.
+	l := paths.New("/vc/node1")
+	cl.JobqueueRename(context.Background(), nodes, [][2]string{{l.JobFile(3), l.ArchivedJobFile(3)}})
+	assert.Equal(t, `[[["/###-VIRTUAL-PATH-###,/var/lib/ganeti/queue/job-3",`+
+		`"/###-VIRTUAL-PATH-###,/var/lib/ganeti/queue/archive/0/job-3"]]]`, srv.requests()[2].Body)
 }
 
 func TestSmallCalls(t *testing.T) {
@@ -181,4 +187,19 @@ func TestCandidates(t *testing.T) {
 	}
 	assert.Equal(t, []string{"a", "c"}, uuids(Candidates(cfg, false)))
 	assert.Equal(t, []string{"a", "c", "m"}, uuids(Candidates(cfg, true)))
+}
+
+func TestActivateMasterIP(t *testing.T) {
+	cl, srv := helperClient(t, answering(`[true,null]`))
+	master := testNode("n1", "127.0.0.1")
+	params := MasterNetwork{UUID: "n1", IP: "127.0.0.10", Netmask: 32, Netdev: "eth0", IPFamily: 2}
+	require.NoError(t, cl.ActivateMasterIP(context.Background(), master, params, false))
+	reqs := srv.requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/node_activate_master_ip", reqs[0].Path)
+	assert.Equal(t, `[{"uuid":"n1","ip":"127.0.0.10","netmask":32,"netdev":"eth0","ip_family":2},false]`, reqs[0].Body)
+
+	failing, _ := helperClient(t, answering(`[false,"no script"]`))
+	var re *RemoteError
+	assert.ErrorAs(t, failing.ActivateMasterIP(context.Background(), master, params, true), &re)
 }

@@ -31,7 +31,10 @@
 // shorter than 4096 bytes and base64 of its zlib compression (encoding 1)
 // otherwise, and path is virtual in a virtual cluster
 // ("/###-VIRTUAL-PATH-###," followed by the path below GANETI_ROOTDIR);
-// jobqueue_rename sends [[[old, new], …]] with plain paths;
-// jobqueue_set_drain_flag [flag]; set_watcher_pause [until] or [null];
+// jobqueue_rename sends [[[old, new], …]] with paths virtual in the same
+// way (the Haskell luxid sends plain paths, which a virtual cluster's noded
+// rejects; outside one both are the same); jobqueue_set_drain_flag [flag];
+// set_watcher_pause [until] or [null]; node_activate_master_ip
+// [{uuid, ip, netmask, netdev, ip_family}, use_external_mip_script];
 // master_node_name, version [].
 package rpc

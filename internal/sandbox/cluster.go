@@ -50,7 +50,8 @@ type ClusterOptions struct {
 // own client certificate, and the candidates' certificates are in the
 // config's candidate_certs, which noded checks its RPC clients against.
 // config.data is on the master candidates only, the ssconf files and an
-// initialised job queue are on every node, as Ganeti keeps them.
+// initialised job queue (by the node's noded, except on the master) are on
+// every node, as Ganeti keeps them.
 //
 // Each node is a Sandbox whose own directory (daemon output, pids) is
 // <base>/<hostname>.sb. A Cluster is not safe for concurrent use.
@@ -237,7 +238,9 @@ func (c *Cluster) eachNode(fn func(*Sandbox) error) []error {
 
 // setup lays out every node root as a cluster init and node additions
 // would leave them: directories with Ganeti's owners, crypto, config.data
-// on the candidates, ssconf files and job queue everywhere.
+// on the candidates, ssconf files everywhere, the master's job queue. The
+// other nodes' nodeds initialise their queues when they start, as on a
+// real node; leaving that to them saves two Python runs per node.
 func (c *Cluster) setup(candidates int) error {
 	type cryptoResult struct {
 		c   *clusterCrypto
@@ -249,7 +252,7 @@ func (c *Cluster) setup(candidates int) error {
 		crypto <- cryptoResult{cc, err}
 	}()
 	dirsErr := errors.Join(c.eachNode(func(s *Sandbox) error {
-		if err := s.makeDirs(); err != nil {
+		if err := s.makeDirs(); err != nil || s != c.Master() {
 			return err
 		}
 		return s.ensureDirs()
@@ -262,8 +265,7 @@ func (c *Cluster) setup(candidates int) error {
 	if err != nil {
 		return err
 	}
-	if err := errors.Join(c.eachNode(func(s *Sandbox) error {
-		i := c.index(s)
+	for i, s := range c.nodes {
 		var nodeCfg []byte
 		if i < candidates {
 			nodeCfg = cfg
@@ -271,11 +273,8 @@ func (c *Cluster) setup(candidates int) error {
 		if err := s.writeNodeFiles(nodeCfg, res.c, res.c.clients[i].pem); err != nil {
 			return err
 		}
-		if i == 0 {
-			return s.runSetupCommand("setup helper", setupHelper, Python, "-")
-		}
-		return s.runSetupCommand("setup helper", setupHelper, Python, "-", "queue-only")
-	})...); err != nil {
+	}
+	if err := c.Master().runSetupCommand("setup helper", setupHelper, Python, "-"); err != nil {
 		return err
 	}
 	if err := c.copySsconf(); err != nil {
@@ -311,15 +310,6 @@ func (c *Cluster) writeConfig(cc *clusterCrypto, candidates int) ([]byte, error)
 		s.st.MasterIP = masterIP
 	}
 	return cfg, nil
-}
-
-func (c *Cluster) index(s *Sandbox) int {
-	for i, n := range c.nodes {
-		if n == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // copySsconf copies the master's ssconf files to the other nodes: they

@@ -47,11 +47,20 @@ func TestClusterReplicatesToCandidate(t *testing.T) {
 	assert.FileExists(t, candidate.Layout().ConfigFile)
 	assert.NoFileExists(t, other.Layout().ConfigFile)
 
+	// The luxid activates the master IP at start through the master's noded.
+	assert.Eventually(t, func() bool {
+		data, err := os.ReadFile(master.MasterIPLog())
+		return err == nil && strings.HasPrefix(string(data), "start 127.0.0.2 lo\n")
+	}, 20*time.Second, 50*time.Millisecond, "master IP setup script not called")
+
 	run(t, master, "gnt-debug", "delay", "0.1")
+	// The job process writes its file, then replicates it: the client may
+	// see the job finished before the candidate has the last write.
 	for _, s := range []*sandbox.Sandbox{master, candidate} {
-		data, err := os.ReadFile(s.Layout().JobFile(1))
-		require.NoError(t, err, s.Hostname())
-		assert.Contains(t, string(data), `"status": "success"`, s.Hostname())
+		assert.Eventually(t, func() bool {
+			data, err := os.ReadFile(s.Layout().JobFile(1))
+			return err == nil && strings.Contains(string(data), `"status": "success"`)
+		}, 10*time.Second, 20*time.Millisecond, "%s: job 1 not finished", s.Hostname())
 		serial, err := os.ReadFile(s.Layout().SerialFile)
 		require.NoError(t, err)
 		assert.Equal(t, "1\n", string(serial), s.Hostname())
@@ -64,6 +73,17 @@ func TestClusterReplicatesToCandidate(t *testing.T) {
 		data, err := os.ReadFile(candidate.Layout().ConfigFile)
 		return err == nil && strings.Contains(string(data), "multinode")
 	}, 20*time.Second, 50*time.Millisecond)
+
+	// The Haskell luxid sends archive moves with plain paths, which noded
+	// refuses in a virtual cluster: the candidate keeps the job live.
+	run(t, master, "gnt-job", "archive", "1")
+	assert.FileExists(t, master.Layout().ArchivedJobFile(1))
+	assert.Eventually(t, func() bool {
+		data, _ := os.ReadFile(filepath.Join(candidate.Layout().LogDir, "node-daemon.log"))
+		return strings.Contains(string(data), "is not a virtual path")
+	}, 10*time.Second, 50*time.Millisecond, "candidate's noded did not refuse the rename")
+	assert.FileExists(t, candidate.Layout().JobFile(1))
+	assert.NoFileExists(t, candidate.Layout().ArchivedJobFile(1))
 
 	reopened, err := sandbox.OpenCluster(c.Dir())
 	require.NoError(t, err)

@@ -137,6 +137,19 @@ func (s *Sandbox) waitReady(ctx context.Context, d *daemon, what string, ready f
 	}
 }
 
+// StartWconfd starts the node's wconfd and waits until it accepts
+// connections: on a node of a Cluster other than the master, after a
+// master failover made it the master.
+func (s *Sandbox) StartWconfd(ctx context.Context) error {
+	if d := s.daemons[Wconfd]; d != nil && s.alive(d) {
+		return fmt.Errorf("wconfd already running (pid %d)", d.pid)
+	}
+	return s.startWconfd(ctx)
+}
+
+// StopWconfd stops the node's wconfd.
+func (s *Sandbox) StopWconfd() error { return s.stopDaemon(Wconfd) }
+
 func (s *Sandbox) startWconfd(ctx context.Context) error {
 	d, err := s.startDaemon(Wconfd, append([]string{filepath.Join(HaskellSbin, "ganeti-wconfd")}, luxidFlags...))
 	if err != nil {
@@ -157,6 +170,18 @@ func (s *Sandbox) StartNoded(ctx context.Context) error {
 	if err := s.startNoded(ctx); err != nil {
 		return fmt.Errorf("%w: %w", ErrNodedStart, err)
 	}
+	return nil
+}
+
+// SignalNoded sends sig to the node's noded: SIGSTOP makes it hang as an
+// overloaded or frozen node would (the kernel still accepts connections,
+// nothing answers), SIGCONT lets it go on.
+func (s *Sandbox) SignalNoded(sig syscall.Signal) error {
+	d := s.daemons[Noded]
+	if d == nil || !s.alive(d) {
+		return errors.New("noded is not running")
+	}
+	s.signal(s.daemonProc(d), sig)
 	return nil
 }
 

@@ -76,6 +76,7 @@ func (s *Sandbox) terminate(procs []*proc) error {
 	}
 	for _, p := range live {
 		s.signal(p, syscall.SIGTERM)
+		s.signal(p, syscall.SIGCONT) // a stopped process acts on SIGTERM only once continued
 	}
 	if s.waitGone(live, s.st.StopTimeout) {
 		return nil

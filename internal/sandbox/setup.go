@@ -238,7 +238,7 @@ func (s *Sandbox) writeNodeFiles(cfg []byte, c *clusterCrypto, client []byte) er
 	files := []file{
 		// use_external_mip_script=true in the config routes the master IP
 		// (de)activation to this script, so no interface is ever touched.
-		{filepath.Join(etc, "scripts/master-ip-setup"), []byte(masterIPScript), 0o755},
+		{filepath.Join(etc, "scripts/master-ip-setup"), []byte(masterIPScript(s.MasterIPLog())), 0o755},
 		{filepath.Join(etc, "file-storage-paths"), []byte(fileStoragePaths), 0o600},
 		{s.layout.ServerCert, c.server, 0o440},
 		{s.layout.ClientCert, client, 0o440},
@@ -260,10 +260,23 @@ func (s *Sandbox) writeNodeFiles(cfg []byte, c *clusterCrypto, client []byte) er
 	return nil
 }
 
-const masterIPScript = `#!/bin/sh
+// masterIPScript is the master IP setup script: it configures nothing and
+// appends each call ("start" or "stop", the master IP and its netdev) to
+// log.
+func masterIPScript(log string) string {
+	return `#!/bin/sh
 # goluxid sandbox: the master IP is never configured on an interface.
+echo "$1 $MASTER_IP $MASTER_NETDEV" >> '` + strings.ReplaceAll(log, "'", `'\''`) + `'
 exit 0
 `
+}
+
+// MasterIPLog is the file the node's master IP setup script logs its
+// calls to (noded runs it for node_activate_master_ip and
+// node_deactivate_master_ip).
+func (s *Sandbox) MasterIPLog() string {
+	return filepath.Join(s.Root(), "var/log/ganeti/master-ip-setup.log")
+}
 
 // fileStoragePaths allows no file storage directory: the demo config sets
 // none.

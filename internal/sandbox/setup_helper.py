@@ -6,8 +6,7 @@ own library for the files whose format belongs to Ganeti:
 
   * queue/version and queue/serial (on a real node, noded creates them when
     it starts; here noded is optional),
-  * the ssconf_* files derived from config.data (not with the argument
-    "queue-only", for nodes without config.data).
+  * the ssconf_* files derived from config.data.
 
 Problems found by the config verifier are printed as warnings only.
 """
@@ -26,8 +25,6 @@ def main():
     if not vcluster.GetVirtualHostname():
         sys.exit("GANETI_ROOTDIR and GANETI_HOSTNAME must be set")
     jstore.InitAndVerifyQueue(must_lock=True).Close()
-    if sys.argv[1:] == ["queue-only"]:
-        return
     writer = config.ConfigWriter(offline=True)
     for problem in writer.VerifyConfig():
         print("warning: config verify: %s" % problem, file=sys.stderr)
