@@ -2,7 +2,6 @@ package compat_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -114,6 +113,7 @@ func failoverSteps(stale int) []failoverStep {
 		{name: "getmaster-old", node: oldMaster, cmd: []string{"gnt-cluster", "getmaster"}},
 		{name: "master-daemons", run: masterDaemons},
 		{name: "check-luxid", run: daemonUtil(newMaster, "check", "ganeti-luxid")},
+		{name: "master-ip-calls", run: masterIPCalls},
 		{name: "jobs-after", run: listJobsAfter},
 		{name: "resume", run: deletePauseFilter},
 		{name: "watch-4", node: newMaster, cmd: []string{"gnt-job", "watch", strconv.Itoa(j.queued1)}},
@@ -139,9 +139,22 @@ func failBackSteps(stale int) []failoverStep {
 		{name: "failback", run: failoverTo(oldMaster, "--no-voting", "--yes-do-it"), check: warnedAboutMasterIP},
 		{name: "getmaster-back", node: oldMaster, cmd: []string{"gnt-cluster", "getmaster"}},
 		{name: "master-daemons-back", run: masterDaemons},
+		// Documented difference (jobqueue_rename in a virtual cluster):
+		// the Haskell luxid's archive moves never reached the first node.
 		{name: "jobs-back", node: oldMaster,
-			cmd: append([]string{"gnt-job", "list", "--archived", "--no-headers", "-o", "id,status,summary"}, j.ran()...)},
+			cmd:     append([]string{"gnt-job", "list", "--archived", "--no-headers", "-o", "id,status,summary"}, j.ran()...),
+			differs: true, check: perLuxid(wantArchived(j.ran(), "Y"), wantArchived(j.ran(), "N"))},
 	}
+}
+
+// wantArchived requires the rows of gnt-job list --archived for the
+// successful delay jobs ids with the archived column flag.
+func wantArchived(ids []string, flag string) func(*testing.T, string, result) {
+	var b strings.Builder
+	for _, id := range ids {
+		fmt.Fprintf(&b, "%s success TEST_DELAY(0.1) %s\n", id, flag)
+	}
+	return wantResult(b.String(), "", 0)
 }
 
 // lastSteps end every scenario.
@@ -259,7 +272,7 @@ func candidateQueue(t *testing.T, f *failoverCluster) result {
 	var b strings.Builder
 	for _, id := range jobsAfter(f.stale).all() {
 		data, err := os.ReadFile(filepath.Join(l.QueueDir, "job-"+id))
-		fmt.Fprintf(&b, "job-%s: %s\n", id, jobFileStatus(data, err))
+		fmt.Fprintf(&b, "job-%s: %s\n", id, fileStatus(data, err))
 	}
 	serial, err := os.ReadFile(l.SerialFile)
 	require.NoError(t, err)
@@ -267,20 +280,16 @@ func candidateQueue(t *testing.T, f *failoverCluster) result {
 	return result{stdout: b.String()}
 }
 
-// jobFileStatus is the status a job file records, or why there is none.
-func jobFileStatus(data []byte, err error) string {
+// fileStatus is the status of the job in a job file, or why there is
+// none.
+func fileStatus(data []byte, err error) string {
 	if err != nil {
 		return "missing"
 	}
-	var job struct {
-		Ops []struct {
-			Status string `json:"status"`
-		} `json:"ops"`
+	if st := jobFileStatus(string(data)); st != "" {
+		return st
 	}
-	if err := json.Unmarshal(data, &job); err != nil || len(job.Ops) == 0 {
-		return fmt.Sprintf("unparsable (%v)", err)
-	}
-	return job.Ops[len(job.Ops)-1].Status
+	return "not a job"
 }
 
 // failoverTo runs gnt-cluster master-failover with args on node to while
@@ -394,7 +403,23 @@ func archivedJobs(t *testing.T, f *failoverCluster) result {
 		n, _ := strconv.ParseUint(id, 10, 64)
 		data, err := os.ReadFile(l.ArchivedJobFile(n))
 		_, liveErr := os.Stat(l.JobFile(n))
-		fmt.Fprintf(&b, "job-%s: archived %s, live file %v\n", id, jobFileStatus(data, err), liveErr == nil)
+		fmt.Fprintf(&b, "job-%s: archived %s, live file %v\n", id, fileStatus(data, err), liveErr == nil)
+	}
+	return result{stdout: b.String()}
+}
+
+// masterIPCalls are the calls of each node's master IP script (cluster's
+// master IP replaced): the luxid activates the master IP at start, the
+// failover deactivates it on the old master.
+func masterIPCalls(t *testing.T, f *failoverCluster) result {
+	var b strings.Builder
+	for _, s := range f.c.Nodes() {
+		data, err := os.ReadFile(s.MasterIPLog())
+		if errors.Is(err, os.ErrNotExist) {
+			data, err = []byte("(none)\n"), nil
+		}
+		require.NoError(t, err)
+		fmt.Fprintf(&b, "%s:\n%s", s.Hostname(), loopbackRE.ReplaceAllString(string(data), "<master-ip>"))
 	}
 	return result{stdout: b.String()}
 }
