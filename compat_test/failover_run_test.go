@@ -53,8 +53,19 @@ type failoverCluster struct {
 	c      *sandbox.Cluster
 	stale  int // stale job files on the new master, ids 1..stale
 	filter string
-	// startups follow the luxid each failover started, by node.
-	startups map[int]*startupWatch
+	// watch follows the luxid the last failover started on node watched;
+	// figures are those of earlier ones, by node.
+	watch   *startupWatch
+	watched int
+	figures map[int]startupFigures
+}
+
+// endWatch stops following the luxid of the last failover, if any.
+func (f *failoverCluster) endWatch() {
+	if f.watch != nil {
+		f.figures[f.watched] = f.watch.stop()
+		f.watch = nil
+	}
 }
 
 // failoverRun is what one run produced.
@@ -179,8 +190,8 @@ func runFailover(t *testing.T, kind, luxid string, stale int, steps []failoverSt
 		}
 		run.results = append(run.results, r)
 	}
-	run.startup = f.startups[newMaster].stop()
-	run.back = f.startups[oldMaster].stop()
+	f.endWatch()
+	run.startup, run.back = f.figures[newMaster], f.figures[oldMaster]
 	return run
 }
 
@@ -209,7 +220,7 @@ func startFailoverCluster(t *testing.T, kind, luxid string, stale int) *failover
 	require.NoError(t, c.Start(context.Background()), "start %s cluster", kind)
 	t.Logf("%s cluster %s started in %s", kind, c.Dir(), time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() { stopMasterDaemons(t, c) })
-	return &failoverCluster{c: c, stale: stale, startups: map[int]*startupWatch{}}
+	return &failoverCluster{c: c, stale: stale, figures: map[int]startupFigures{}}
 }
 
 func (f *failoverCluster) node(i int) *sandbox.Sandbox { return f.c.Nodes()[i] }
@@ -298,9 +309,10 @@ func fileStatus(data []byte, err error) string {
 func failoverTo(to int, args ...string) func(t *testing.T, f *failoverCluster) result {
 	return func(t *testing.T, f *failoverCluster) result {
 		s := f.node(to)
-		f.startups[to] = watchStartup(s.Layout())
+		f.endWatch()
+		f.watch, f.watched = watchStartup(s.Layout()), to
 		r := runOn(t, s, failoverTimeout, append([]string{"gnt-cluster", "master-failover"}, args...)...)
-		require.NoError(t, f.startups[to].waitAnswer(2*time.Minute), "the luxid on %s must answer", s.Hostname())
+		require.NoError(t, f.watch.waitAnswer(2*time.Minute), "the luxid on %s must answer", s.Hostname())
 		return r
 	}
 }

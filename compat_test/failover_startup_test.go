@@ -61,7 +61,8 @@ func (w *startupWatch) sampleFds() {
 	defer tick.Stop()
 	for {
 		if pid := w.pid(); pid != 0 {
-			if entries, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid)); err == nil {
+			// An exited process (a zombie) lists no descriptors.
+			if entries, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid)); err == nil && len(entries) > 0 {
 				w.mu.Lock()
 				w.figures.samples++
 				w.figures.lastFds = len(entries)
@@ -154,9 +155,6 @@ func (w *startupWatch) waitAnswer(timeout time.Duration) error {
 
 // stop ends the watch and returns the figures.
 func (w *startupWatch) stop() startupFigures {
-	if w == nil {
-		return startupFigures{}
-	}
 	close(w.done)
 	w.wg.Wait()
 	w.mu.Lock()
