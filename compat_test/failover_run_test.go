@@ -180,13 +180,15 @@ func runFailover(t *testing.T, kind, luxid string, stale int, steps []failoverSt
 	var run failoverRun
 	for _, s := range steps {
 		var r result
+		start := time.Now()
 		if s.run != nil {
 			r = s.run(t, f)
 		} else {
 			r = runOn(t, f.node(s.node), failoverTimeout, s.cmd...)
 		}
 		if testing.Verbose() {
-			t.Logf("%s %s: exit %d\nstdout: %s\nstderr: %s", kind, s.name, r.exitCode, r.stdout, r.stderr)
+			t.Logf("%s %s (%s): exit %d\nstdout: %s\nstderr: %s", kind, s.name,
+				time.Since(start).Round(time.Millisecond), r.exitCode, r.stdout, r.stderr)
 		}
 		run.results = append(run.results, r)
 	}
