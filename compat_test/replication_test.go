@@ -307,6 +307,22 @@ func callDurations(bound time.Duration, situation string) normalization {
 	}
 }
 
+// masterIPStep shows the calls of the master's master IP setup script,
+// which noded runs for node_activate_master_ip: both luxids send it once
+// at start, in the background.
+func masterIPStep(c *sandbox.Cluster) jobStep {
+	return jobStep{name: "master-ip-activated", goFn: func(context.Context, *testing.T, string, *sandbox.Sandbox) result {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			data, err := os.ReadFile(c.Master().MasterIPLog())
+			if err == nil || time.Now().After(deadline) {
+				return result{stdout: string(data)}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}, check: wantResult("start 127.0.0.2 lo\n", "", 0)}
+}
+
 // signalStep sends sig to the candidate's noded.
 func signalStep(c *sandbox.Cluster, name string, sig syscall.Signal) jobStep {
 	return jobStep{name: name, goFn: func(context.Context, *testing.T, string, *sandbox.Sandbox) result {
@@ -420,6 +436,7 @@ func TestReplicationToCandidates(t *testing.T) {
 		drained := compareQueuesStep(c, "queues-drained-paused")
 		drained.check = both(candidateSame, nonCandidateUntouched)
 		return []jobStep{
+			masterIPStep(c),
 			{name: "delay-sync", cmd: []string{"gnt-debug", "delay", "0.1"}},
 			{name: "submit-chain", py: `
 from ganeti import luxi, opcodes
