@@ -87,6 +87,13 @@ func (j failoverJobs) all() []string {
 	return itoas(j.done1, j.done2, j.canceled, j.queued1, j.queued2)
 }
 
+// statuses are the statuses of the jobs, with queued the one of the
+// queued jobs.
+func (j failoverJobs) statuses(queued string) map[string]string {
+	ids := j.all()
+	return map[string]string{ids[0]: "success", ids[1]: "success", ids[2]: "canceled", ids[3]: queued, ids[4]: queued}
+}
+
 // ran are the jobs that ran to their end.
 func (j failoverJobs) ran() []string {
 	return itoas(j.done1, j.done2, j.queued1, j.queued2)
@@ -118,26 +125,31 @@ func failoverSteps(stale int) []failoverStep {
 		{name: "submit-5", node: oldMaster, cmd: submit},
 		{name: "cancel", node: oldMaster, cmd: []string{"gnt-job", "cancel", strconv.Itoa(j.canceled)}},
 		{name: "jobs-before", node: oldMaster, cmd: []string{"gnt-job", "list"}},
-		{name: "candidate-queue", run: candidateQueue},
+		{name: "candidate-queue", run: candidateQueue, check: wantStatuses(j.statuses("queued"))},
 		{name: "failover", run: failoverTo(newMaster), check: warnedAboutMasterIP},
-		{name: "getmaster-new", node: newMaster, cmd: []string{"gnt-cluster", "getmaster"}},
-		{name: "getmaster-old", node: oldMaster, cmd: []string{"gnt-cluster", "getmaster"}},
-		{name: "master-daemons", run: masterDaemons},
-		{name: "check-luxid", run: daemonUtil(newMaster, "check", "ganeti-luxid")},
+		{name: "getmaster-new", node: newMaster, cmd: []string{"gnt-cluster", "getmaster"},
+			check: wantResult("node2.example.com\n", "", 0)},
+		{name: "getmaster-old", node: oldMaster, cmd: []string{"gnt-cluster", "getmaster"},
+			check: wantResult("node2.example.com\n", "", 0)},
+		{name: "master-daemons", run: masterDaemons, check: wantResult(
+			"node1.example.com ganeti-wconfd: no pid file\nnode1.example.com ganeti-luxid: no pid file\n"+
+				"node2.example.com ganeti-wconfd: running\nnode2.example.com ganeti-luxid: running\n", "", 0)},
+		{name: "check-luxid", run: daemonUtil(newMaster, "check", "ganeti-luxid"), check: wantResult("", "", 0)},
 		{name: "master-ip-calls", run: masterIPCalls},
-		{name: "jobs-after", run: listJobsAfter},
+		{name: "jobs-after", run: listJobsAfter, check: wantStatuses(j.statuses("queued"))},
 		{name: "resume", run: deletePauseFilter},
 		{name: "watch-4", node: newMaster, cmd: []string{"gnt-job", "watch", strconv.Itoa(j.queued1)}},
 		{name: "watch-5", node: newMaster, cmd: []string{"gnt-job", "watch", strconv.Itoa(j.queued2)}},
 		{name: "jobs-run", node: newMaster,
-			cmd: append([]string{"gnt-job", "list", "--no-headers", "-o", "id,status,summary"}, j.all()...)},
+			cmd:   append([]string{"gnt-job", "list", "--no-headers", "-o", "id,status,summary"}, j.all()...),
+			check: wantStatuses(j.statuses("success"))},
 		{name: "archive", node: newMaster, cmd: append([]string{"gnt-job", "archive"}, j.ran()...)},
 		// Documented difference: goluxid archives a job canceled while
 		// queued; the Haskell luxid refuses, as it never started.
 		{name: "archive-canceled", node: newMaster, cmd: []string{"gnt-job", "archive", strconv.Itoa(j.canceled)},
 			differs: true, check: perLuxid(wantResult("", "", 0), wantResult("",
 				fmt.Sprintf("Unhandled Ganeti error: user error (Job %d has not yet started up)\n", j.canceled), 1))},
-		{name: "archived", run: archivedJobs},
+		{name: "archived", run: archivedJobs, check: wantResult(archivedText(j.ran()), "", 0)},
 	}
 }
 
@@ -148,13 +160,35 @@ func failBackSteps(stale int) []failoverStep {
 	j := jobsAfter(stale)
 	return []failoverStep{
 		{name: "failback", run: failoverTo(oldMaster, "--no-voting", "--yes-do-it"), check: warnedAboutMasterIP},
-		{name: "getmaster-back", node: oldMaster, cmd: []string{"gnt-cluster", "getmaster"}},
-		{name: "master-daemons-back", run: masterDaemons},
+		{name: "getmaster-back", node: oldMaster, cmd: []string{"gnt-cluster", "getmaster"},
+			check: wantResult("node1.example.com\n", "", 0)},
+		{name: "master-daemons-back", run: masterDaemons, check: wantResult(
+			"node1.example.com ganeti-wconfd: running\nnode1.example.com ganeti-luxid: running\n"+
+				"node2.example.com ganeti-wconfd: no pid file\nnode2.example.com ganeti-luxid: no pid file\n", "", 0)},
 		// Documented difference (jobqueue_rename in a virtual cluster):
 		// the Haskell luxid's archive moves never reached the first node.
 		{name: "jobs-back", node: oldMaster,
 			cmd:     append([]string{"gnt-job", "list", "--archived", "--no-headers", "-o", "id,status,summary"}, j.ran()...),
 			differs: true, check: perLuxid(wantArchived(j.ran(), "Y"), wantArchived(j.ran(), "N"))},
+	}
+}
+
+// wantStatuses requires the output to list exactly these jobs ("<id>
+// <status> …" or "job-<id>: <status>" lines) with these statuses, apart
+// from the stale ones' summary line, and the exit code 0.
+func wantStatuses(want map[string]string) func(*testing.T, string, result) {
+	return func(t *testing.T, luxid string, r result) {
+		t.Helper()
+		got := map[string]string{}
+		for line := range strings.Lines(r.stdout) {
+			fields := strings.Fields(line)
+			if len(fields) < 2 || fields[0] == "stale:" || fields[0] == "serial:" {
+				continue
+			}
+			got[strings.TrimSuffix(strings.TrimPrefix(fields[0], "job-"), ":")] = fields[1]
+		}
+		assert.Equal(t, want, got, "%s: jobs and statuses in %q", luxid, r.stdout)
+		assert.Equal(t, 0, r.exitCode, "%s: exit code; stderr: %s", luxid, r.stderr)
 	}
 }
 
@@ -436,6 +470,16 @@ func masterIPCalls(t *testing.T, f *failoverCluster) result {
 		fmt.Fprintf(&b, "%s:\n%s", s.Hostname(), loopbackRE.ReplaceAllString(string(data), "<master-ip>"))
 	}
 	return result{stdout: b.String()}
+}
+
+// archivedText is what archivedJobs prints for successful jobs ids that
+// were archived.
+func archivedText(ids []string) string {
+	var b strings.Builder
+	for _, id := range ids {
+		fmt.Fprintf(&b, "job-%s: archived success, live file false\n", id)
+	}
+	return b.String()
 }
 
 // daemonUtilTimeRE is the time stamp of a daemon-util log line.

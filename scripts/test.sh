@@ -4,10 +4,11 @@
 # $FUZZINPUTS generated inputs (default 20000; 0 skips fuzzing). The
 # compatibility tests in compat_test/ and the sandbox tests need root and
 # Ganeti's Debian packages; without them they are skipped, or fail when
-# CI=true.
+# CI=true. compat_test alone takes about 10 minutes on a busy 2-CPU
+# machine (go test's default timeout).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-go test -race -count=1 ./... "$@"
+go test -race -count=1 -timeout=30m ./... "$@"
 if [ "${FUZZINPUTS:-20000}" != 0 ]; then
   scripts/fuzz.sh "${FUZZINPUTS:-20000}"
 fi
