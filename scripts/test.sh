@@ -7,7 +7,7 @@
 # CI=true.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# The compatibility tests alone take about 7 minutes, more on a loaded
+# The compatibility tests alone take 7 to 10 minutes on a busy 2-CPU
 # machine: past go test's default limit of 10 minutes per package.
 go test -race -count=1 -timeout 30m ./... "$@"
 if [ "${FUZZINPUTS:-20000}" != 0 ]; then

@@ -207,3 +207,30 @@ func TestDaemonMode(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(logData), "daemon shutdown")
 }
+
+// Installed as a symlink /usr/sbin/ganeti-luxid, the detached daemon keeps
+// the symlink's name, by which daemon-util checks and stops it.
+func TestDaemonModeThroughSymlink(t *testing.T) {
+	requireGanetiUsers(t)
+	l := nodeRoot(t, "node1.example.com")
+	link := filepath.Join(t.TempDir(), "ganeti-luxid")
+	require.NoError(t, os.Symlink(binary, link))
+	cmd := command(l, "--no-user-checks", "--no-voting", "--yes-do-it")
+	cmd.Path, cmd.Args[0] = link, link
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	pidData, err := os.ReadFile(l.PidFile)
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(pidData)))
+	require.NoError(t, err)
+	defer syscall.Kill(pid, syscall.SIGKILL)
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	require.NoError(t, err)
+	assert.Equal(t, "ganeti-luxid\n", string(comm))
+	require.NoError(t, syscall.Kill(pid, syscall.SIGTERM))
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		require.True(t, time.Now().Before(deadline), "daemon did not stop")
+		time.Sleep(20 * time.Millisecond)
+	}
+}

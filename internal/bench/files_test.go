@@ -26,7 +26,7 @@ func newLayout(t *testing.T) *paths.Layout {
 
 func TestWriteJobFiles(t *testing.T) {
 	l := newLayout(t)
-	require.NoError(t, writeJobFiles(l, 3))
+	require.NoError(t, WriteFinishedJobs(l, 3))
 
 	serial, err := os.ReadFile(l.SerialFile)
 	require.NoError(t, err)

@@ -27,10 +27,10 @@ const finishedJob = `{"id": %[1]d, "ops": [{"input": {"duration": 0.1, "on_maste
 // job arrives a millisecond after the one before.
 var jobFileEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// writeJobFiles fills the live queue with finished jobs 1..n and sets the
-// serial file to n, as if n jobs had run. It is for queues no daemon runs
-// on yet.
-func writeJobFiles(l *paths.Layout, n int) error {
+// WriteFinishedJobs fills the live queue with finished jobs 1..n and sets
+// the serial file to n, as if n jobs had run. It is for queues no daemon
+// runs on yet.
+func WriteFinishedJobs(l *paths.Layout, n int) error {
 	for id := 1; id <= n; id++ {
 		name := filepath.Join(l.QueueDir, "job-"+strconv.Itoa(id))
 		if err := os.WriteFile(name, finishedJobFile(l, id), 0o640); err != nil {

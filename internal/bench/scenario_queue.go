@@ -14,7 +14,7 @@ var listFields = []string{"id", "status", "summary"}
 
 // withJobFiles prepares a queue of n finished jobs.
 func withJobFiles(n int) func(*paths.Layout) error {
-	return func(l *paths.Layout) error { return writeJobFiles(l, n) }
+	return func(l *paths.Layout) error { return WriteFinishedJobs(l, n) }
 }
 
 // queryJobsScenario lists every job of a queue of n finished jobs with

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 )
@@ -46,12 +47,10 @@ func Detach(logPath string) error {
 		return fmt.Errorf("opening log file %s: %w", logPath, err)
 	}
 	defer logFile.Close()
-	// Run the program by its own path, not /proc/self/exe: the process name
-	// tools look for (start-stop-daemon --name ganeti-luxid) comes from it.
-	self, err := os.Executable()
+	self, err := startedAs()
 	if err != nil {
 		w.Close()
-		return fmt.Errorf("finding this program: %w", err)
+		return err
 	}
 	cmd := exec.Command(self, os.Args[1:]...)
 	cmd.Args[0] = os.Args[0]
@@ -76,6 +75,31 @@ func Detach(logPath string) error {
 		return errors.New("the daemon process exited before it started")
 	}
 	return errors.New(strings.TrimSpace(string(msg)))
+}
+
+// startedAs is the path to run this program again by: the path it was
+// started by if that names this program, so that a symlink such as
+// /usr/sbin/ganeti-luxid keeps its name, else the program itself. Never
+// /proc/self/exe: the process name tools look for (start-stop-daemon
+// --name ganeti-luxid) is the last element of the path run.
+func startedAs() (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("finding this program: %w", err)
+	}
+	if !strings.ContainsRune(os.Args[0], '/') {
+		return self, nil
+	}
+	arg0, err := filepath.Abs(os.Args[0])
+	if err != nil {
+		return self, nil
+	}
+	a, errA := os.Stat(arg0)
+	b, errB := os.Stat(self)
+	if errA != nil || errB != nil || !os.SameFile(a, b) {
+		return self, nil
+	}
+	return arg0, nil
 }
 
 // ReportStarted tells the process that ran Detach how start-up went: nil
