@@ -138,8 +138,9 @@ func (s *Sandbox) waitReady(ctx context.Context, d *daemon, what string, ready f
 }
 
 // StartWconfd starts the node's wconfd and waits until it accepts
-// connections: on a node of a Cluster other than the master, after a
-// master failover made it the master.
+// connections: again after StopWconfd or the close of HangWconfd's
+// listener, or on a node of a Cluster that a master failover made the
+// master.
 func (s *Sandbox) StartWconfd(ctx context.Context) error {
 	if d := s.daemons[Wconfd]; d != nil && s.alive(d) {
 		return fmt.Errorf("wconfd already running (pid %d)", d.pid)
@@ -147,7 +148,8 @@ func (s *Sandbox) StartWconfd(ctx context.Context) error {
 	return s.startWconfd(ctx)
 }
 
-// StopWconfd stops the node's wconfd.
+// StopWconfd stops the node's wconfd alone, as a crash of it would: the
+// luxid and job processes keep running and find no WConfd.
 func (s *Sandbox) StopWconfd() error { return s.stopDaemon(Wconfd) }
 
 func (s *Sandbox) startWconfd(ctx context.Context) error {

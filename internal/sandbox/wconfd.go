@@ -1,28 +1,12 @@
 package sandbox
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"sync"
 )
-
-// StopWconfd stops WConfd alone, as a crash of it would leave the node:
-// the luxid and job processes keep running and find no WConfd.
-func (s *Sandbox) StopWconfd() error {
-	return s.stopDaemon(Wconfd)
-}
-
-// StartWconfd starts WConfd again after StopWconfd or HangWconfd's
-// listener was closed, and waits until it accepts connections.
-func (s *Sandbox) StartWconfd(ctx context.Context) error {
-	if d := s.daemons[Wconfd]; d != nil && s.alive(d) {
-		return fmt.Errorf("wconfd already running (pid %d)", d.pid)
-	}
-	return s.startWconfd(ctx)
-}
 
 // HangingListener stands in for a hung WConfd: it accepts connections on
 // WConfd's socket and never reads from them nor answers.
