@@ -1,3 +1,11 @@
+// The runtime's container-aware GOMAXPROCS (Go 1.25+) keeps two cgroup
+// files open for the daemon's lifetime to follow CPU-limit changes. The
+// master daemon runs unconstrained on Ganeti nodes and prefers the two
+// descriptors: GOMAXPROCS is then the CPUs it may run on, as before Go
+// 1.25. GODEBUG=containermaxprocs=1 in the environment (or GOMAXPROCS)
+// restores the limit-aware choice.
+//go:debug containermaxprocs=0
+
 // Command goluxid is a drop-in replacement for Ganeti's ganeti-luxid: it
 // takes the same options, checks that this node is the master, and serves
 // LUXI on the master's ganeti-query socket. This file only wires the
