@@ -258,7 +258,6 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}
-	defer queue.Close()
 	watcher, err := inotify.New()
 	if err != nil {
 		return err
