@@ -286,7 +286,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		Logger:     logger,
 		JobStarted: stats.jobStarted(),
 	})
-	stopWatch := watchConfig(cfg, runner, logger)
+	stopWatch := watchConfig(cfg, watcher, runner, logger)
 	defer stopWatch()
 	logger.Info("Loading job queue")
 	if err := runner.Start(); err != nil {
@@ -371,12 +371,12 @@ func listen(layout *paths.Layout, logger *slog.Logger) (net.Listener, error) {
 
 // watchConfig reloads config.data on change and tells the scheduler; the
 // returned function stops the watch.
-func watchConfig(cfg *config.Store, runner *jqscheduler.Runner, logger *slog.Logger) func() {
+func watchConfig(cfg *config.Store, watcher *inotify.Watcher, runner *jqscheduler.Runner, logger *slog.Logger) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := cfg.Watch(ctx, logger, runner.ConfigChanged); err != nil {
+		if err := cfg.Watch(ctx, watcher, logger, runner.ConfigChanged); err != nil {
 			logger.Error("configuration watch stopped", "error", err)
 		}
 	}()
