@@ -35,16 +35,50 @@ func stampOf(st *unix.Stat_t) fileStamp {
 	return fileStamp{ino: int64(st.Ino), size: st.Size, sec: st.Mtim.Sec, nsec: st.Mtim.Nsec}
 }
 
-// readLiveForQuery reads job id's live file for a query, from the cache
-// when the file is unchanged. The job returned is shared: callers must
-// not change it.
-func (q *Queue) readLiveForQuery(id uint64) (*Job, error) {
-	if q.liveFD < 0 {
-		return q.ReadJob(id)
+// liveDir names the live queue's files for the reads of one query:
+// relative to a descriptor of the directory opened for that query, so that
+// a query over thousands of jobs walks the directory's path once, not once
+// per file, while the daemon holds no descriptor between queries.
+type liveDir struct {
+	fd     int    // the queue directory, or AT_FDCWD if it could not be opened
+	prefix string // "" or, with AT_FDCWD, the directory's path and a slash
+}
+
+// openLiveDir opens the live queue for one query's reads; close it after.
+func (q *Queue) openLiveDir() liveDir {
+	fd, err := unix.Open(q.layout.QueueDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		// Reading by full path reports the problem per file.
+		return liveDir{fd: unix.AT_FDCWD, prefix: q.layout.QueueDir + "/"}
 	}
+	return liveDir{fd: fd}
+}
+
+func (d liveDir) close() {
+	if d.fd != unix.AT_FDCWD {
+		unix.Close(d.fd)
+	}
+}
+
+// name is job id's file as a path relative to d.fd.
+func (d liveDir) name(id uint64) string { return d.prefix + JobFileName(id) }
+
+// read loads job id's live file.
+func (d liveDir) read(id uint64) (*Job, error) {
+	data, err := readSmallFileAt(d.fd, d.name(id))
+	if err != nil {
+		return nil, err
+	}
+	return ParseJob(data)
+}
+
+// readLiveForQuery reads job id's live file in dir for a query, from the
+// cache when the file is unchanged. The job returned is shared: callers
+// must not change it.
+func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*Job, error) {
 	var st unix.Stat_t
-	if err := unix.Fstatat(q.liveFD, JobFileName(id), &st, 0); err != nil {
-		return q.ReadJob(id) // reports the error the way reading does
+	if err := unix.Fstatat(dir.fd, dir.name(id), &st, 0); err != nil {
+		return dir.read(id) // reports the error the way reading does
 	}
 	stamp := stampOf(&st)
 	q.cache.mu.Lock()
@@ -53,7 +87,7 @@ func (q *Queue) readLiveForQuery(id uint64) (*Job, error) {
 	if ok && c.stat == stamp {
 		return c.job, nil
 	}
-	job, err := q.ReadJob(id)
+	job, err := dir.read(id)
 	if err != nil || !job.Status().Finalized() {
 		return job, err
 	}

@@ -1,12 +1,16 @@
 package jqueue
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // Finished jobs are read once; a rewritten file is read again; unfinished
@@ -16,11 +20,12 @@ func TestFinishedCache(t *testing.T) {
 	copyGoldenQueue(t, l)
 	q, err := Open(l, nil)
 	require.NoError(t, err)
-	defer q.Close()
+	dir := q.openLiveDir()
+	defer dir.close()
 
-	first, err := q.readLiveForQuery(2)
+	first, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
-	again, err := q.readLiveForQuery(2)
+	again, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	assert.Same(t, first, again, "an unchanged finished job comes from the cache")
 
@@ -31,7 +36,7 @@ func TestFinishedCache(t *testing.T) {
 	tmp := l.JobFile(2) + ".new"
 	require.NoError(t, os.WriteFile(tmp, []byte(changed), 0o600))
 	require.NoError(t, os.Rename(tmp, l.JobFile(2)))
-	reread, err := q.readLiveForQuery(2)
+	reread, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	assert.NotSame(t, first, reread)
 	assert.Contains(t, string(reread.Ops[1].Result), "BOOM!")
@@ -39,13 +44,13 @@ func TestFinishedCache(t *testing.T) {
 	running, err := os.ReadFile("testdata/golden/spec-8_4.json")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(l.JobFile(26), running, 0o600))
-	a, err := q.readLiveForQuery(26)
+	a, err := q.readLiveForQuery(dir, 26)
 	require.NoError(t, err)
-	b, err := q.readLiveForQuery(26)
+	b, err := q.readLiveForQuery(dir, 26)
 	require.NoError(t, err)
 	assert.NotSame(t, a, b, "unfinished jobs are read every time")
 
-	_, err = q.readLiveForQuery(99)
+	_, err = q.readLiveForQuery(dir, 99)
 	assert.True(t, os.IsNotExist(err))
 }
 
@@ -54,12 +59,61 @@ func TestArchivedJobsLeaveTheCache(t *testing.T) {
 	copyGoldenQueue(t, l)
 	q, err := Open(l, nil)
 	require.NoError(t, err)
-	defer q.Close()
-	_, err = q.readLiveForQuery(2)
+	dir := q.openLiveDir()
+	defer dir.close()
+	_, err = q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	require.Contains(t, q.cache.jobs, uint64(2))
 	moved, err := q.Archive(2)
 	require.NoError(t, err)
 	require.True(t, moved)
 	assert.NotContains(t, q.cache.jobs, uint64(2), "memory only for jobs still live")
+}
+
+// The queue holds no descriptor of its own: a query opens the live
+// directory for its reads and closes it again.
+func TestQueriesHoldNoDescriptor(t *testing.T) {
+	l := newLayout(t)
+	copyGoldenQueue(t, l)
+	before := openDescriptors(t)
+	q, err := Open(l, nil)
+	require.NoError(t, err)
+	assert.Equal(t, before, openDescriptors(t), "after Open")
+	res := q.JobResource(FieldGetters(func(json.RawMessage) string { return "" }, func(in json.RawMessage) json.RawMessage { return in }))
+	r, err := res.Query(context.Background(), []string{"id", "status"}, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, r.Data)
+	assert.Equal(t, before, openDescriptors(t), "after a query")
+}
+
+// A live directory that cannot be opened is read by full paths, which
+// report the error per file.
+func TestLiveDirFallsBackToPaths(t *testing.T) {
+	l := newLayout(t)
+	copyGoldenQueue(t, l)
+	q, err := Open(l, nil)
+	require.NoError(t, err)
+	dir := q.openLiveDir()
+	defer dir.close()
+	fallback := liveDir{fd: unix.AT_FDCWD, prefix: l.QueueDir + "/"}
+	viaDir, err := q.readLiveForQuery(dir, 2)
+	require.NoError(t, err)
+	q.cache.jobs = nil
+	viaPath, err := q.readLiveForQuery(fallback, 2)
+	require.NoError(t, err)
+	assert.Equal(t, viaDir, viaPath)
+
+	gone := paths.New(t.TempDir() + "/missing")
+	q2 := &Queue{layout: gone}
+	missing := q2.openLiveDir()
+	assert.Equal(t, unix.AT_FDCWD, missing.fd)
+	_, err = q2.readLiveForQuery(missing, 2)
+	assert.True(t, os.IsNotExist(err))
+}
+
+func openDescriptors(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	return len(entries)
 }

@@ -104,14 +104,16 @@ func refs(ids []uint64, where Location) []JobRef {
 
 // loadJobs reads the jobs' files for a query and emits them in order.
 func (q *Queue) loadJobs(ctx context.Context, refs []JobRef, _ []string, emit func(JobRef, *LoadedJob) error) error {
-	return loadParallel(ctx, refs, q.loadRef, emit)
+	dir := q.openLiveDir()
+	defer dir.close()
+	return loadParallel(ctx, refs, func(ref JobRef) *LoadedJob { return q.loadRef(dir, ref) }, emit)
 }
 
-// loadRef reads a job where it was listed.
-func (q *Queue) loadRef(ref JobRef) *LoadedJob {
+// loadRef reads a job where it was listed; live files are read in dir.
+func (q *Queue) loadRef(dir liveDir, ref JobRef) *LoadedJob {
 	switch ref.Where {
 	case Live:
-		if job, err := q.readLiveForQuery(ref.ID); err == nil {
+		if job, err := q.readLiveForQuery(dir, ref.ID); err == nil {
 			return &LoadedJob{ID: ref.ID, Job: job}
 		}
 		return &LoadedJob{ID: ref.ID}

@@ -59,10 +59,6 @@ type Queue struct {
 	// cache keeps finished live jobs for queries.
 	cache finishedCache
 
-	// liveFD is the queue directory, opened once so that reading a job
-	// file does not walk the whole path again (-1 if it could not be).
-	liveFD int
-
 	serialMu sync.Mutex // guards serial
 
 	// serialFileMu guards serialWritten, the serial the file shows, and
@@ -81,10 +77,6 @@ func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 		syncer:  syncer,
 		live:    durable.Open(layout.QueueDir, syncer),
 		archive: map[uint64]*durable.Dir{},
-		liveFD:  -1,
-	}
-	if fd, err := unix.Open(layout.QueueDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
-		q.liveFD = fd
 	}
 	serial, serialErr := q.readSerial()
 	if serialErr != nil && !errors.Is(serialErr, fs.ErrNotExist) {
@@ -107,16 +99,6 @@ func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 	}
 	q.serialWritten = q.serial
 	return q, nil
-}
-
-// Close releases the queue's directory descriptor.
-func (q *Queue) Close() error {
-	if q.liveFD < 0 {
-		return nil
-	}
-	err := unix.Close(q.liveFD)
-	q.liveFD = -1
-	return err
 }
 
 // Layout is the node layout the queue lives in.
@@ -279,14 +261,7 @@ func (q *Queue) WriteJobNoSync(job *Job) error {
 
 // ReadJob loads the live file of job id.
 func (q *Queue) ReadJob(id uint64) (*Job, error) {
-	if q.liveFD < 0 {
-		return readJobFile(q.layout.JobFile(id))
-	}
-	data, err := readSmallFileAt(q.liveFD, JobFileName(id))
-	if err != nil {
-		return nil, err
-	}
-	return ParseJob(data)
+	return readJobFile(q.layout.JobFile(id))
 }
 
 // ReadJobAnywhere loads job id from the live queue, else from the archive,

@@ -161,7 +161,6 @@ func TestAllocationOverwritesSerialInPlace(t *testing.T) {
 	require.NoError(t, os.WriteFile(l.SerialFile, []byte("9  \n\n"), 0o600), "not in canonical form")
 	q, err := Open(l, nil)
 	require.NoError(t, err)
-	defer q.Close()
 	data, err := os.ReadFile(l.SerialFile)
 	require.NoError(t, err)
 	assert.Equal(t, "9\n", string(data), "Open rewrites the file whole")

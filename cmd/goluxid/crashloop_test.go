@@ -132,7 +132,6 @@ func TestCrashLoopUnderMixedLoad(t *testing.T) {
 	load := &crashLoad{socket: l.LuxiSocket}
 	queue, err := jqueue.Open(l, nil)
 	require.NoError(t, err)
-	defer queue.Close()
 
 	kills := 0
 	for round := range rounds {

@@ -1,3 +1,11 @@
+// The runtime's container-aware GOMAXPROCS (Go 1.25+) keeps two cgroup
+// files open for the daemon's lifetime to follow CPU-limit changes. The
+// master daemon runs unconstrained on Ganeti nodes and prefers the two
+// descriptors: GOMAXPROCS is then the CPUs it may run on, as before Go
+// 1.25. GODEBUG=containermaxprocs=1 in the environment (or GOMAXPROCS)
+// restores the limit-aware choice.
+//go:debug containermaxprocs=0
+
 // Command goluxid is a drop-in replacement for Ganeti's ganeti-luxid: it
 // takes the same options, checks that this node is the master, and serves
 // LUXI on the master's ganeti-query socket. This file only wires the
@@ -251,7 +259,6 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}
-	defer queue.Close()
 	watcher, err := inotify.New()
 	if err != nil {
 		return err
@@ -282,7 +289,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		Logger:     logger,
 		JobStarted: stats.jobStarted(),
 	})
-	stopWatch := watchConfig(cfg, runner, logger)
+	stopWatch := watchConfig(cfg, watcher, runner, logger)
 	defer stopWatch()
 	if noded != nil {
 		defer activateMasterIP(noded, cfg, logger)()
@@ -370,12 +377,12 @@ func listen(layout *paths.Layout, logger *slog.Logger) (net.Listener, error) {
 
 // watchConfig reloads config.data on change and tells the scheduler; the
 // returned function stops the watch.
-func watchConfig(cfg *config.Store, runner *jqscheduler.Runner, logger *slog.Logger) func() {
+func watchConfig(cfg *config.Store, watcher *inotify.Watcher, runner *jqscheduler.Runner, logger *slog.Logger) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := cfg.Watch(ctx, logger, runner.ConfigChanged); err != nil {
+		if err := cfg.Watch(ctx, watcher, logger, runner.ConfigChanged); err != nil {
 			logger.Error("configuration watch stopped", "error", err)
 		}
 	}()

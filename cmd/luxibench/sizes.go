@@ -11,7 +11,7 @@ import (
 // unset lists keep the profile's.
 type sizeFlags struct {
 	roundtrips, submits, many, queryReps, latencyJobs, qaJobs, qaClients int
-	dependantJobs, deathJobs                                             int
+	dependantJobs, deathJobs, syscallCalls                               int
 	conns, queryJobs, waiters, startupJobs, queryInstances               intList
 	rapiJobs, rapiInstances, hangingNodes                                intList
 	idleWait, deathLimit                                                 time.Duration
@@ -25,7 +25,8 @@ func (s *sizeFlags) register(fs *flag.FlagSet) {
 	fs.Var(&s.queryJobs, "query-jobs", "queue sizes of the queryjobs-N scenarios, e.g. 1000,10000,50000")
 	fs.IntVar(&s.queryReps, "query-reps", 0, "timed QueryJobs per queryjobs run")
 	fs.Var(&s.waiters, "waiters", "waiters of the wait-N scenarios, e.g. 100,1000")
-	fs.IntVar(&s.latencyJobs, "latency-jobs", 0, "jobs of the latency scenario")
+	fs.IntVar(&s.latencyJobs, "latency-jobs", 0, "jobs of the latency scenario, run one after another")
+	fs.IntVar(&s.syscallCalls, "syscall-calls", 0, "calls of each counted phase of the syscalls scenario")
 	fs.IntVar(&s.qaJobs, "qa-jobs", 0, "jobs of the qa scenario")
 	fs.IntVar(&s.qaClients, "qa-clients", 0, "parallel clients of the qa scenario")
 	fs.Var(&s.queryInstances, "query-instances", "instances of the generated clusters of the queryinstances-N and querynodes-N scenarios, e.g. 1000,10000")
@@ -51,6 +52,7 @@ func (s *sizeFlags) apply(z *bench.Sizes) {
 	setInt(&z.Many, s.many)
 	setInt(&z.QueryReps, s.queryReps)
 	setInt(&z.LatencyJobs, s.latencyJobs)
+	setInt(&z.SyscallCalls, s.syscallCalls)
 	setInt(&z.QAJobs, s.qaJobs)
 	setInt(&z.QAClients, s.qaClients)
 	setInt(&z.DependantJobs, s.dependantJobs)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/internal/inotify"
 )
 
 func goldenConfig(t *testing.T) []byte {
@@ -130,10 +131,13 @@ func TestWatchSeesRenameAndInPlaceWrites(t *testing.T) {
 	require.NoError(t, err)
 
 	changes := make(chan *Snapshot, 8)
+	w, err := inotify.New()
+	require.NoError(t, err)
+	defer w.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- s.Watch(ctx, slog.New(slog.DiscardHandler), func(_, cur *Snapshot) { changes <- cur })
+		done <- s.Watch(ctx, w, slog.New(slog.DiscardHandler), func(_, cur *Snapshot) { changes <- cur })
 	}()
 	defer func() {
 		cancel()

@@ -2,13 +2,12 @@ package config
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
+	"github.com/goluxid/goluxid/internal/inotify"
 )
 
 // Timings of the watch.
@@ -27,19 +26,17 @@ type ChangeFunc func(old, cur *Snapshot)
 
 // Watch reloads the file whenever it changes, whether written in place or
 // replaced by a rename (the way WConfd writes it), until ctx ends. It
-// watches the file's directory, so a replaced file is never lost from
-// sight. Every new snapshot is passed to onChange (which may be nil); a
-// file that does not load is logged and the last good snapshot kept.
-func (s *Store) Watch(ctx context.Context, logger *slog.Logger, onChange ChangeFunc) error {
-	w, err := fsnotify.NewWatcher()
+// watches the file's directory through w, the daemon's one inotify
+// instance, so a replaced file is never lost from sight and the watch
+// costs no descriptor of its own. Every new snapshot is passed to onChange
+// (which may be nil); a file that does not load is logged and the last
+// good snapshot kept.
+func (s *Store) Watch(ctx context.Context, w *inotify.Watcher, logger *slog.Logger, onChange ChangeFunc) error {
+	sub, err := w.Subscribe(filepath.Dir(s.path), filepath.Base(s.path))
 	if err != nil {
 		return fmt.Errorf("watching %s: %w", s.path, err)
 	}
-	defer w.Close()
-	if err := w.Add(filepath.Dir(s.path)); err != nil {
-		return fmt.Errorf("watching %s: %w", s.path, err)
-	}
-	name := filepath.Clean(s.path)
+	defer sub.Close()
 	settle := time.NewTimer(time.Hour)
 	settle.Stop()
 	safety := time.NewTicker(safetyInterval)
@@ -48,20 +45,10 @@ func (s *Store) Watch(ctx context.Context, logger *slog.Logger, onChange ChangeF
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return errors.New("config watch closed")
-			}
-			if filepath.Clean(ev.Name) == name && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) != 0 {
-				settle.Reset(settleDelay)
-			}
-		case err, ok := <-w.Errors:
-			if !ok {
-				return errors.New("config watch closed")
-			}
-			// An overflow lost events: check the file now.
-			logger.Warn("config watch error, checking the file", "error", err)
-			s.reloadAndNotify(logger, onChange)
+		case <-sub.C:
+			// The file changed, or events were lost (every subscriber
+			// is woken then): either way, look again once it settled.
+			settle.Reset(settleDelay)
 		case <-settle.C:
 			s.reloadAndNotify(logger, onChange)
 		case <-safety.C:

@@ -39,7 +39,10 @@
 // memory (VmRSS sampled every 20 ms, VmHWM), its open descriptors
 // (/proc/<pid>/fd, sampled), and submissions per second in units of the
 // disk's durable-write rate (temp file, write, fsync, rename, fsync of the
-// directory, one writer).
+// directory, one writer). The syscalls scenario counts the luxid's system
+// calls per request with perf stat (syscalls.go), which depend only on
+// what the daemon does; Go benchmarks in this package's tests give the
+// allocations goluxid makes for the query scenarios' requests.
 //
 // A luxid that exits during a run fails the run, with the last lines of
 // its output in the error; the waiter scenarios count it as a figure

@@ -105,7 +105,7 @@ func (s Sizes) check() error {
 	var bad []string
 	counts := map[string]int{
 		"roundtrips": s.Roundtrips, "submits": s.Submits, "many": s.Many, "query reps": s.QueryReps,
-		"latency jobs": s.LatencyJobs, "qa jobs": s.QAJobs, "qa clients": s.QAClients,
+		"latency jobs": s.LatencyJobs, "syscall calls": s.SyscallCalls, "qa jobs": s.QAJobs, "qa clients": s.QAClients,
 	}
 	for name, v := range counts {
 		if v <= 0 {
@@ -138,7 +138,7 @@ func order(round int) []Luxid {
 
 // runOnce runs one scenario on a fresh cluster with luxid lx.
 func runOnce(ctx context.Context, cfg Config, sc scenario, lx Luxid) Record {
-	ctx, cancel := context.WithTimeout(ctx, cfg.RunTimeout)
+	ctx, cancel := context.WithTimeout(ctx, max(cfg.RunTimeout, sc.minTimeout))
 	defer cancel()
 	rec := Record{Scenario: sc.name, Luxid: lx}
 	start := time.Now()

@@ -178,3 +178,17 @@ func TestRunRecordsErrorsWithoutTheClusterDir(t *testing.T) {
 	assert.NotContains(t, failed[0].Error, root)
 	assert.Equal(t, 2, closed)
 }
+
+// CI runs the short profile; it must reach every family the full profile
+// has, so that no scenario goes untried.
+func TestShortProfileCoversEveryFamily(t *testing.T) {
+	families := func(s Sizes) map[string]bool {
+		out := map[string]bool{}
+		for _, sc := range Scenarios(s) {
+			out[sc.Family] = true
+		}
+		return out
+	}
+	assert.Equal(t, families(FullSizes()), families(ShortSizes()))
+	assert.Equal(t, families(FullSizes()), families(DefaultSizes()))
+}

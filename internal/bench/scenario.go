@@ -52,9 +52,11 @@ type Sizes struct {
 	QueryReps   int   `json:"query_reps"`   // timed queries per run
 	Waiters     []int `json:"waiters"`      // waiters of the "wait-N" scenarios
 	LatencyJobs int   `json:"latency_jobs"` // jobs run one after another by "latency"
-	QAJobs      int   `json:"qa_jobs"`      // jobs of "qa"
-	QAClients   int   `json:"qa_clients"`   // parallel clients of "qa"
-	StartupJobs []int `json:"startup_jobs"` // live jobs of the "startup-N" scenarios
+	// SyscallCalls are the calls of each counted phase of "syscalls".
+	SyscallCalls int   `json:"syscall_calls"`
+	QAJobs       int   `json:"qa_jobs"`      // jobs of "qa"
+	QAClients    int   `json:"qa_clients"`   // parallel clients of "qa"
+	StartupJobs  []int `json:"startup_jobs"` // live jobs of the "startup-N" scenarios
 	// QueryInstances are the instance counts of the generated clusters of
 	// the "queryinstances-N" and "querynodes-N" scenarios (a tenth as many
 	// nodes).
@@ -85,6 +87,9 @@ type scenario struct {
 	// cluster's.
 	config func() ([]byte, error)
 	run    func(ctx context.Context, r *run) (*figures, error)
+	// minTimeout, if longer than the configured limit of a run, replaces
+	// it: for scenarios whose length grows with their size.
+	minTimeout time.Duration
 }
 
 // run is one scenario on one fresh cluster.
@@ -113,7 +118,7 @@ func scenarios(s Sizes) []scenario {
 	for _, c := range s.Conns {
 		list = append(list, submitScenario(s.Submits, c))
 	}
-	list = append(list, submitManyScenario(s.Many))
+	list = append(list, submitManyScenario(s.Many), syscallsScenario(s.SyscallCalls, s.IdleWait))
 	for _, n := range s.QueryJobs {
 		list = append(list, queryJobsScenario(n, s.QueryReps))
 	}

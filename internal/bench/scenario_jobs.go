@@ -16,6 +16,11 @@ import (
 // but above zero, which OP_TEST_DELAY refuses.
 const latencyDelay = 0.01
 
+// latencyJobTime bounds the time one job of the latency scenario may take
+// on a busy machine (a cold start costs the job process about 0.2 s of
+// CPU), for the scenario's time limit.
+const latencyJobTime = time.Second
+
 // latencyScenario runs n jobs one after the other, each submitted once the
 // one before has finished, so that the queue is otherwise idle, and takes
 // each job's queued-to-running latency from its own timestamps: from
@@ -24,7 +29,8 @@ const latencyDelay = 0.01
 func latencyScenario(n int) scenario {
 	return scenario{
 		name: "latency", family: "latency",
-		about: fmt.Sprintf("%d jobs one at a time on an idle queue: queued → running, and the luxid's own share of it", n),
+		about:      fmt.Sprintf("%d jobs one at a time on an idle queue: queued → running, and the luxid's own share of it", n),
+		minTimeout: time.Duration(n) * latencyJobTime,
 		run: func(ctx context.Context, r *run) (*figures, error) {
 			c, err := dial(ctx, r.socket())
 			if err != nil {
@@ -108,6 +114,7 @@ func latencyFigures(ctx context.Context, c *luxi.Client, l load, ids []uint64, s
 	f.add("queued → running p99", "ms", Lower, ms(percentile(lat, 99)))
 	f.add("queued → running max", "ms", Lower, ms(percentile(lat, 100)))
 	f.add("received → start decided p50", "ms", Lower, ms(percentile(started, 50)))
+	f.add("received → start decided p99", "ms", Lower, ms(percentile(started, 99)))
 	f.add("received → start decided max", "ms", Lower, ms(percentile(started, 100)))
 	f.add("received → handed to process p50", "ms", Lower, ms(percentile(own, 50)))
 	f.add("received → handed to process p99", "ms", Lower, ms(percentile(own, 99)))

@@ -3,9 +3,9 @@ package bench
 import "time"
 
 // FullSizes are the sizes issue #8 names: QueryJobs over 1k, 10k and 50k
-// jobs, 100 to 1,000 waiters, SubmitManyJobs of 1,000, Ganeti's QA
-// job-queue test (200 jobs from 10 clients), start-up with 10k and 50k job
-// files.
+// jobs, 100 to 1,000 waiters, SubmitManyJobs of 1,000, queued-to-running
+// latency over 1,000 jobs, Ganeti's QA job-queue test (200 jobs from 10
+// clients), start-up with 10k and 50k job files.
 func FullSizes() Sizes {
 	return Sizes{
 		Roundtrips:     1000,
@@ -15,7 +15,8 @@ func FullSizes() Sizes {
 		QueryJobs:      []int{1000, 10000, 50000},
 		QueryReps:      2,
 		Waiters:        []int{100, 250, 500, 1000},
-		LatencyJobs:    20,
+		LatencyJobs:    1000,
+		SyscallCalls:   1000,
 		QAJobs:         200,
 		QAClients:      10,
 		QueryInstances: []int{1000, 10000},
@@ -40,7 +41,8 @@ func DefaultSizes() Sizes {
 		QueryJobs:      []int{1000, 10000},
 		QueryReps:      3,
 		Waiters:        []int{100, 1000},
-		LatencyJobs:    20,
+		LatencyJobs:    100,
+		SyscallCalls:   1000,
 		QAJobs:         50,
 		QAClients:      10,
 		QueryInstances: []int{1000},
@@ -67,6 +69,7 @@ func ShortSizes() Sizes {
 		QueryReps:      1,
 		Waiters:        []int{10},
 		LatencyJobs:    2,
+		SyscallCalls:   40,
 		QAJobs:         10,
 		QAClients:      2,
 		QueryInstances: []int{100},
