@@ -76,7 +76,7 @@ func BenchmarkQueryJobs(b *testing.B) {
 	require.NoError(b, err)
 	for _, n := range []int{1000, 10000} {
 		node := newBenchNode(b, smallConfig)
-		require.NoError(b, writeJobFiles(node.layout, n))
+		require.NoError(b, WriteFinishedJobs(node.layout, n))
 		d := node.dispatcher(b)
 		args := []any{nil, []string{"id", "status", "summary"}}
 		for _, cached := range []bool{true, false} {
