@@ -3,6 +3,7 @@ package jqueue
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -177,12 +178,16 @@ func (q *Queue) persistSerial(target uint64) error {
 // survive the write; the text is a few bytes in one disk sector.
 func (q *Queue) overwriteSerial(serial uint64) error {
 	data := serialContent(serial)
-	f, err := os.OpenFile(q.layout.SerialFile, os.O_WRONLY, 0)
+	// Plain system calls: an os.File would add five more per allocation.
+	fd, err := unix.Open(q.layout.SerialFile, unix.O_WRONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("%w: writing %s: %w", ErrSerial, q.layout.SerialFile, err)
 	}
-	_, err = f.WriteAt(data, 0)
-	if cerr := f.Close(); err == nil {
+	n, err := unix.Pwrite(fd, data, 0)
+	if err == nil && n < len(data) {
+		err = io.ErrShortWrite
+	}
+	if cerr := unix.Close(fd); err == nil {
 		err = cerr
 	}
 	if err != nil {

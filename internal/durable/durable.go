@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrSyncFailed marks every write after a failed sync of the directory.
@@ -96,7 +98,7 @@ func (d *Dir) WriteFileNoSync(name string, data []byte, perm fs.FileMode) error 
 func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool) error {
 	target := filepath.Join(d.path, name)
 	tmp := filepath.Join(d.path, name+"-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	f, err := openFile(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL, perm)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", target, err)
 	}
@@ -110,6 +112,24 @@ func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool)
 		return fmt.Errorf("writing %s: %w", target, err)
 	}
 	return nil
+}
+
+// openFile opens path as os.OpenFile does, minus what os.OpenFile adds on
+// Linux for every file: it tries the runtime's network poller, which
+// refuses regular files and directories, at the cost of four fcntl calls
+// and a failing epoll_ctl. A durable write opens two files; without that
+// it makes about a third fewer system calls.
+func openFile(path string, flag int, perm fs.FileMode) (*os.File, error) {
+	for {
+		fd, err := unix.Open(path, flag|unix.O_CLOEXEC, uint32(perm.Perm()))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		}
+		return os.NewFile(uintptr(fd), path), nil
+	}
 }
 
 // syncError marks an error that came from a sync.
@@ -188,7 +208,7 @@ func (d *Dir) leadSyncLocked() {
 }
 
 func (d *Dir) syncDir() error {
-	dir, err := os.Open(d.path)
+	dir, err := openFile(d.path, unix.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err != nil {
 		return err
 	}
