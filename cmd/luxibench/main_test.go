@@ -85,7 +85,8 @@ func TestShortBenchmark(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	code := run(ctx, []string{"-goluxid", bin, "-profile", "short", "-json", jsonFile, "-md", mdFile}, &stdout, &stderr)
+	scenarios := shortScenarios(t)
+	code := run(ctx, []string{"-goluxid", bin, "-profile", "short", "-scenarios", strings.Join(scenarios, ","), "-json", jsonFile, "-md", mdFile}, &stdout, &stderr)
 	t.Logf("progress:\n%s", stderr.String())
 	require.Equal(t, 0, code)
 
@@ -96,7 +97,7 @@ func TestShortBenchmark(t *testing.T) {
 	for _, f := range rep.Failures() {
 		t.Errorf("%s on %s failed: %s", f.Scenario, f.Luxid, f.Error)
 	}
-	require.Len(t, rep.Scenarios, len(bench.Scenarios(bench.ShortSizes())))
+	require.Len(t, rep.Scenarios, len(scenarios))
 	for _, sc := range rep.Scenarios {
 		n := 0
 		for _, res := range rep.Results {
@@ -112,4 +113,25 @@ func TestShortBenchmark(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, stdout.String(), string(md))
 	assert.True(t, strings.HasPrefix(rep.Command, "luxibench -goluxid "))
+}
+
+// shortScenarios names every scenario of the short profile, but the
+// syscalls one where perf cannot count system calls here (it is not part
+// of every Debian kernel's tooling): that is logged, not failed.
+func shortScenarios(t *testing.T) []string {
+	canCount := perfCounts()
+	var names []string
+	for _, sc := range bench.Scenarios(bench.ShortSizes()) {
+		if sc.Family == "syscalls" && !canCount {
+			t.Logf("perf cannot count system calls on this machine: scenario %s left out", sc.Name)
+			continue
+		}
+		names = append(names, sc.Name)
+	}
+	return names
+}
+
+// perfCounts reports whether perf stat can count system calls here.
+func perfCounts() bool {
+	return exec.Command("perf", "stat", "-e", "raw_syscalls:sys_enter", "-o", "/dev/null", "--", "true").Run() == nil
 }
