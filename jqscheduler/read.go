@@ -3,12 +3,12 @@ package jqscheduler
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/goluxid/goluxid/internal/hsshow"
 	"math/big"
 	"strconv"
 	"strings"
 
 	"github.com/goluxid/goluxid/internal/hsjson"
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 // The readers here decode JSON the way Ganeti's Haskell side does where

@@ -1,7 +1,5 @@
 package query
 
-import ()
-
 // ResultStatus tells whether a result cell has a value and, if not, why.
 type ResultStatus int
 

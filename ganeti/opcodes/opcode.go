@@ -3,9 +3,10 @@ package opcodes
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/goluxid/goluxid/internal/hsjson"
 	"strconv"
 	"strings"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // OpCode is a valid opcode: its definition and every parameter as luxid
