@@ -8,10 +8,10 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/goluxid/goluxid/internal/configgen"
+	"github.com/goluxid/goluxid/internal/sandbox"
 )
 
 // nodedPort is the node daemons' port, where the luxid sends live-data RPCs.
@@ -95,58 +95,16 @@ func otherNodeIPs(configFile string) ([]string, error) {
 	return ips, nil
 }
 
-// silentNodes accept connections on many addresses and never answer.
-type silentNodes struct {
-	listeners []net.Listener
-	mu        sync.Mutex // guards conns
-	conns     []net.Conn
-	wg        sync.WaitGroup
-}
-
-// listenSilently listens on port at every address in ips.
-func listenSilently(ips []string, port int) (*silentNodes, error) {
-	s := &silentNodes{}
+// listenSilently listens on port at every address in ips and never
+// answers.
+func listenSilently(ips []string, port int) (*sandbox.HangingListener, error) {
+	var lns []net.Listener
 	for _, ip := range ips {
 		ln, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 		if err != nil {
-			return nil, errors.Join(fmt.Errorf("silent node %s: %w", ip, err), s.Close())
+			return nil, errors.Join(fmt.Errorf("silent node %s: %w", ip, err), sandbox.Hang(lns...).Close())
 		}
-		s.listeners = append(s.listeners, ln)
-		s.wg.Go(func() { s.accept(ln) })
+		lns = append(lns, ln)
 	}
-	return s, nil
-}
-
-func (s *silentNodes) accept(ln net.Listener) {
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.conns = append(s.conns, conn)
-		s.mu.Unlock()
-	}
-}
-
-// Accepted is how many connections the silent nodes took.
-func (s *silentNodes) Accepted() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns)
-}
-
-// Close stops listening and drops every connection.
-func (s *silentNodes) Close() error {
-	var errs []error
-	for _, ln := range s.listeners {
-		errs = append(errs, ln.Close())
-	}
-	s.wg.Wait()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, c := range s.conns {
-		c.Close()
-	}
-	return errors.Join(errs...)
+	return sandbox.Hang(lns...), nil
 }

@@ -8,13 +8,23 @@ import (
 	"sync"
 )
 
-// HangingListener stands in for a hung WConfd: it accepts connections on
-// WConfd's socket and never reads from them nor answers.
+// HangingListener stands in for a hung peer (WConfd, a node daemon): it
+// accepts connections on its listeners and never reads from them nor
+// answers.
 type HangingListener struct {
-	ln    net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
-	done  chan struct{}
+	listeners []net.Listener
+	wg        sync.WaitGroup
+	mu        sync.Mutex // guards conns
+	conns     []net.Conn
+}
+
+// Hang starts accepting on every listener in lns, never to answer.
+func Hang(lns ...net.Listener) *HangingListener {
+	h := &HangingListener{listeners: lns}
+	for _, ln := range lns {
+		h.wg.Go(func() { h.accept(ln) })
+	}
+	return h
 }
 
 // HangWconfd stops WConfd and puts a HangingListener on its socket.
@@ -30,15 +40,12 @@ func (s *Sandbox) HangWconfd() (*HangingListener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hang wconfd: %w", err)
 	}
-	h := &HangingListener{ln: ln, done: make(chan struct{})}
-	go h.accept()
-	return h, nil
+	return Hang(ln), nil
 }
 
-func (h *HangingListener) accept() {
-	defer close(h.done)
+func (h *HangingListener) accept(ln net.Listener) {
 	for {
-		c, err := h.ln.Accept()
+		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
@@ -55,16 +62,19 @@ func (h *HangingListener) Accepted() int {
 	return len(h.conns)
 }
 
-// Close stops listening, removes the socket and closes every accepted
-// connection.
+// Close stops listening (a Unix socket's file goes with it) and closes
+// every accepted connection.
 func (h *HangingListener) Close() error {
-	err := h.ln.Close() // removes the socket file too
-	<-h.done
+	var errs []error
+	for _, ln := range h.listeners {
+		errs = append(errs, ln.Close())
+	}
+	h.wg.Wait()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, c := range h.conns {
 		c.Close()
 	}
 	h.conns = nil
-	return err
+	return errors.Join(errs...)
 }
