@@ -357,14 +357,21 @@ func nodedStep(c *sandbox.Cluster, name string, up bool) jobStep {
 	}}
 }
 
+// withBefore returns step with before run ahead of it.
+func withBefore(step jobStep, before func(*testing.T, string, *sandbox.Sandbox)) jobStep {
+	step.before = before
+	return step
+}
+
 // resyncWindow is how long the candidate may take to catch up after its
 // noded returned: goluxid's longest back-off and a resync.
 const resyncWindow = replica.MaxBackoff + 5*time.Second
 
 // returnStep waits until the returned candidate's queue equals the
-// master's, for at most resyncWindow, and tells how long that took.
-func returnStep(c *sandbox.Cluster) jobStep {
-	return jobStep{name: "queues-after-return", differs: true,
+// master's, for at most resyncWindow, and tells how long that took. Under
+// the Haskell luxid the candidate must still show each of haskellStale.
+func returnStep(c *sandbox.Cluster, name string, haskellStale ...string) jobStep {
+	return jobStep{name: name, differs: true,
 		goFn: func(context.Context, *testing.T, string, *sandbox.Sandbox) result {
 			start := time.Now()
 			for {
@@ -388,7 +395,7 @@ func returnStep(c *sandbox.Cluster) jobStep {
 			},
 			func(t *testing.T, luxid string, r result) {
 				// The real luxid never resends what the candidate missed.
-				for _, missed := range []string{`serial: "5\n", master has "7\n"`, "job-6: missing", "job-7: missing"} {
+				for _, missed := range haskellStale {
 					assert.Contains(t, r.stdout, missed, "%s: the candidate stays stale", luxid)
 				}
 			}),
@@ -418,7 +425,7 @@ func nonCandidateUntouched(t *testing.T, luxid string, r result) {
 // the same files with the same content, the third node nothing. Then the
 // candidate's noded is stopped: LUXI calls must still answer at once; when
 // it returns, goluxid brings its queue up to date, the Haskell luxid never
-// does.
+// does; the same when only a job process wrote during the outage.
 func TestReplicationToCandidates(t *testing.T) {
 	compareClusterSteps(t, sandbox.ClusterOptions{}, func(c *sandbox.Cluster) []jobStep {
 		finished := "success,error,canceled"
@@ -482,7 +489,19 @@ print(cl.SubmitManyJobs([[op(2)], [op(0.1, depends=[[-1, []]])]]))
 			{name: "jobs-candidate-down", cmd: []string{"gnt-job", "list", "--archived", "--no-headers", "-o", "id,status,archived"},
 				before: waitJobsBefore(time.Minute, finished, 6, 7)},
 			nodedStep(c, "start-candidate-noded", true),
-			returnStep(c),
+			returnStep(c, "queues-after-return", `serial: "5\n", master has "7\n"`, "job-6: missing", "job-7: missing"),
+			// The candidate's noded goes away while only a job process
+			// writes: its last write never reaches the candidate, and
+			// goluxid, which wrote nothing meanwhile, finds the outage by
+			// its probe.
+			{name: "submit-long", cmd: []string{"gnt-debug", "delay", "--submit", "--no-master", "3"}},
+			{name: "job-running", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status", "8"},
+				before: waitJobsBefore(time.Minute, "running", 8)},
+			withBefore(nodedStep(c, "stop-candidate-noded-again", false), sleepStep(time.Second)),
+			{name: "job-done-candidate-down", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status", "8"},
+				before: waitJobsBefore(time.Minute, finished, 8)},
+			withBefore(nodedStep(c, "start-candidate-noded-again", true), sleepStep(replica.ProbeInterval+2*time.Second)),
+			returnStep(c, "queues-after-job-outage", "job-8: status running, master has success"),
 		}
 	})
 }

@@ -19,6 +19,11 @@
 // write racing the resync (by luxid or by a job process, which replicates
 // its own writes) cannot leave an older copy behind. Nothing of this runs
 // on the LUXI request path.
+//
+// Job processes replicate their own writes, which the replicator does not
+// see fail: it therefore also asks every current candidate for its node
+// daemon's version every ProbeInterval, and a candidate that does not
+// answer is marked stale like one that missed a write.
 package replica
 
 import (
@@ -47,6 +52,13 @@ const (
 	MaxBackoff = 15 * time.Second
 )
 
+// ProbeInterval is how often the candidates that are not stale are asked
+// whether they answer; probeTimeout bounds one probe.
+const (
+	ProbeInterval = 10 * time.Second
+	probeTimeout  = 10 * time.Second
+)
+
 // maxMissedRenames bounds the archive moves remembered per stale node;
 // later ones are dropped (and logged), leaving those jobs live on it.
 const maxMissedRenames = 100000
@@ -65,6 +77,7 @@ type Noded interface {
 	JobqueueUpdate(ctx context.Context, nodes []*objects.Node, file string, content []byte) map[string]error
 	JobqueueRename(ctx context.Context, nodes []*objects.Node, renames [][2]string) map[string]error
 	SetDrainFlag(ctx context.Context, nodes []*objects.Node, drain bool) map[string]error
+	Version(ctx context.Context, nodes []*objects.Node) map[string]rpc.Answer[int]
 }
 
 // Replicator sends the master's queue writes to the master candidates and
@@ -79,6 +92,8 @@ type Replicator struct {
 	// minBackoff and maxBackoff bound the wait between resync attempts:
 	// MinBackoff and MaxBackoff, shorter in tests.
 	minBackoff, maxBackoff time.Duration
+	// probeInterval is ProbeInterval, shorter in tests.
+	probeInterval time.Duration
 
 	mu    sync.Mutex // guards stale
 	stale map[string]*staleNode
@@ -101,14 +116,14 @@ type staleNode struct {
 // New returns a replicator of the queue below layout to the master
 // candidates of cfg, and starts its resynchronisation loop.
 func New(noded Noded, cfg *config.Store, layout *paths.Layout, logger *slog.Logger) *Replicator {
-	return newReplicator(noded, cfg, layout, logger, MinBackoff, MaxBackoff)
+	return newReplicator(noded, cfg, layout, logger, MinBackoff, MaxBackoff, ProbeInterval)
 }
 
-func newReplicator(noded Noded, cfg *config.Store, layout *paths.Layout, logger *slog.Logger, minBackoff, maxBackoff time.Duration) *Replicator {
+func newReplicator(noded Noded, cfg *config.Store, layout *paths.Layout, logger *slog.Logger, minBackoff, maxBackoff, probeInterval time.Duration) *Replicator {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Replicator{
 		noded: noded, config: cfg, layout: layout, logger: logger,
-		minBackoff: minBackoff, maxBackoff: maxBackoff,
+		minBackoff: minBackoff, maxBackoff: maxBackoff, probeInterval: probeInterval,
 		stale: map[string]*staleNode{},
 		kick:  make(chan struct{}, 1), answered: make(chan struct{}, 1),
 		cancel: cancel, done: make(chan struct{}),
@@ -223,12 +238,14 @@ func nodeName(cfg *objects.ConfigData, uuid string) string {
 }
 
 // run resynchronises stale nodes until Close: after the back-off, or at
-// once when a stale node answered a write.
+// once when a stale node answered a write; and probes the others.
 func (r *Replicator) run(ctx context.Context) {
 	defer close(r.done)
 	backoff := r.minBackoff
 	timer := time.NewTimer(backoff)
 	defer timer.Stop()
+	probe := time.NewTicker(r.probeInterval)
+	defer probe.Stop()
 	for {
 		var retry <-chan time.Time
 		if len(r.Stale()) > 0 {
@@ -240,6 +257,9 @@ func (r *Replicator) run(ctx context.Context) {
 			return
 		case <-r.kick:
 			continue // a node went stale: wait the back-off first
+		case <-probe.C:
+			r.probe(ctx)
+			continue
 		case <-r.answered:
 		case <-retry:
 		}
@@ -247,6 +267,31 @@ func (r *Replicator) run(ctx context.Context) {
 			backoff = r.minBackoff
 		} else {
 			backoff = min(2*backoff, r.maxBackoff)
+		}
+	}
+}
+
+// probe asks the candidates that are not stale for their version and
+// marks those that do not answer stale: they may have missed a write of a
+// job process.
+func (r *Replicator) probe(ctx context.Context) {
+	nodes, cfg := r.targets()
+	staleNow := r.staleUUIDs()
+	nodes = slices.DeleteFunc(nodes, func(n *objects.Node) bool { return slices.Contains(staleNow, n.UUID) })
+	if len(nodes) == 0 {
+		return
+	}
+	probeCtx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	answers := r.noded.Version(probeCtx, nodes)
+	if ctx.Err() != nil {
+		return // closing: the failures say nothing of the nodes
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for uuid, a := range answers {
+		if a.Err != nil && !errors.Is(a.Err, rpc.ErrOffline) {
+			r.markStaleLocked("version", nodeName(cfg, uuid), uuid, a.Err, nil)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/rpc"
 )
 
 // candidate is the one master candidate other than the master in the test
@@ -91,6 +92,14 @@ func (f *fakeNoded) SetDrainFlag(_ context.Context, nodes []*objects.Node, drain
 	})
 }
 
+func (f *fakeNoded) Version(_ context.Context, nodes []*objects.Node) map[string]rpc.Answer[int] {
+	out := map[string]rpc.Answer[int]{}
+	for uuid, err := range f.each(nodes, func(map[string]string) error { return nil }) {
+		out[uuid] = rpc.Answer[int]{Value: 3000000, Err: err}
+	}
+	return out
+}
+
 func (f *fakeNoded) setDown(uuid string, down bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -108,8 +117,14 @@ func (f *fakeNoded) filesOf(uuid string) map[string]string {
 }
 
 // setup returns a queue layout, the fake and a replicator with the given
-// back-off bounds.
+// back-off bounds that does not probe.
 func setup(t *testing.T, minBackoff, maxBackoff time.Duration) (*paths.Layout, *fakeNoded, *Replicator) {
+	t.Helper()
+	return setupProbing(t, minBackoff, maxBackoff, time.Hour)
+}
+
+// setupProbing is setup with the given probe interval.
+func setupProbing(t *testing.T, minBackoff, maxBackoff, probeInterval time.Duration) (*paths.Layout, *fakeNoded, *Replicator) {
 	t.Helper()
 	l := paths.New(t.TempDir())
 	require.NoError(t, os.MkdirAll(filepath.Join(l.ArchiveDir, "0"), 0o755))
@@ -117,7 +132,7 @@ func setup(t *testing.T, minBackoff, maxBackoff time.Duration) (*paths.Layout, *
 	_, err := cfg.Reload()
 	require.NoError(t, err)
 	f := newFake()
-	r := newReplicator(f, cfg, l, slog.New(slog.DiscardHandler), minBackoff, maxBackoff)
+	r := newReplicator(f, cfg, l, slog.New(slog.DiscardHandler), minBackoff, maxBackoff, probeInterval)
 	t.Cleanup(r.Close)
 	return l, f, r
 }
@@ -245,4 +260,29 @@ func TestResyncManyJobs(t *testing.T) {
 	f.setDown(candidate, false)
 	require.Eventually(t, func() bool { return len(r.Stale()) == 0 }, 5*time.Second, 5*time.Millisecond)
 	assert.Equal(t, want, f.filesOf(candidate))
+}
+
+// A candidate that is down while only a job process writes (luxid itself
+// writes nothing it could see fail) is found by the probe and gets the
+// job's last state once it is back.
+func TestProbeFindsOutageWithoutWrites(t *testing.T) {
+	l, f, r := setupProbing(t, 10*time.Millisecond, 20*time.Millisecond, 10*time.Millisecond)
+	write(t, r, l.JobFile(1), "running")
+	f.setDown(candidate, true)
+	// The job process's own write, which it replicates itself.
+	require.NoError(t, os.WriteFile(l.JobFile(1), []byte("success"), 0o600))
+	require.Eventually(t, func() bool { return len(r.Stale()) == 1 }, 5*time.Second, 5*time.Millisecond)
+	f.setDown(candidate, false)
+	require.Eventually(t, func() bool { return len(r.Stale()) == 0 }, 5*time.Second, 5*time.Millisecond)
+	assert.Equal(t, "success", f.filesOf(candidate)[l.JobFile(1)])
+}
+
+// Without an outage the probe marks nothing stale and sends nothing.
+func TestProbeOfAnsweringCandidate(t *testing.T) {
+	l, f, r := setupProbing(t, 10*time.Millisecond, 20*time.Millisecond, 5*time.Millisecond)
+	write(t, r, l.JobFile(1), "running")
+	time.Sleep(50 * time.Millisecond)
+	assert.Empty(t, r.Stale())
+	assert.Greater(t, f.calls[candidate], 2, "probed")
+	assert.Equal(t, map[string]string{l.JobFile(1): "running"}, f.filesOf(candidate))
 }
