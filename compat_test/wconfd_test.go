@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/goluxid/goluxid/internal/hang"
 	"github.com/goluxid/goluxid/internal/sandbox"
 )
 
@@ -120,7 +121,7 @@ func TestWconfdHanging(t *testing.T) {
 // compareWithBrokenWconfd runs the cases on a goluxid sandbox and a
 // Haskell luxid sandbox at the same time (most of the time is spent
 // waiting for timeouts), then compares the results and checks the times.
-func compareWithBrokenWconfd(t *testing.T, hang bool, cases []peerCase) {
+func compareWithBrokenWconfd(t *testing.T, hung bool, cases []peerCase) {
 	sandbox.RequireForTest(t)
 	argv := map[string][]string{goKind: sandbox.GoLuxid(goluxidBinary(t)), haskellKind: sandbox.HaskellLuxid()}
 	withJob := slices.ContainsFunc(cases, func(c peerCase) bool { return c.job })
@@ -132,7 +133,7 @@ func compareWithBrokenWconfd(t *testing.T, hang bool, cases []peerCase) {
 			t.Run(luxid, func(t *testing.T) {
 				t.Parallel()
 				opts := sandbox.Options{Luxid: argv[luxid], Noded: withJob, NodeIP: ips[luxid]}
-				r := runWithBrokenWconfd(t, luxid, opts, hang, cases)
+				r := runWithBrokenWconfd(t, luxid, opts, hung, cases)
 				mu.Lock()
 				results[luxid] = r
 				mu.Unlock()
@@ -143,7 +144,7 @@ func compareWithBrokenWconfd(t *testing.T, hang bool, cases []peerCase) {
 		return
 	}
 	bound := wconfdDownBound
-	if hang {
+	if hung {
 		bound = wconfdHangBound
 	}
 	for i, c := range cases {
@@ -181,7 +182,7 @@ func nodedIPs(t *testing.T) map[string]string {
 // and with noded (for cases that need it) starts a long job (job 1), while
 // WConfd runs; then it stops WConfd or replaces it with a hanging listener
 // and runs the cases, timing each.
-func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hang bool, cases []peerCase) []timedResult {
+func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hung bool, cases []peerCase) []timedResult {
 	sb, err := sandbox.Create(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("start sandbox with %s: %v", luxid, err)
@@ -197,8 +198,8 @@ func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hang 
 		waitJobs(t, sb, 60*time.Second, "running", 1)
 	}
 
-	var listener *sandbox.HangingListener
-	if hang {
+	var listener *hang.Listener
+	if hung {
 		listener, err = sb.HangWconfd()
 		if err == nil {
 			defer listener.Close()
@@ -223,7 +224,7 @@ func runWithBrokenWconfd(t *testing.T, luxid string, opts sandbox.Options, hang 
 		}
 		logPeerCase(t, luxid, cases[i], results[i])
 	}
-	if hang && listener.Accepted() == 0 {
+	if hung && listener.Accepted() == 0 {
 		t.Errorf("%s never connected to the hanging WConfd", luxid)
 	}
 	return results

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/internal/configgen"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/hang"
 )
 
 // nodedPort is the node daemons' port, where the luxid sends live-data RPCs.
@@ -97,14 +97,14 @@ func otherNodeIPs(configFile string) ([]string, error) {
 
 // listenSilently listens on port at every address in ips and never
 // answers.
-func listenSilently(ips []string, port int) (*sandbox.HangingListener, error) {
+func listenSilently(ips []string, port int) (*hang.Listener, error) {
 	var lns []net.Listener
 	for _, ip := range ips {
 		ln, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 		if err != nil {
-			return nil, errors.Join(fmt.Errorf("silent node %s: %w", ip, err), sandbox.Hang(lns...).Close())
+			return nil, errors.Join(fmt.Errorf("silent node %s: %w", ip, err), hang.Listen(lns...).Close())
 		}
 		lns = append(lns, ln)
 	}
-	return sandbox.Hang(lns...), nil
+	return hang.Listen(lns...), nil
 }
