@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/internal/configgen"
+	"github.com/goluxid/goluxid/internal/hang"
 	"github.com/goluxid/goluxid/internal/sandbox"
 )
 
@@ -165,24 +166,6 @@ func TestQueriesWithNodedHanging(t *testing.T) {
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "1811"))
 	require.NoError(t, err)
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	defer func() {
-		ln.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
+	defer hang.Listen(ln).Close()
 	compareOnBothLuxids(t, sandbox.Options{NodeIP: ip}, liveFieldCases)
 }

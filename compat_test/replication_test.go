@@ -2,7 +2,6 @@ package compat_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/jqueue/replica"
 )
 
@@ -145,33 +145,11 @@ func describeDifference(master, other string) string {
 // jobFileStatus is the status of the job in a job file, computed from its
 // opcodes as Ganeti does; "" if data is no job.
 func jobFileStatus(data string) string {
-	var job struct {
-		Ops []struct {
-			Status string `json:"status"`
-		} `json:"ops"`
-	}
-	if json.Unmarshal([]byte(data), &job) != nil || job.Ops == nil {
+	job, err := jqueue.ParseJob([]byte(data))
+	if err != nil || job.Ops == nil {
 		return ""
 	}
-	status := "queued"
-	for _, op := range job.Ops {
-		switch op.Status {
-		case "success", "queued":
-			continue
-		case "waiting", "running":
-			status = op.Status
-			continue
-		}
-		return op.Status
-	}
-	if !slices.ContainsFunc(job.Ops, func(op struct {
-		Status string `json:"status"`
-	}) bool {
-		return op.Status != "success"
-	}) {
-		return "success"
-	}
-	return status
+	return job.Status().String()
 }
 
 // queueSummary describes a queue: every file with its job status, the

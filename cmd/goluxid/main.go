@@ -24,7 +24,6 @@ import (
 	"os/signal"
 	"os/user"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -378,25 +377,27 @@ func listen(layout *paths.Layout, logger *slog.Logger) (net.Listener, error) {
 // watchConfig reloads config.data on change and tells the scheduler; the
 // returned function stops the watch.
 func watchConfig(cfg *config.Store, watcher *inotify.Watcher, runner *jqscheduler.Runner, logger *slog.Logger) func() {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	return inBackground(func(ctx context.Context) {
 		if err := cfg.Watch(ctx, watcher, logger, runner.ConfigChanged); err != nil {
 			logger.Error("configuration watch stopped", "error", err)
 		}
-	}()
-	return func() { cancel(); <-done }
+	})
 }
 
 // activateMasterIP brings up the master IP in the background; the returned
 // function cancels the request and waits for it.
 func activateMasterIP(noded *rpc.Client, cfg *config.Store, logger *slog.Logger) func() {
+	return inBackground(func(ctx context.Context) { luxid.ActivateMasterIP(ctx, noded, cfg, logger) })
+}
+
+// inBackground runs work in a goroutine; the returned function cancels its
+// context and waits for it to return.
+func inBackground(work func(ctx context.Context)) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		luxid.ActivateMasterIP(ctx, noded, cfg, logger)
+		work(ctx)
 	}()
 	return func() { cancel(); <-done }
 }
@@ -464,7 +465,7 @@ func newMetrics(opts *daemon.Options) (*daemonMetrics, durable.Syncer) {
 		return &daemonMetrics{}, nil
 	}
 	m := metrics.New()
-	return &daemonMetrics{m: m}, m.Syncer(nil)
+	return &daemonMetrics{m: m}, m.Syncer()
 }
 
 func (d *daemonMetrics) jobStarted() func(time.Duration) {
@@ -500,11 +501,9 @@ func (d *daemonMetrics) serve(addr string, src metrics.Sources, logger *slog.Log
 		}
 	}()
 	logger.Info("serving metrics", "address", addr)
+	// Closing a Unix listener removes its socket file too.
 	return func() {
 		l.Close()
 		<-done
-		if path, ok := strings.CutPrefix(addr, "unix:"); ok {
-			os.Remove(path)
-		}
 	}, nil
 }

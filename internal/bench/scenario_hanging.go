@@ -10,12 +10,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/internal/configgen"
 	"github.com/goluxid/goluxid/internal/hang"
 )
-
-// nodedPort is the node daemons' port, where the luxid sends live-data RPCs.
-const nodedPort = 1811
 
 // hangingNodesScenario asks for live node fields on a generated cluster of
 // n nodes whose node daemons, all but the master's, accept connections and
@@ -37,7 +35,7 @@ func hangingNodesScenario(n int) scenario {
 			if err != nil {
 				return nil, err
 			}
-			holes, err := listenSilently(ips, nodedPort)
+			holes, err := listenSilently(ips, rpc.DefaultPort)
 			if err != nil {
 				return nil, err
 			}

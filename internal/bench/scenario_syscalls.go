@@ -65,15 +65,15 @@ type syscallPhase struct {
 }
 
 func syscallPhases(ctx context.Context, conns []*luxi.Client, n int, idle time.Duration) []syscallPhase {
-	per := func(metric string, ops int) func(*figures, syscallCounts) {
+	per := func(what string) func(*figures, syscallCounts) {
 		return func(f *figures, c syscallCounts) {
-			f.add("syscalls per "+metric, "calls", Lower, float64(c.total)/float64(ops))
+			f.add("syscalls per "+what, "calls", Lower, float64(c.total)/float64(n))
 		}
 	}
 	perSubmit := func(conns int) func(*figures, syscallCounts) {
+		what := fmt.Sprintf("submit (%d conn)", conns)
 		return func(f *figures, c syscallCounts) {
-			what := fmt.Sprintf("submit (%d conn)", conns)
-			f.add("syscalls per "+what, "calls", Lower, float64(c.total)/float64(n))
+			per(what)(f, c)
 			f.add("fsync+fdatasync per "+what, "calls", Lower, float64(c.syncs)/float64(n))
 		}
 	}
@@ -89,7 +89,7 @@ func syscallPhases(ctx context.Context, conns []*luxi.Client, n int, idle time.D
 				}
 			}
 			return nil
-		}, report: per("QueryConfigValues", n)},
+		}, report: per("QueryConfigValues")},
 		{name: "SubmitJob over 1 connection", work: func() error {
 			_, err := submitSequentially(ctx, conns[0], n)
 			return err

@@ -130,13 +130,9 @@ func (m *Metrics) ObserveJobStart(took time.Duration) {
 	m.jobStart.Observe(took.Seconds())
 }
 
-// Syncer wraps inner (nil: the operating system's syncs) so that every
-// sync is timed.
-func (m *Metrics) Syncer(inner durable.Syncer) durable.Syncer {
-	if inner == nil {
-		inner = durable.OSSyncer
-	}
-	return timedSyncer{inner: inner, file: m.syncs.WithLabelValues("file"), dir: m.syncs.WithLabelValues("dir")}
+// Syncer is the operating system's syncs, each one timed.
+func (m *Metrics) Syncer() durable.Syncer {
+	return timedSyncer{inner: durable.OSSyncer, file: m.syncs.WithLabelValues("file"), dir: m.syncs.WithLabelValues("dir")}
 }
 
 type timedSyncer struct {

@@ -275,7 +275,7 @@ exit 0
 // calls to (noded runs it for node_activate_master_ip and
 // node_deactivate_master_ip).
 func (s *Sandbox) MasterIPLog() string {
-	return filepath.Join(s.Root(), "var/log/ganeti/master-ip-setup.log")
+	return filepath.Join(s.layout.LogDir, "master-ip-setup.log")
 }
 
 // fileStoragePaths allows no file storage directory: the demo config sets
