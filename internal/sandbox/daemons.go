@@ -142,10 +142,18 @@ func (s *Sandbox) waitReady(ctx context.Context, d *daemon, what string, ready f
 // listener, or on a node of a Cluster that a master failover made the
 // master.
 func (s *Sandbox) StartWconfd(ctx context.Context) error {
-	if d := s.daemons[Wconfd]; d != nil && s.alive(d) {
-		return fmt.Errorf("wconfd already running (pid %d)", d.pid)
+	if err := s.runningErr(Wconfd); err != nil {
+		return err
 	}
 	return s.startWconfd(ctx)
+}
+
+// runningErr says that daemon name is running already, or is nil.
+func (s *Sandbox) runningErr(name string) error {
+	if d := s.daemons[name]; d != nil && s.alive(d) {
+		return fmt.Errorf("%s already running (pid %d)", name, d.pid)
+	}
+	return nil
 }
 
 // StopWconfd stops the node's wconfd alone, as a crash of it would: the
@@ -166,8 +174,8 @@ func (s *Sandbox) startWconfd(ctx context.Context) error {
 // StartNoded starts the node's noded (again, e.g. after StopNoded) and
 // waits until it listens. Its errors wrap ErrNodedStart.
 func (s *Sandbox) StartNoded(ctx context.Context) error {
-	if d := s.daemons[Noded]; d != nil && s.alive(d) {
-		return fmt.Errorf("%w: noded already running (pid %d)", ErrNodedStart, d.pid)
+	if err := s.runningErr(Noded); err != nil {
+		return fmt.Errorf("%w: %w", ErrNodedStart, err)
 	}
 	if err := s.startNoded(ctx); err != nil {
 		return fmt.Errorf("%w: %w", ErrNodedStart, err)
@@ -221,8 +229,8 @@ func (s *Sandbox) StartLuxid(ctx context.Context, argv ...string) error {
 			return err
 		}
 	}
-	if d := s.daemons[Luxid]; d != nil && s.alive(d) {
-		return fmt.Errorf("luxid already running (pid %d)", d.pid)
+	if err := s.runningErr(Luxid); err != nil {
+		return err
 	}
 	d, err := s.startDaemon(Luxid, s.st.Luxid)
 	if err != nil {

@@ -24,8 +24,8 @@ const (
 // (RAPIUser) allowed to write, and returns the port once it listens. Stop
 // ends it with the other daemons.
 func (s *Sandbox) StartRAPI(ctx context.Context) (int, error) {
-	if d := s.daemons[RAPI]; d != nil && s.alive(d) {
-		return 0, fmt.Errorf("rapi already running (pid %d)", d.pid)
+	if err := s.runningErr(RAPI); err != nil {
+		return 0, err
 	}
 	cred, err := userCredential(rapiUser)
 	if err != nil {
