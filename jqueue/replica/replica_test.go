@@ -100,6 +100,12 @@ func (f *fakeNoded) Version(_ context.Context, nodes []*objects.Node) map[string
 	return out
 }
 
+func (f *fakeNoded) callsTo(uuid string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[uuid]
+}
+
 func (f *fakeNoded) setDown(uuid string, down bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -283,6 +289,6 @@ func TestProbeOfAnsweringCandidate(t *testing.T) {
 	write(t, r, l.JobFile(1), "running")
 	time.Sleep(50 * time.Millisecond)
 	assert.Empty(t, r.Stale())
-	assert.Greater(t, f.calls[candidate], 2, "probed")
+	assert.Greater(t, f.callsTo(candidate), 2, "probed")
 	assert.Equal(t, map[string]string{l.JobFile(1): "running"}, f.filesOf(candidate))
 }
