@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // TestTags compares list-tags of every kind of object, including names that

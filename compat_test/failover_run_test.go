@@ -18,8 +18,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/internal/bench"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/bench"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // Nodes of the failover cluster, as indexes into sandbox.ClusterNodes.

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // Master failover (gnt-cluster master-failover) in the sandboxed

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // jobStep is one step of a job scenario: a real client command or a Python

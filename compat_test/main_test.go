@@ -1,5 +1,5 @@
 // Package compat_test holds the compatibility tests of goluxid: each test
-// group starts a sandboxed Ganeti cluster (internal/sandbox) with goluxid,
+// group starts a sandboxed Ganeti cluster (internal/testkit/sandbox) with goluxid,
 // runs the real gnt-* clients against it, then does the same with the
 // Haskell ganeti-luxid of Ganeti 3.0.2, and requires the same stdout, stderr
 // and exit code. Only values that differ by design are normalized, and each
@@ -15,7 +15,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // TestMain fails the whole run in CI when the machine cannot run sandboxes

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/internal/configgen"
-	"github.com/goluxid/goluxid/internal/hang"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/configgen"
+	"github.com/goluxid/goluxid/internal/testkit/hang"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // allFields lists every field of a query kind from the real luxid's field
@@ -67,7 +67,7 @@ var nodeIPs = normalization{
 
 // TestQueriesOnGeneratedConfig compares the list commands on a generated
 // cluster of 100 nodes in 3 groups with 1,000 instances of every disk
-// template and NIC mode, networks and filter rules (internal/configgen),
+// template and NIC mode, networks and filter rules (internal/testkit/configgen),
 // with every field; the master's live data comes from a real noded, every
 // other node is offline.
 func TestQueriesOnGeneratedConfig(t *testing.T) {

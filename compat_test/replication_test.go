@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/jqueue/replica"
 )

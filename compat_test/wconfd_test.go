@@ -15,8 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/goluxid/goluxid/internal/hang"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/hang"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // wconfdHangEnv, if set, runs every case with WConfd hanging; each of

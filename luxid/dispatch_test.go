@@ -241,7 +241,7 @@ func TestPickupJobAndUnimplemented(t *testing.T) {
 // configuration (captured from ganeti-luxid 3.0.2 in the reference sandbox),
 // but for vcs_version, which names goluxid by design.
 func TestQueryClusterInfoMatchesRealLuxid(t *testing.T) {
-	d := dispatcherOnConfig(t, "../internal/sandbox/demo-config.json")
+	d := dispatcherOnConfig(t, "../internal/testkit/sandbox/demo-config.json")
 	got := answer(t, d, "QueryClusterInfo", json.RawMessage(`[]`))
 	golden, err := os.ReadFile("testdata/cluster-info.demo.golden.json")
 	require.NoError(t, err)

@@ -3,7 +3,7 @@ package luxid
 import (
 	"testing"
 
-	"github.com/goluxid/goluxid/internal/leakcheck"
+	"github.com/goluxid/goluxid/internal/testkit/leakcheck"
 )
 
 // TestMain fails the package's tests when goroutines started by them are

@@ -17,7 +17,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/DEBIAN" "$stage/usr/sbin" "$stage/usr/share/doc/goluxid" \
          "$stage/usr/share/goluxid/systemd" "$out"
 CGO_ENABLED=0 go build -trimpath \
-  -ldflags "-s -w -X github.com/goluxid/goluxid/internal/version.Version=$version" \
+  -ldflags "-s -w -X github.com/goluxid/goluxid/internal/daemon/version.Version=$version" \
   -o "$stage/usr/sbin/ganeti-luxid" ./cmd/goluxid
 cp packaging/systemd/* "$stage/usr/share/goluxid/systemd/"
 cp README.md "$stage/usr/share/doc/goluxid/"

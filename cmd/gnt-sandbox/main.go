@@ -1,5 +1,5 @@
 // Command gnt-sandbox starts and stops a sandboxed single-node Ganeti cluster
-// (see internal/sandbox) in which the real gnt-* clients talk to goluxid or
+// (see internal/testkit/sandbox) in which the real gnt-* clients talk to goluxid or
 // to the Haskell ganeti-luxid.
 //
 //	gnt-sandbox up [--luxid=go|haskell] [--goluxid=PATH] [--noded] [flags] DIR
@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 const usage = `usage:

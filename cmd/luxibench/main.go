@@ -1,6 +1,6 @@
 // Command luxibench measures goluxid against Ganeti's Haskell luxid, side
-// by side, on sandboxed single-node clusters (see internal/bench for what
-// it measures and internal/sandbox for the clusters).
+// by side, on sandboxed single-node clusters (see internal/testkit/bench for what
+// it measures and internal/testkit/sandbox for the clusters).
 //
 //	luxibench -goluxid PATH [-goluxid-flags FLAGS] [-profile short|default|full] [-rounds N]
 //	          [-scenarios a,b,…] [size flags] [-json FILE] [-md FILE]
@@ -25,8 +25,8 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
-	"github.com/goluxid/goluxid/internal/bench"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/bench"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // Sandbox timeouts: a Haskell luxid may take long to start on a big

@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/internal/bench"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/bench"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 func TestSizeFlagsOverrideTheProfile(t *testing.T) {

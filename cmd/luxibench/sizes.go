@@ -4,7 +4,7 @@ import (
 	"flag"
 	"time"
 
-	"github.com/goluxid/goluxid/internal/bench"
+	"github.com/goluxid/goluxid/internal/testkit/bench"
 )
 
 // sizeFlags override single sizes of the chosen profile; zero values and

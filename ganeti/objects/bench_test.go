@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/goluxid/goluxid/ganeti/objects"
-	"github.com/goluxid/goluxid/internal/configgen"
+	"github.com/goluxid/goluxid/internal/testkit/configgen"
 )
 
 // BenchmarkParseLarge loads the default generated config (1000 nodes,

@@ -12,7 +12,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/ganeti/rpc"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // TestRealNoded calls Ganeti's Python noded, started by a sandbox on a

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/goluxid/goluxid/ganeti/objects"
-	"github.com/goluxid/goluxid/internal/configgen"
 	"github.com/goluxid/goluxid/internal/hsjson"
+	"github.com/goluxid/goluxid/internal/testkit/configgen"
 	"github.com/goluxid/goluxid/query"
 	"github.com/stretchr/testify/require"
 )

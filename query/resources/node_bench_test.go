@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/objects"
-	"github.com/goluxid/goluxid/internal/configgen"
 	"github.com/goluxid/goluxid/internal/hsjson"
+	"github.com/goluxid/goluxid/internal/testkit/configgen"
 	"github.com/goluxid/goluxid/query"
 )
 

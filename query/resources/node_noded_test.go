@@ -10,7 +10,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/ganeti/rpc"
-	"github.com/goluxid/goluxid/internal/sandbox"
+	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
 // TestNodeQueryRealNoded runs node queries with live fields against

@@ -1,6 +1,6 @@
 """goluxid sandbox setup helper.
 
-Run by internal/sandbox as "/usr/bin/python3 -" with GANETI_ROOTDIR and
+Run by internal/testkit/sandbox as "/usr/bin/python3 -" with GANETI_ROOTDIR and
 GANETI_HOSTNAME set, after config.data has been written. It uses Ganeti's
 own library for the files whose format belongs to Ganeti:
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/goluxid/goluxid/internal/configgen"
+	"github.com/goluxid/goluxid/internal/testkit/configgen"
 	"github.com/goluxid/goluxid/luxi"
 )
 

@@ -20,7 +20,7 @@ import (
 // The benchmarks below are the machine-independent side of the query
 // scenarios: the allocations goluxid's dispatcher makes for the same
 // request over the same data, from the decoded request to the encoded
-// answer the server writes (go test -bench . -benchmem ./internal/bench).
+// answer the server writes (go test -bench . -benchmem ./internal/testkit/bench).
 // There is no node daemon: live fields answer as if no node did, where the
 // scenarios' single online node refuses the connection.
 

@@ -6,7 +6,7 @@ import (
 	"net"
 	"os"
 
-	"github.com/goluxid/goluxid/internal/hang"
+	"github.com/goluxid/goluxid/internal/testkit/hang"
 )
 
 // HangWconfd stops WConfd and puts a hang.Listener on its socket.

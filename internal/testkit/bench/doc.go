@@ -6,7 +6,7 @@
 //
 // The package drives clusters through the Cluster interface and never
 // builds one itself; the command (cmd/luxibench) supplies a Launcher backed
-// by internal/sandbox. Every measurement talks LUXI directly: a gnt-*
+// by internal/testkit/sandbox. Every measurement talks LUXI directly: a gnt-*
 // client costs about 0.13 s of CPU just to start.
 //
 // # Order and isolation

@@ -5,7 +5,7 @@ package version
 import "runtime/debug"
 
 // Version is goluxid's release, overridden at link time with
-// -ldflags "-X github.com/goluxid/goluxid/internal/version.Version=…".
+// -ldflags "-X github.com/goluxid/goluxid/internal/daemon/version.Version=…".
 var Version = "0.1.0-dev"
 
 // VCS is the string QueryClusterInfo answers as vcs_version: it names

@@ -25,7 +25,7 @@ var (
 
 // TestWriteFile writes a config for a sandbox, e.g.
 //
-//	go test ./internal/configgen -run TestWriteFile -out /tmp/config.data
+//	go test ./internal/testkit/configgen -run TestWriteFile -out /tmp/config.data
 func TestWriteFile(t *testing.T) {
 	if *outFile == "" {
 		t.Skip("no -out given")

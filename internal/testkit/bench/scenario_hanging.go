@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/rpc"
-	"github.com/goluxid/goluxid/internal/configgen"
-	"github.com/goluxid/goluxid/internal/hang"
+	"github.com/goluxid/goluxid/internal/testkit/configgen"
+	"github.com/goluxid/goluxid/internal/testkit/hang"
 )
 
 // hangingNodesScenario asks for live node fields on a generated cluster of
