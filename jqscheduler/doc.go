@@ -1,9 +1,12 @@
 // Package jqscheduler holds the rules of luxid's job scheduler as pure
 // functions over plain data: which queued jobs start, which are rejected,
-// how filter rules and rate limits apply, and how the queue changes when a
-// job is dequeued, re-prioritised or recovered at startup. The daemon
-// around it does the I/O (forking job processes, watching and writing job
-// files) and guards the State with its own lock.
+// how filter rules and rate limits apply, and how the queue and a job file
+// change when a job is dequeued, re-prioritised, canceled, failed or
+// recovered at startup. It does no I/O: it reads and writes no files and
+// starts or signals no processes; Canceled, Failed and WithPriority compute
+// a job file's new content for the caller to write. A State is not safe
+// for concurrent use. Package jqscheduler/runner owns the State, guards it
+// and does the I/O around these rules.
 //
 // # Queue
 //
@@ -37,15 +40,15 @@
 //
 // # Use
 //
-// Under the daemon's lock: on submission Enqueue(NewJob(…)) and Schedule;
+// Under the owner's lock: on submission Enqueue(NewJob(…)) and Schedule;
 // when a running job's file changed, Update(NewJob(reread)), then
-// RemoveFinished and Schedule; for CancelJob Dequeue and write Canceled;
-// for ChangeJobPriority Dequeue, write WithPriority and Enqueue the new
-// entry; on a configuration reload NeedsReschedule(old, new) decides on a
-// full update; at startup Recover and Schedule. The daemon writes the
-// rejected jobs of a Decision as Canceled and starts the others in order;
-// jobs that fail to start leave running with RemoveRunning and are
-// written as Failed.
+// RemoveFinished and Schedule; for CancelJob Dequeue, and the owner writes
+// Canceled; for ChangeJobPriority Dequeue, the owner writes WithPriority,
+// and Enqueue the new entry; on a configuration reload
+// NeedsReschedule(old, new) decides on a full update; at startup Recover
+// and Schedule. The owner writes the rejected jobs of a Decision as
+// Canceled and starts the others in order; jobs that fail to start leave
+// running with RemoveRunning and are written as Failed.
 //
 // # Filter rules
 //

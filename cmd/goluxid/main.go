@@ -44,7 +44,7 @@ import (
 	"github.com/goluxid/goluxid/internal/durable"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jobexec"
-	"github.com/goluxid/goluxid/jqscheduler"
+	"github.com/goluxid/goluxid/jqscheduler/runner"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/jqueue/replica"
 	"github.com/goluxid/goluxid/luxi"
@@ -280,7 +280,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 
 	starter, closeStarter := jobStarter(opts, logger)
 	defer closeStarter()
-	runner := jqscheduler.NewRunner(jqscheduler.RunnerDeps{
+	scheduler := runner.New(runner.Deps{
 		Queue: queue, Config: cfg, Watcher: watcher, OwnLivelock: livelock.Path(),
 		Exec:       starter,
 		Locks:      &wconfd.Client{Socket: layout.WconfdSocket},
@@ -288,26 +288,26 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 		Logger:     logger,
 		JobStarted: stats.jobStarted(),
 	})
-	stopWatch := watchConfig(cfg, watcher, runner, logger)
+	stopWatch := watchConfig(cfg, watcher, scheduler, logger)
 	defer stopWatch()
 	if noded != nil {
 		defer activateMasterIP(noded, cfg, logger)()
 	}
 	logger.Info("Loading job queue")
-	if err := runner.Start(); err != nil {
+	if err := scheduler.Start(); err != nil {
 		return err
 	}
-	defer runner.Close()
+	defer scheduler.Close()
 
 	dispatcher := luxid.New(luxid.Deps{
-		Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: runner,
+		Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: scheduler,
 		WConfd: &wconfd.Client{Socket: layout.WconfdSocket}, RPC: nodeRPC, Noded: noded,
 		MaxLiveJobs: opts.MaxQueuedJobs,
 		OwnLivelock: livelock.Path(), VCSVersion: version.VCS(), Logger: logger,
 	})
 	server := &luxi.Server{Handler: dispatcher, Logger: logger, Observe: stats.observeRequest()}
 	stopMetrics, err := stats.serve(opts.Metrics, metrics.Sources{
-		Jobs: runner.Counts, LiveJobFiles: queue.LiveCount, Waiters: dispatcher.Waiters,
+		Jobs: scheduler.Counts, LiveJobFiles: queue.LiveCount, Waiters: dispatcher.Waiters,
 		ConfigReloads: cfg.ReloadCounts,
 	}, logger)
 	if err != nil {
@@ -317,7 +317,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 	stop := handleSignals(server, logFile, logger)
 	defer stop()
 	daemon.ReportStarted(nil)
-	go notifyReady(runner, logger)
+	go notifyReady(scheduler, logger)
 	defer sdnotify.SdNotify(false, sdnotify.SdNotifyStopping)
 	if err := server.Serve(listener); !errors.Is(err, luxi.ErrServerClosed) {
 		return fmt.Errorf("serving LUXI: %w", err)
@@ -327,8 +327,8 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 
 // notifyReady tells systemd (if it started the daemon) that it is ready:
 // the socket is bound and the job queue loaded.
-func notifyReady(runner *jqscheduler.Runner, logger *slog.Logger) {
-	<-runner.Ready()
+func notifyReady(scheduler *runner.Runner, logger *slog.Logger) {
+	<-scheduler.Ready()
 	if _, err := sdnotify.SdNotify(false, sdnotify.SdNotifyReady); err != nil {
 		logger.Warn("telling systemd the daemon is ready", "error", err)
 	}
@@ -376,9 +376,9 @@ func listen(layout *paths.Layout, logger *slog.Logger) (net.Listener, error) {
 
 // watchConfig reloads config.data on change and tells the scheduler; the
 // returned function stops the watch.
-func watchConfig(cfg *config.Store, watcher *inotify.Watcher, runner *jqscheduler.Runner, logger *slog.Logger) func() {
+func watchConfig(cfg *config.Store, watcher *inotify.Watcher, scheduler *runner.Runner, logger *slog.Logger) func() {
 	return inBackground(func(ctx context.Context) {
-		if err := cfg.Watch(ctx, watcher, logger, runner.ConfigChanged); err != nil {
+		if err := cfg.Watch(ctx, watcher, logger, scheduler.ConfigChanged); err != nil {
 			logger.Error("configuration watch stopped", "error", err)
 		}
 	})

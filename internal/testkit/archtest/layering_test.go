@@ -28,10 +28,14 @@ type layer struct {
 // layers is the module's architecture, bottom up. Every package of the
 // module belongs to exactly one layer; a new package needs a place here.
 var layers = []layer{
-	{name: "lib", packages: []string{"internal/hsjson", "internal/hsshow", "internal/durable", "internal/inotify"},
+	{name: "lib", packages: []string{"internal/hsjson", "internal/hsshow"},
 		mayImport: []string{"lib"}},
+	// Durable file writes and inotify watches.
+	{name: "io", packages: []string{"internal/durable", "internal/inotify"},
+		mayImport: []string{"lib", "io"}},
 	{name: "ganeti", packages: []string{"ganeti/"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "luxi"}},
+		mayImport: []string{"lib", "io", "ganeti", "ganeti-errors", "luxi"}},
+	{name: "livelock", packages: []string{"ganeti/livelock"}},
 	{name: "luxi", packages: []string{"luxi"},
 		mayImport: []string{"lib", "ganeti-errors"}},
 	{name: "ganeti-errors", packages: []string{"ganeti/gerrors"}},
@@ -42,20 +46,25 @@ var layers = []layer{
 	{name: "resources", packages: []string{"query/resources"},
 		mayImport: []string{"lib", "ganeti", "ganeti-errors", "query"}},
 	{name: "jqueue", packages: []string{"jqueue"},
-		mayImport: []string{"lib", "ganeti", "query"}},
+		mayImport: []string{"lib", "io", "ganeti", "query"}},
 	{name: "replica", packages: []string{"jqueue/replica"},
 		mayImport: []string{"lib", "ganeti", "jqueue"}},
+	// The scheduler's rules: pure functions, no I/O.
 	{name: "jqscheduler", packages: []string{"jqscheduler"},
-		mayImport: []string{"lib", "ganeti", "jqueue", "query", "jobexec"}},
+		mayImport:    []string{"lib", "ganeti", "jqueue", "query"},
+		stdForbidden: []string{"os/exec"}},
+	// The job processes' lifecycle around the rules.
+	{name: "runner", packages: []string{"jqscheduler/runner"},
+		mayImport: []string{"lib", "io", "ganeti", "livelock", "jqueue", "jobexec", "jqscheduler"}},
 	{name: "luxid", packages: []string{"luxid"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "luxi", "jqueue", "jqscheduler", "query", "resources"}},
+		mayImport: []string{"lib", "io", "ganeti", "livelock", "ganeti-errors", "luxi", "jqueue", "jqscheduler", "query", "resources"}},
 	{name: "daemon", packages: []string{"internal/daemon/"},
-		mayImport: []string{"lib", "daemon"}},
+		mayImport: []string{"lib", "io", "daemon"}},
 	{name: "goluxid", packages: []string{"cmd/goluxid"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "luxid", "daemon"}},
+		mayImport: []string{"lib", "io", "ganeti", "livelock", "ganeti-errors", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "runner", "luxid", "daemon"}},
 	// Test and benchmark tooling may use the product, never the reverse.
 	{name: "testkit", packages: []string{"internal/testkit/", "cmd/luxibench", "cmd/gnt-sandbox"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "luxid", "testkit"}},
+		mayImport: []string{"lib", "io", "ganeti", "livelock", "ganeti-errors", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "runner", "luxid", "testkit"}},
 	// Packages of tests only.
 	{name: "tests", packages: []string{"compat_test", "packaging"}},
 }

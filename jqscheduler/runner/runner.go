@@ -1,4 +1,4 @@
-package jqscheduler
+package runner
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/livelock"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jobexec"
+	"github.com/goluxid/goluxid/jqscheduler"
 	"github.com/goluxid/goluxid/jqueue"
 )
 
@@ -23,8 +24,8 @@ import (
 // an event: a net under inotify, never the way a job's end is found.
 const safetyInterval = 30 * time.Second
 
-// RunnerDeps is what the runner works with.
-type RunnerDeps struct {
+// Deps is what the runner works with.
+type Deps struct {
 	Queue   *jqueue.Queue
 	Config  *config.Store
 	Exec    jobexec.Starter
@@ -37,7 +38,7 @@ type RunnerDeps struct {
 	Locks LockCleaner
 	// Valid tells valid opcodes from invalid ones; nil checks only what
 	// the rules read.
-	Valid  Validator
+	Valid  jqscheduler.Validator
 	Logger *slog.Logger
 	// JobStarted, if set, is told of every job handed to its process: how
 	// long that took from the scheduler's decision.
@@ -54,15 +55,15 @@ type LockCleaner interface {
 // rewrites jobs whose process died. All State changes happen under mu;
 // file writes and process starts happen outside it.
 type Runner struct {
-	deps RunnerDeps
+	deps Deps
 
 	// pendingMu guards pending, the jobs submitted since the last round.
 	pendingMu sync.Mutex
 	pending   []pendingJob
 
 	mu      sync.Mutex // guards the fields below
-	state   *State
-	cfg     *Config
+	state   *jqscheduler.State
+	cfg     *jqscheduler.Config
 	secrets map[uint64]json.RawMessage // of queued jobs, for their process
 
 	kick chan struct{} // a round is wanted
@@ -78,15 +79,15 @@ type Runner struct {
 	wg         sync.WaitGroup // every goroutine the runner started
 }
 
-// NewRunner returns a runner over deps; Start sets it going.
-func NewRunner(deps RunnerDeps) *Runner {
+// New returns a runner over deps; Start sets it going.
+func New(deps Deps) *Runner {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Runner{
 		deps:       deps,
-		state:      &State{},
+		state:      &jqscheduler.State{},
 		secrets:    map[uint64]json.RawMessage{},
 		kick:       make(chan struct{}, 1),
 		cleanup:    make(chan struct{}, 1),
@@ -123,7 +124,7 @@ func (r *Runner) recover(ids []uint64) {
 		return
 	}
 	r.mu.Lock()
-	r.state = Recover(entries)
+	r.state = jqscheduler.Recover(entries)
 	recovered := make(map[uint64]bool, len(entries))
 	for _, e := range entries {
 		recovered[e.ID] = true
@@ -133,7 +134,7 @@ func (r *Runner) recover(ids []uint64) {
 	running := r.state.Running()
 	queued := r.state.Enqueued()
 	r.mu.Unlock()
-	r.deps.Logger.Info(fmt.Sprintf("Waiting jobs: %v; running jobs: %v", IDs(queued), IDs(running)))
+	r.deps.Logger.Info(fmt.Sprintf("Waiting jobs: %v; running jobs: %v", jqscheduler.IDs(queued), jqscheduler.IDs(running)))
 	for _, j := range running {
 		r.go_(func() { r.adopt(j) })
 	}
@@ -185,7 +186,7 @@ func (r *Runner) Kick() {
 // Submissions never wait for a round: the job joins a list of new jobs,
 // which the next round (or request that needs the queue) takes in.
 func (r *Runner) Enqueue(job *jqueue.Job, secrets json.RawMessage) {
-	entry := NewJob(job, r.deps.Valid)
+	entry := jqscheduler.NewJob(job, r.deps.Valid)
 	r.pendingMu.Lock()
 	r.pending = append(r.pending, pendingJob{entry, secrets})
 	r.pendingMu.Unlock()
@@ -194,7 +195,7 @@ func (r *Runner) Enqueue(job *jqueue.Job, secrets json.RawMessage) {
 
 // pendingJob is a submitted job not yet in the State.
 type pendingJob struct {
-	entry   *Job
+	entry   *jqscheduler.Job
 	secrets json.RawMessage
 }
 
@@ -220,7 +221,7 @@ func (r *Runner) ConfigChanged(_, _ *config.Snapshot) {
 	r.mu.Lock()
 	old := r.cfg
 	r.cfg = r.schedulerConfig()
-	changed := NeedsReschedule(old, r.cfg)
+	changed := jqscheduler.NeedsReschedule(old, r.cfg)
 	r.mu.Unlock()
 	if changed {
 		r.Kick()
@@ -229,13 +230,13 @@ func (r *Runner) ConfigChanged(_, _ *config.Snapshot) {
 
 // schedulerConfig reads the limits and filter rules of the current
 // configuration; nil without one (or with filters that do not decode).
-func (r *Runner) schedulerConfig() *Config {
+func (r *Runner) schedulerConfig() *jqscheduler.Config {
 	snap, err := r.deps.Config.Snapshot()
 	if err != nil {
 		return nil
 	}
 	cl := snap.Data.Cluster
-	cfg, err := NewConfig(cl.MaxRunningJobs, cl.MaxTrackedJobs, snap.Data.Raw["filters"])
+	cfg, err := jqscheduler.NewConfig(cl.MaxRunningJobs, cl.MaxTrackedJobs, snap.Data.Raw["filters"])
 	if err != nil {
 		r.deps.Logger.Error("filter rules of the configuration do not decode; not scheduling", "error", err)
 		return nil
@@ -283,7 +284,7 @@ func (r *Runner) round() {
 		r.reject(rej)
 	}
 	if len(starts) > 0 {
-		r.deps.Logger.Info("Starting jobs: " + joinIDs(IDs(d.Start)))
+		r.deps.Logger.Info("Starting jobs: " + joinIDs(jqscheduler.IDs(d.Start)))
 	}
 	for _, s := range starts {
 		r.go_(func() { r.start(s) })
@@ -304,12 +305,12 @@ func (r *Runner) Counts() (queued, running, manipulated int) {
 
 // startRequest is a job chosen to run and the secrets for its process.
 type startRequest struct {
-	job     *Job
+	job     *jqscheduler.Job
 	secrets json.RawMessage
 }
 
 // reject writes a job a REJECT rule applies to as canceled.
-func (r *Runner) reject(rej Rejection) {
+func (r *Runner) reject(rej jqscheduler.Rejection) {
 	r.deps.Logger.Info(fmt.Sprintf("Job %d REJECTed by filter rule %s", rej.Job.ID, rej.Rule.UUID))
 	if err := r.writeCanceled(rej.Job.ID); err != nil {
 		r.deps.Logger.Error("writing a rejected job as canceled", "job", rej.Job.ID, "error", err)
@@ -322,7 +323,7 @@ func (r *Runner) writeCanceled(id uint64) error {
 	if err != nil {
 		return err
 	}
-	return r.deps.Queue.WriteJob(Canceled(file, jqueue.TimestampOf(time.Now())))
+	return r.deps.Queue.WriteJob(jqscheduler.Canceled(file, jqueue.TimestampOf(time.Now())))
 }
 
 // start hands a job to a new job process. The job file first names the
@@ -426,7 +427,7 @@ func (r *Runner) writeFailed(id uint64, source, msg string) error {
 		return err
 	}
 	now := jqueue.TimestampOf(time.Now())
-	failed, err := Failed(file, Reason{Source: source, Text: msg, Timestamp: now.Nanos()}, now)
+	failed, err := jqscheduler.Failed(file, jqscheduler.Reason{Source: source, Text: msg, Timestamp: now.Nanos()}, now)
 	if err != nil {
 		return err
 	}
@@ -447,7 +448,7 @@ func (r *Runner) jobEnded(id uint64) {
 		// Archived or unreadable: nothing more to learn from it.
 		r.state.RemoveRunning(id)
 	} else {
-		r.state.Update(NewJob(file, r.deps.Valid))
+		r.state.Update(jqscheduler.NewJob(file, r.deps.Valid))
 		r.state.RemoveFinished()
 	}
 	r.mu.Unlock()
@@ -468,7 +469,7 @@ func (r *Runner) adoptedJobEnded(id uint64) {
 	r.deps.Logger.Info(fmt.Sprintf("Job %d's process ended before the job started; queueing it again", id))
 	r.mu.Lock()
 	r.state.RemoveRunning(id)
-	r.state.Enqueue(NewJob(file, r.deps.Valid))
+	r.state.Enqueue(jqscheduler.NewJob(file, r.deps.Valid))
 	r.mu.Unlock()
 	r.Kick()
 }
@@ -529,7 +530,7 @@ func (r *Runner) cleanupLoop() {
 
 // adopt watches a job that was running when the daemon started, until its
 // process is gone: woken by its livelock or its file changing.
-func (r *Runner) adopt(j *Job) {
+func (r *Runner) adopt(j *jqscheduler.Job) {
 	path := ""
 	if j.File.Livelock != nil {
 		path = *j.File.Livelock
@@ -616,8 +617,8 @@ func (r *Runner) checkRunning() {
 // A queued job whose file names a live livelock other than ours had its
 // process started by an earlier daemon: it counts as started, so it never
 // runs twice.
-func (r *Runner) recoverJobs(ids []uint64) ([]*Job, error) {
-	var entries []*Job
+func (r *Runner) recoverJobs(ids []uint64) ([]*jqscheduler.Job, error) {
+	var entries []*jqscheduler.Job
 	err := r.deps.Queue.LoadEach(r.ctx, ids, func(id uint64, file *jqueue.Job, err error) error {
 		if err != nil {
 			r.deps.Logger.Warn("skipping unreadable job file", "job", id, "error", err)
@@ -626,7 +627,7 @@ func (r *Runner) recoverJobs(ids []uint64) ([]*Job, error) {
 		if file.Status().Finalized() {
 			return nil
 		}
-		entry := NewJob(file, r.deps.Valid)
+		entry := jqscheduler.NewJob(file, r.deps.Valid)
 		if entry.Status == jqueue.StatusQueued && r.hasLiveProcess(file) {
 			entry.Status = jqueue.StatusWaiting
 		}

@@ -1,4 +1,4 @@
-package jqscheduler
+package runner
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/livelock"
 	"github.com/goluxid/goluxid/internal/durable"
+	"github.com/goluxid/goluxid/jqscheduler"
 	"github.com/goluxid/goluxid/jqueue"
 )
 
@@ -169,16 +170,16 @@ func (r *Runner) ChangePriority(id uint64, prio int) (bool, string) {
 }
 
 // reprioritize rewrites a dequeued job with prio and queues it again.
-func (r *Runner) reprioritize(entry *Job, prio int) (bool, string) {
+func (r *Runner) reprioritize(entry *jqscheduler.Job, prio int) (bool, string) {
 	defer r.Kick()
 	file, err := r.deps.Queue.ReadJob(entry.ID)
 	if err != nil {
 		file = entry.File
 	}
-	changed := WithPriority(file, prio)
+	changed := jqscheduler.WithPriority(file, prio)
 	err = r.deps.Queue.WriteJob(changed)
 	r.mu.Lock()
-	r.state.Enqueue(NewJob(changed, r.deps.Valid))
+	r.state.Enqueue(jqscheduler.NewJob(changed, r.deps.Valid))
 	r.mu.Unlock()
 	if err != nil {
 		return false, fmt.Sprintf("Failed to write job %d with its new priority: %v", entry.ID, err)

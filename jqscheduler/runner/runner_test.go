@@ -1,4 +1,4 @@
-package jqscheduler
+package runner
 
 import (
 	"context"
@@ -88,7 +88,7 @@ func newRunnerEnv(t *testing.T, maxRunning int) *runnerEnv {
 		require.NoError(t, os.MkdirAll(d, 0o755))
 	}
 	cfg := map[string]any{}
-	data, err := os.ReadFile("../luxid/testdata/config.data")
+	data, err := os.ReadFile("../../luxid/testdata/config.data")
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &cfg))
 	cfg["cluster"].(map[string]any)["max_running_jobs"] = maxRunning
@@ -109,7 +109,7 @@ func newRunnerEnv(t *testing.T, maxRunning int) *runnerEnv {
 	exec := &jobexec.Config{ExecScript: script, StepTimeout: 5 * time.Second,
 		Env: append(os.Environ(), "FAKE_QUEUE="+l.QueueDir, "FAKE_LOCKS="+l.LivelockDir)}
 	own := filepath.Join(l.LivelockDir, "luxi-daemon_1")
-	r := NewRunner(RunnerDeps{Queue: queue, Config: store, Exec: exec, Watcher: watcher, OwnLivelock: own})
+	r := New(Deps{Queue: queue, Config: store, Exec: exec, Watcher: watcher, OwnLivelock: own})
 	t.Cleanup(r.Close)
 	return &runnerEnv{layout: l, queue: queue, runner: r}
 }
@@ -249,7 +249,7 @@ func TestRunnerAdoptsRunningJobs(t *testing.T) {
 	e.waitStatus(t, parent, jqueue.StatusRunning, 5*time.Second)
 	e.runner.Close() // the process runs on
 	// A dependant queued while no daemon ran.
-	next := NewRunner(e.runner.deps)
+	next := New(e.runner.deps)
 	t.Cleanup(next.Close)
 	e.runner = next
 	child := e.submit(t, "", parent)
