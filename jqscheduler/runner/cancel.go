@@ -3,15 +3,11 @@ package runner
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/livelock"
-	"github.com/goluxid/goluxid/internal/durable"
 	"github.com/goluxid/goluxid/jqscheduler"
 	"github.com/goluxid/goluxid/jqueue"
 )
@@ -52,6 +48,15 @@ func (r *Runner) Cancel(ctx context.Context, id uint64, kill bool) (bool, string
 	default:
 		return false, err.Error()
 	}
+}
+
+// writeCanceled rewrites the job's current file as canceled now.
+func (r *Runner) writeCanceled(id uint64) error {
+	file, _, err := r.deps.Queue.ReadJobAnywhere(id)
+	if err != nil {
+		return err
+	}
+	return r.deps.Queue.WriteJob(jqscheduler.Canceled(file, jqueue.TimestampOf(time.Now())))
 }
 
 // cancelRunning signals the process of a handed-over job, retrying while
@@ -111,26 +116,17 @@ func (r *Runner) signalForCancel(ctx context.Context, file *jqueue.Job, kill boo
 
 // awaitCancel waits for a signalled job to end.
 func (r *Runner) awaitCancel(ctx context.Context, id uint64) (bool, string) {
-	sub, err := r.deps.Watcher.Subscribe(r.deps.Queue.Layout().QueueDir, jqueue.JobFileName(id))
-	if err == nil {
+	var woken <-chan struct{}
+	if sub, err := r.watchJobFile(id); err == nil {
 		defer sub.Close()
+		woken = sub.C
 	}
 	limit := time.NewTimer(cancelWaitLimit)
 	defer limit.Stop()
 	for {
-		status := jqueue.StatusQueued
-		if file, _, err := r.deps.Queue.ReadJobAnywhere(id); err == nil {
-			status = file.Status()
-		}
-		switch {
-		case status == jqueue.StatusCanceled:
-			return true, "Job successfully cancelled"
-		case status.Finalized():
-			return false, "Job exited before it could have been canceled, status " + haskellStatus(status)
-		}
-		var woken <-chan struct{}
-		if sub != nil {
-			woken = sub.C
+		status := r.statusAnywhere(id)
+		if status.Finalized() {
+			return cancelOutcome(status)
 		}
 		select {
 		case <-woken:
@@ -143,74 +139,27 @@ func (r *Runner) awaitCancel(ctx context.Context, id uint64) (bool, string) {
 	}
 }
 
+// statusAnywhere is the status of job id's file, live or archived; queued
+// while the file cannot be read.
+func (r *Runner) statusAnywhere(id uint64) jqueue.Status {
+	if file, _, err := r.deps.Queue.ReadJobAnywhere(id); err == nil {
+		return file.Status()
+	}
+	return jqueue.StatusQueued
+}
+
+// cancelOutcome is the answer to CancelJob for a signalled job that
+// finished with status.
+func cancelOutcome(status jqueue.Status) (bool, string) {
+	if status == jqueue.StatusCanceled {
+		return true, "Job successfully cancelled"
+	}
+	return false, "Job exited before it could have been canceled, status " + haskellStatus(status)
+}
+
 // haskellStatus is a job status as the real luxid names it in messages.
 func haskellStatus(s jqueue.Status) string {
 	return "JOB_STATUS_" + strings.ToUpper(s.String())
-}
-
-// ChangePriority answers ChangeJobPriority: a queued job is rewritten with
-// the new priority and queued again; a running job is told through its
-// message file and SIGUSR1.
-func (r *Runner) ChangePriority(id uint64, prio int) (bool, string) {
-	if !r.waitReady(r.ctx) {
-		return false, fmt.Sprintf("Job %d not found in queue", id)
-	}
-	r.mu.Lock()
-	r.absorbPendingLocked(nil)
-	entry, running, _ := r.state.Dequeue(id)
-	r.mu.Unlock()
-	switch {
-	case entry != nil:
-		return r.reprioritize(entry, prio)
-	case running:
-		return r.signalPriority(id, prio)
-	default:
-		return false, fmt.Sprintf("Job %d not found in queue", id)
-	}
-}
-
-// reprioritize rewrites a dequeued job with prio and queues it again.
-func (r *Runner) reprioritize(entry *jqscheduler.Job, prio int) (bool, string) {
-	defer r.Kick()
-	file, err := r.deps.Queue.ReadJob(entry.ID)
-	if err != nil {
-		file = entry.File
-	}
-	changed := jqscheduler.WithPriority(file, prio)
-	err = r.deps.Queue.WriteJob(changed)
-	r.mu.Lock()
-	r.state.Enqueue(jqscheduler.NewJob(changed, r.deps.Valid))
-	r.mu.Unlock()
-	if err != nil {
-		return false, fmt.Sprintf("Failed to write job %d with its new priority: %v", entry.ID, err)
-	}
-	return true, fmt.Sprintf("Priorities of pending opcodes for job %d have been changed to %d", entry.ID, prio)
-}
-
-// signalPriority leaves the new priority for a running job's process and
-// wakes it with SIGUSR1.
-func (r *Runner) signalPriority(id uint64, prio int) (bool, string) {
-	layout := r.deps.Queue.Layout()
-	msgFile := layout.LuxidMessage(id)
-	dir := durable.Open(filepath.Dir(msgFile), nil)
-	if err := dir.WriteFileNoSync(filepath.Base(msgFile), []byte(strconv.Itoa(prio)), 0o600); err != nil {
-		return false, fmt.Sprintf("Failed to write the priority of job %d: %v", id, err)
-	}
-	file, _, err := r.deps.Queue.ReadJobAnywhere(id)
-	if err != nil {
-		return false, fmt.Sprintf("Job %d not found in queue", id)
-	}
-	if r.ownLivelockDead(file) {
-		removeQuietly(msgFile)
-		return false, fmt.Sprintf("Job %d is dead", id)
-	}
-	if file.ProcessID == nil {
-		return false, fmt.Sprintf("Job %d's pid unknown", id)
-	}
-	if err := syscall.Kill(int(*file.ProcessID), syscall.SIGUSR1); err != nil {
-		r.deps.Logger.Warn("signalling a job process", "job", id, "error", err)
-	}
-	return true, fmt.Sprintf("Job %d with pid %d signaled", id, *file.ProcessID)
 }
 
 // sleep waits d unless ctx ends first.
@@ -223,10 +172,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-// removeQuietly removes a file nobody needs any more; a failure leaves a
-// stale message file behind, which the job process would delete.
-func removeQuietly(path string) {
-	_ = os.Remove(path)
 }
