@@ -18,8 +18,8 @@
 //     finished file or the process's exit ends the job, whichever comes
 //     first. A file left unfinished means the process died: the job is
 //     written as failed (reason gnt:daemon:luxid:deathdetection) while it
-//     holds its slot as manipulated, and WConfd is asked, one call at a
-//     time, to release the locks of dead processes.
+//     holds its slot as manipulated, and WConfd (Deps.Locks) is asked,
+//     one call at a time, to release the locks of dead processes.
 //   - Recovery: Start reads the live jobs in the background while the
 //     daemon already answers; a queued job whose file names a live
 //     livelock other than the daemon's counts as started, so it never runs
