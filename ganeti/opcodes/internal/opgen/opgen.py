@@ -75,6 +75,11 @@ HASKELL_ORDER = {
     "VerifyOptionalChecks": ["nplusone_mem"],
 }
 
+# Orders that differ in a later release, by Ganeti's DIR_VERSION.
+HASKELL_ORDER_OF_RELEASE = {
+    "3.1": {"VerifyOptionalChecks": ["nplusone_mem", "hvparam_assessment"]},
+}
+
 # Haskell's QueryTypeOp (the "what" of OpQuery) has only the item kinds
 # answered through opcodes; Python's check also admits the LUXI-only ones.
 HASKELL_VALUES = {
@@ -105,7 +110,8 @@ UNTYPED = {"TList": ("list", "any"), "TDict": ("object", "any"),
 class Mapper:
   """Maps ht check expressions to type trees."""
 
-  def __init__(self, ht_tree, namespace):
+  def __init__(self, ht_tree, namespace, haskell_order):
+    self.haskell_order = haskell_order  # enumeration -> constructor order
     self.aliases = {}     # name -> expression of a module-level assignment
     self.functions = {}   # name -> FunctionDef
     for node in ht_tree.body:
@@ -191,8 +197,8 @@ class Mapper:
     name = node.get("name")
     if node["k"] != "elem":
       return node
-    if name in HASKELL_ORDER:
-      order = HASKELL_ORDER[name]
+    if name in self.haskell_order:
+      order = self.haskell_order[name]
       if sorted(order) != sorted(node["values"]):
         raise SystemExit("opgen: Haskell order of %s does not match Python's"
                          " values %r" % (name, node["values"]))
@@ -312,7 +318,9 @@ def generate(root):
     op_tree = ast.parse(f.read())
   namespace = {"constants": constants, "opcodes_base": opcodes_base,
                "ht": ht, "set": set, "frozenset": frozenset}
-  mapper = Mapper(ht_tree, namespace)
+  haskell_order = dict(HASKELL_ORDER)
+  haskell_order.update(HASKELL_ORDER_OF_RELEASE.get(constants.DIR_VERSION, {}))
+  mapper = Mapper(ht_tree, namespace, haskell_order)
 
   common, ops = None, []
   for cdef in op_tree.body:

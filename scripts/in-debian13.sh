@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# in-debian13.sh COMMAND [ARG...] - runs COMMAND as root inside the Debian 13
+# root that scripts/debian13-root.sh makes (made first when missing), with
+# the root's /proc, /sys and /dev and this checkout (at the same path) bound
+# in a private mount namespace: every mount ends with the command.
+# GOLUXID_DEBIAN13_ROOT names another root. The working directory inside is
+# the checkout.
+set -euo pipefail
+checkout=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=${GOLUXID_DEBIAN13_ROOT:-/var/cache/goluxid/debian13}
+"$checkout/scripts/debian13-root.sh" "$root" 2>/dev/null || "$checkout/scripts/debian13-root.sh" "$root"
+mkdir -p "$root$checkout"
+exec unshare --mount --propagation private -- sh -euc '
+  root=$1 checkout=$2; shift 2
+  for fs in proc sys dev; do mount --rbind "/$fs" "$root/$fs"; done
+  mount --bind "$checkout" "$root$checkout"
+  mount -t tmpfs tmpfs "$root/tmp"
+  cd "$root$checkout"
+  exec chroot "$root" sh -c "cd \"\$0\" && exec \"\$@\"" "$checkout" "$@"
+' sh "$root" "$checkout" "$@"
