@@ -5,14 +5,17 @@
 //
 // Below $GANETI_ROOTDIR/var/lib/ganeti/queue:
 //
-//	serial                    last allocated job id, decimal and "\n"
+//	serial                    last allocated job id, decimal and "\n" (0600)
 //	version                   "1\n", written by noded; never touched here
 //	lock                      held with an fcntl write lock while luxid runs
-//	drain                     exists while the queue is drained
-//	job-<id>                  a live job
-//	archive/<id/10000>/job-<id>  an archived job
+//	drain                     exists (empty, 0640) while the queue is drained
+//	job-<id>                  a live job (0600)
+//	archive/<id/10000>/job-<id>  an archived job; directories 0750, owned
+//	                          like archive/
+//	<name>-<pid>-<n>.tmp      a write of <name> in progress
 //
-// Only names matching job-<digits> are jobs; temporary files never match.
+// Modes are those luxid gives the files it creates. Only names matching
+// job-<digits> are jobs; temporary files never match.
 //
 // # Job files
 //
@@ -35,7 +38,32 @@
 //
 // # Durability
 //
-// Every write goes to a temporary file in the same directory, is synced,
-// renamed over the target, and the directory is synced; an archive move
-// syncs both directories. A failed sync is reported, never retried.
+// Each kind of write reaches the disk its own way:
+//
+//   - WriteJob and AddJob (a new job, and every later change luxid makes
+//     but the livelock) write a temporary file in the queue directory, fsync it, close
+//     it, rename it over job-<id> and fsync the queue directory. Writers
+//     at the same time share directory syncs: each waits for one sync that
+//     started after its rename.
+//   - WriteJobNoSync (the livelock of a starting job: luxid's own, then
+//     its process's) writes a temporary file and renames it, with no fsync: after a power
+//     failure the file holds the old or the new content.
+//   - Archive renames job-<id> into its archive directory, then fsyncs
+//     that directory and the queue directory. Creating an archive
+//     directory is not synced in archive/.
+//   - The serial file is written whole by Open (temporary file and rename,
+//     no fsync) and then overwritten in place, with no fsync, by each id
+//     allocation. The job files are the durable record: Open raises the
+//     serial to the highest job id found live or in the highest archive
+//     directory.
+//   - The drain file is created or removed with no fsync.
+//
+// A failed fsync is reported, never retried: the directory it was about
+// refuses every later write until restart.
+//
+// # Replication
+//
+// Each serial overwrite, each WriteJob or AddJob and each archive move is
+// handed to the Replicator after it succeeded, and so is every change of
+// the drain flag; Open's serial write and WriteJobNoSync are not.
 package jqueue

@@ -8,13 +8,12 @@
 
 // Command goluxid is a drop-in replacement for Ganeti's ganeti-luxid: it
 // takes the same options, checks that this node is the master, and serves
-// LUXI on the master's ganeti-query socket. This file only wires the
+// LUXI on the master's ganeti-query socket. It only wires the
 // packages together in the order the real daemon starts.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,23 +32,17 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/constants"
 	"github.com/goluxid/goluxid/ganeti/objects"
-	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/ganeti/ssconf"
-	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/internal/daemon"
 	"github.com/goluxid/goluxid/internal/daemon/metrics"
 	"github.com/goluxid/goluxid/internal/daemon/version"
-	"github.com/goluxid/goluxid/internal/durable"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jobexec"
 	"github.com/goluxid/goluxid/jqscheduler/runner"
-	"github.com/goluxid/goluxid/jqueue"
-	"github.com/goluxid/goluxid/jqueue/replica"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/luxid"
-	"github.com/goluxid/goluxid/query/resources"
 )
 
 // exitError carries the exit code a startup failure ends the process with.
@@ -229,111 +222,6 @@ func setupLogging(layout *paths.Layout, opts *daemon.Options) (*daemon.LogFile, 
 	return logFile, logger, nil
 }
 
-// serve holds the daemon's files and socket and answers LUXI until SIGTERM
-// or SIGINT.
-func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, logger *slog.Logger) error {
-	pidFile, err := daemon.WritePidFile(layout.PidFile)
-	if err != nil {
-		return err
-	}
-	defer pidFile.Close()
-	cfg := loadConfig(layout, logger)
-	listener, err := listen(layout, logger)
-	if err != nil {
-		return err
-	}
-	defer listener.Close()
-	livelock, err := daemon.Lock(fmt.Sprintf("%s/luxi-daemon_%d", layout.LivelockDir, time.Now().Unix()), 0o644, false)
-	if err != nil {
-		return fmt.Errorf("creating livelock: %w", err)
-	}
-	defer livelock.Close()
-	queueLock, err := daemon.Lock(layout.QueueLock, 0o640, true)
-	if err != nil {
-		return fmt.Errorf("Failed to obtain the job-queue lock: %w", err)
-	}
-	defer queueLock.Close()
-	stats, syncer := newMetrics(opts)
-	queue, err := jqueue.Open(layout, syncer)
-	if err != nil {
-		return fmt.Errorf("opening the job queue: %w", err)
-	}
-	watcher, err := inotify.New()
-	if err != nil {
-		return err
-	}
-	defer watcher.Close()
-
-	noded, err := rpc.New(layout, rpc.Options{Logger: logger})
-	var nodeRPC resources.NodeRPC
-	if err != nil {
-		logger.Warn("no RPC to the node daemons; live query fields will show no data", "error", err)
-		noded = nil
-	} else {
-		nodeRPC = resources.RPCClient(noded)
-	}
-	if noded != nil {
-		replicator := replica.New(noded, cfg, layout, logger)
-		defer replicator.Close()
-		queue.Replicator = replicator
-	}
-
-	starter, closeStarter := jobStarter(opts, logger)
-	defer closeStarter()
-	scheduler := runner.New(runner.Deps{
-		Queue: queue, Config: cfg, Watcher: watcher, OwnLivelock: livelock.Path(),
-		Exec:       starter,
-		Locks:      &wconfd.Client{Socket: layout.WconfdSocket},
-		Valid:      func(input json.RawMessage) bool { return opcodes.ParseInput(input).OpCode() != nil },
-		Logger:     logger,
-		JobStarted: stats.jobStarted(),
-	})
-	stopWatch := watchConfig(cfg, watcher, scheduler, logger)
-	defer stopWatch()
-	if noded != nil {
-		defer activateMasterIP(noded, cfg, logger)()
-	}
-	logger.Info("Loading job queue")
-	if err := scheduler.Start(); err != nil {
-		return err
-	}
-	defer scheduler.Close()
-
-	dispatcher := luxid.New(luxid.Deps{
-		Config: cfg, Paths: layout, Queue: queue, Watcher: watcher, Jobs: scheduler,
-		WConfd: &wconfd.Client{Socket: layout.WconfdSocket}, RPC: nodeRPC, Noded: noded,
-		MaxLiveJobs: opts.MaxQueuedJobs,
-		OwnLivelock: livelock.Path(), VCSVersion: version.VCS(), Logger: logger,
-	})
-	server := &luxi.Server{Handler: dispatcher, Logger: logger, Observe: stats.observeRequest()}
-	stopMetrics, err := stats.serve(opts.Metrics, metrics.Sources{
-		Jobs: scheduler.Counts, LiveJobFiles: queue.LiveCount, Waiters: dispatcher.Waiters,
-		ConfigReloads: cfg.ReloadCounts,
-	}, logger)
-	if err != nil {
-		return err
-	}
-	defer stopMetrics()
-	stop := handleSignals(server, logFile, logger)
-	defer stop()
-	daemon.ReportStarted(nil)
-	go notifyReady(scheduler, logger)
-	defer sdnotify.SdNotify(false, sdnotify.SdNotifyStopping)
-	if err := server.Serve(listener); !errors.Is(err, luxi.ErrServerClosed) {
-		return fmt.Errorf("serving LUXI: %w", err)
-	}
-	return nil
-}
-
-// notifyReady tells systemd (if it started the daemon) that it is ready:
-// the socket is bound and the job queue loaded.
-func notifyReady(scheduler *runner.Runner, logger *slog.Logger) {
-	<-scheduler.Ready()
-	if _, err := sdnotify.SdNotify(false, sdnotify.SdNotifyReady); err != nil {
-		logger.Warn("telling systemd the daemon is ready", "error", err)
-	}
-}
-
 // loadConfig loads config.data once; a failure is logged and every call
 // answers ConfigurationError until a good file appears.
 func loadConfig(layout *paths.Layout, logger *slog.Logger) *config.Store {
@@ -403,35 +291,39 @@ func inBackground(work func(ctx context.Context)) func() {
 }
 
 // handleSignals shuts the server down on SIGTERM or SIGINT and reopens the
-// log file on SIGHUP. The returned function stops the handling.
+// log file on SIGHUP. The returned function stops the handling and returns
+// once it has ended.
 func handleSignals(server *luxi.Server, logFile *daemon.LogFile, logger *slog.Logger) func() {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
+	stopHandling := inBackground(func(ctx context.Context) {
 		for {
 			select {
-			case <-done:
+			case <-ctx.Done():
 				return
 			case sig := <-sigs:
-				if sig == syscall.SIGHUP {
-					if err := logFile.Reopen(); err != nil {
-						logger.Error("reopening the log file", "error", err)
-					}
-					continue
-				}
-				logger.Info("received signal, shutting down", "signal", sig.String())
-				shutdown(server, logger)
+				onSignal(sig, server, logFile, logger)
 			}
 		}
-	}()
+	})
 	return func() {
 		signal.Stop(sigs)
-		close(done)
-		<-finished
+		stopHandling()
 	}
+}
+
+// onSignal reopens the log file on SIGHUP. On SIGTERM or SIGINT it tells
+// systemd at once that the daemon is stopping, then shuts the server down.
+func onSignal(sig os.Signal, server *luxi.Server, logFile *daemon.LogFile, logger *slog.Logger) {
+	if sig == syscall.SIGHUP {
+		if err := logFile.Reopen(); err != nil {
+			logger.Error("reopening the log file", "error", err)
+		}
+		return
+	}
+	logger.Info("received signal, shutting down", "signal", sig.String())
+	tellSystemd(sdnotify.SdNotifyStopping, logger)
+	shutdown(server, logger)
 }
 
 // shutdown lets requests in flight finish for a while, then closes
@@ -455,55 +347,11 @@ func jobStarter(opts *daemon.Options, logger *slog.Logger) (jobexec.Starter, fun
 	return warm, func() { warm.Close() }
 }
 
-// daemonMetrics are the metrics of --metrics; nil without it.
-type daemonMetrics struct{ m *metrics.Metrics }
-
-// newMetrics makes the metrics if --metrics asks for them, and the syncer
-// the job queue uses (timed, or nil for the plain one).
-func newMetrics(opts *daemon.Options) (*daemonMetrics, durable.Syncer) {
+// newMetrics makes the metrics --metrics asks for; without it they are
+// nil, which records nothing.
+func newMetrics(opts *daemon.Options) *metrics.Metrics {
 	if opts.Metrics == "" {
-		return &daemonMetrics{}, nil
-	}
-	m := metrics.New()
-	return &daemonMetrics{m: m}, m.Syncer()
-}
-
-func (d *daemonMetrics) jobStarted() func(time.Duration) {
-	if d.m == nil {
 		return nil
 	}
-	return d.m.ObserveJobStart
-}
-
-func (d *daemonMetrics) observeRequest() func(string, time.Duration, error) {
-	if d.m == nil {
-		return nil
-	}
-	return d.m.ObserveRequest
-}
-
-// serve opens the metrics endpoint addr and serves it until the returned
-// function is called.
-func (d *daemonMetrics) serve(addr string, src metrics.Sources, logger *slog.Logger) (func(), error) {
-	if d.m == nil {
-		return func() {}, nil
-	}
-	d.m.AddSources(src)
-	l, err := metrics.Listen(addr)
-	if err != nil {
-		return nil, err
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := d.m.Serve(l); err != nil {
-			logger.Error("metrics endpoint stopped", "error", err)
-		}
-	}()
-	logger.Info("serving metrics", "address", addr)
-	// Closing a Unix listener removes its socket file too.
-	return func() {
-		l.Close()
-		<-done
-	}, nil
+	return metrics.New()
 }

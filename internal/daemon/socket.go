@@ -20,6 +20,10 @@ type SocketOwner struct {
 	UID, GID int
 }
 
+// KeepOwner leaves a socket with the owner and group the kernel gave it
+// when this process created it.
+var KeepOwner = SocketOwner{UID: -1, GID: -1}
+
 // LookupOwner resolves a user and group name to a SocketOwner.
 func LookupOwner(userName, groupName string) (SocketOwner, error) {
 	u, err := user.Lookup(userName)

@@ -8,20 +8,24 @@
 // they already keep); this package turns them into metrics at scrape time,
 // so nothing here sits on a hot path but a counter increment or a
 // histogram observation.
+//
+// A nil *Metrics stands for metrics that are off: every method on it does
+// nothing (Syncer gives nil, the plain syncer; Listen opens nothing and
+// gives a nil Endpoint, whose methods do nothing too), so the daemon wires
+// the same hooks with metrics on or off.
+//
+// The endpoint's address is "unix:PATH", a Unix socket of mode 0660
+// created by the daemon (through the daemon package's safe listener: a
+// socket some process answers on is never replaced), or "HOST:PORT" on a
+// loopback address. It answers GET /metrics.
 package metrics
 
 import (
-	"errors"
-	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/goluxid/goluxid/internal/durable"
 )
@@ -53,6 +57,7 @@ type Metrics struct {
 var latencyBuckets = prometheus.ExponentialBuckets(0.0005, 2, 16)
 
 // New makes the metrics; AddSources adds the figures read at scrapes.
+// Without --metrics the daemon uses a nil *Metrics instead.
 func New() *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
@@ -78,6 +83,9 @@ func New() *Metrics {
 
 // AddSources adds the figures read at every scrape (once).
 func (m *Metrics) AddSources(src Sources) {
+	if m == nil {
+		return
+	}
 	if src.Jobs != nil {
 		for i, state := range []string{"queued", "running", "manipulated"} {
 			m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -118,6 +126,9 @@ func (m *Metrics) AddSources(src Sources) {
 
 // ObserveRequest counts one answered LUXI request.
 func (m *Metrics) ObserveRequest(method string, _ time.Duration, err error) {
+	if m == nil {
+		return
+	}
 	outcome := "ok"
 	if err != nil {
 		outcome = "error"
@@ -127,11 +138,18 @@ func (m *Metrics) ObserveRequest(method string, _ time.Duration, err error) {
 
 // ObserveJobStart records how long a job took to reach its process.
 func (m *Metrics) ObserveJobStart(took time.Duration) {
+	if m == nil {
+		return
+	}
 	m.jobStart.Observe(took.Seconds())
 }
 
-// Syncer is the operating system's syncs, each one timed.
+// Syncer is the operating system's syncs, each one timed; nil (the plain
+// syncer) for nil metrics.
 func (m *Metrics) Syncer() durable.Syncer {
+	if m == nil {
+		return nil
+	}
 	return timedSyncer{inner: durable.OSSyncer, file: m.syncs.WithLabelValues("file"), dir: m.syncs.WithLabelValues("dir")}
 }
 
@@ -152,46 +170,4 @@ func (s timedSyncer) SyncDir(d *os.File) error {
 	err := s.inner.SyncDir(d)
 	s.dir.Observe(time.Since(start).Seconds())
 	return err
-}
-
-// Listen opens the endpoint addr: "unix:PATH" for a Unix socket (mode
-// 0660; a stale socket is replaced) or "HOST:PORT" on a loopback address.
-func Listen(addr string) (net.Listener, error) {
-	if path, ok := strings.CutPrefix(addr, "unix:"); ok {
-		if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
-			os.Remove(path)
-		}
-		l, err := net.Listen("unix", path)
-		if err != nil {
-			return nil, fmt.Errorf("metrics endpoint: %w", err)
-		}
-		if err := os.Chmod(path, 0o660); err != nil {
-			l.Close()
-			return nil, fmt.Errorf("metrics endpoint: %w", err)
-		}
-		return l, nil
-	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("metrics endpoint %q: want unix:PATH or HOST:PORT: %w", addr, err)
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return nil, fmt.Errorf("metrics endpoint %q: only loopback addresses are served", addr)
-	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("metrics endpoint: %w", err)
-	}
-	return l, nil
-}
-
-// Serve answers GET /metrics on l until it is closed.
-func (m *Metrics) Serve(l net.Listener) error {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	if err := srv.Serve(l); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("metrics endpoint: %w", err)
-	}
-	return nil
 }
