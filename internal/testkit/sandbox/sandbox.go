@@ -1,5 +1,5 @@
-// Package sandbox builds and runs a sandboxed single-node Ganeti 3.0 "virtual
-// cluster" on this machine, so that goluxid and the Haskell ganeti-luxid can
+// Package sandbox builds and runs a sandboxed single-node Ganeti "virtual
+// cluster" on this machine, of the release installed here (Ganeti, below), so that goluxid and the Haskell ganeti-luxid can
 // be started on identical state and driven by the real gnt-* clients.
 //
 // A sandbox is a base directory holding one node root (Ganeti's vcluster
@@ -29,15 +29,25 @@ import (
 	"github.com/goluxid/goluxid/ganeti/paths"
 )
 
-// Installed locations of Ganeti 3.0 (Debian packages ganeti-3.0,
-// ganeti-haskell-3.0 and ganeti).
+// Installed locations of Ganeti (Debian packages ganeti-<release>,
+// ganeti-haskell-<release> and ganeti).
 const (
-	HaskellSbin = "/usr/lib/ganeti/3.0/usr/sbin"
-	PythonShare = "/usr/share/ganeti/3.0"
-	ClientDir   = "/usr/sbin"
+	ClientDir = "/usr/sbin"
 	// Python is the interpreter Ganeti's Python code must run under; the
 	// first python3 on PATH may lack Ganeti's dependencies.
 	Python = "/usr/bin/python3"
+)
+
+// Ganeti is the release installed on this machine (release.Installed), which
+// every sandbox runs: Ganeti 3.0 on Debian 12, 3.1 in the Debian 13 root.
+// Without an installed Ganeti it names 3.0, and Prerequisites says what is
+// missing.
+var Ganeti = installedRelease()
+
+// Where the installed release keeps its daemons and its Python code.
+var (
+	HaskellSbin = "/usr/lib/ganeti/" + Ganeti.Dir + "/usr/sbin"
+	PythonShare = "/usr/share/ganeti/" + Ganeti.Dir
 )
 
 // Defaults for Options.

@@ -30,7 +30,8 @@ const setupTimeout = time.Minute
 const stdPath = "/usr/sbin:/usr/bin:/sbin:/bin"
 
 // Prerequisites reports what this machine lacks to run a sandbox: root
-// privileges, the Ganeti 3.0 Debian packages or Ganeti's users.
+// privileges, the Debian packages of a Ganeti release goluxid serves, or
+// Ganeti's users.
 func Prerequisites() error {
 	var missing []string
 	need := []string{
@@ -53,9 +54,11 @@ func Prerequisites() error {
 	if os.Geteuid() != 0 {
 		problems = append(problems, "must run as root (the daemons chown files to the gnt-* users)")
 	}
+	if installErr != nil {
+		problems = append(problems, installErr.Error())
+	}
 	if len(missing) > 0 {
-		problems = append(problems, "missing "+strings.Join(missing, ", ")+"; install the Ganeti packages: "+
-			"apt-get install -y --no-install-recommends ganeti-3.0 ganeti-haskell-3.0 ganeti-testsuite")
+		problems = append(problems, "missing "+strings.Join(missing, ", ")+"; install the Ganeti packages: "+packagesToInstall())
 	}
 	if len(problems) == 0 {
 		return nil
