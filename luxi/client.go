@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // DefaultConnectTimeout bounds Dial, Ganeti's LUXI_DEF_CTMO.
@@ -47,8 +48,8 @@ type Client struct {
 	closed atomic.Bool
 
 	mu     sync.Mutex // serializes calls; guards the fields below
-	reader *Reader
-	writer *Writer
+	reader *uds.Reader
+	writer *uds.Writer
 	broken error // why the connection cannot be used any more
 }
 
@@ -73,8 +74,8 @@ func DialContext(ctx context.Context, path string) (*Client, error) {
 func NewClient(conn net.Conn) *Client {
 	return &Client{
 		conn:   conn,
-		reader: NewReader(conn, DefaultMaxMessageSize),
-		writer: NewWriter(conn),
+		reader: uds.NewReader(conn, uds.DefaultMaxMessageSize),
+		writer: uds.NewWriter(conn),
 	}
 }
 
@@ -138,8 +139,8 @@ func decodeFailure(result json.RawMessage) error {
 // both without the terminator. It is meant for tests that need exact
 // bytes; msg must not contain ETX.
 func (c *Client) CallRaw(ctx context.Context, msg []byte) ([]byte, error) {
-	if bytes.IndexByte(msg, ETX) >= 0 {
-		return nil, ErrTerminatorInPayload
+	if bytes.IndexByte(msg, uds.ETX) >= 0 {
+		return nil, uds.ErrTerminatorInPayload
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -211,7 +212,7 @@ func (c *Client) exchange(msg []byte) ([]byte, error) {
 // transportError wraps err, marking the ways a connection ends with
 // ErrConnectionClosed.
 func (c *Client) transportError(what string, err error) error {
-	if c.closed.Load() || errors.Is(err, io.EOF) || errors.Is(err, ErrTruncated) ||
+	if c.closed.Load() || errors.Is(err, io.EOF) || errors.Is(err, uds.ErrTruncated) ||
 		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
 		return fmt.Errorf("%w: %s: %w", ErrConnectionClosed, what, err)
 	}

@@ -1,11 +1,12 @@
 // Package wconfd is a client of Ganeti's configuration daemon, WConfd,
 // for the calls luxid makes.
 //
-// WConfd speaks LUXI's framing on its own Unix socket
-// (var/run/ganeti/socket/ganeti-wconfd): a request is the compact JSON
-// {"method":M,"args":[…]} ended by 0x03, with one argument per function
-// parameter, and the answer is {"success":…,"result":…}. Every logical
-// operation uses a fresh connection, as the Haskell luxid does.
+// WConfd listens on its own Unix socket
+// (var/run/ganeti/socket/ganeti-wconfd), its messages framed as package
+// uds describes: a request is the compact JSON {"method":M,"args":[…]}
+// ended by 0x03, with one argument per function parameter, and the answer
+// is {"success":…,"result":…}. Every logical operation uses a fresh
+// connection, as the Haskell luxid does.
 package wconfd
 
 import (
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/uds"
 	"github.com/goluxid/goluxid/luxi"
 )
 
@@ -44,8 +46,8 @@ type Client struct {
 // conn is one connection carrying a sequence of calls.
 type conn struct {
 	c        net.Conn
-	r        *luxi.Reader
-	w        *luxi.Writer
+	r        *uds.Reader
+	w        *uds.Writer
 	timeout  time.Duration // of each call
 	lockWait time.Duration
 }
@@ -57,7 +59,7 @@ func (cl *Client) dial(ctx context.Context) (*conn, error) {
 	if err != nil {
 		return nil, connectError(err)
 	}
-	return &conn{c: c, r: luxi.NewReader(c, maxAnswer), w: luxi.NewWriter(c),
+	return &conn{c: c, r: uds.NewReader(c, maxAnswer), w: uds.NewWriter(c),
 		timeout: orDefault(cl.RWTimeout, RWTimeout), lockWait: orDefault(cl.LockWait, LockWait)}, nil
 }
 

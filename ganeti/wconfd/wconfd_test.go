@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
-	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // fakeWconfd serves sock with answer: each request gets the answer's
@@ -43,7 +43,7 @@ func fakeWconfd(t *testing.T, answer func(req []byte) []byte) string {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, w := luxi.NewReader(c, 0), luxi.NewWriter(c)
+				r, w := uds.NewReader(c, 0), uds.NewWriter(c)
 				for {
 					req, err := r.ReadMessage()
 					if err != nil {

@@ -30,13 +30,14 @@ type layer struct {
 var layers = []layer{
 	{name: "lib", packages: []string{"internal/hsjson", "internal/hsshow", "internal/durable", "internal/inotify"},
 		mayImport: []string{"lib"}},
-	{name: "ganeti", packages: []string{"ganeti/"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "luxi"}},
-	{name: "luxi", packages: []string{"luxi"},
-		mayImport: []string{"lib", "ganeti-errors"}},
 	{name: "ganeti-errors", packages: []string{"ganeti/gerrors"}},
+	{name: "ganeti-uds", packages: []string{"ganeti/uds"}},
+	{name: "ganeti", packages: []string{"ganeti/"},
+		mayImport: []string{"lib", "ganeti", "ganeti-errors", "ganeti-uds", "luxi"}},
+	{name: "luxi", packages: []string{"luxi"},
+		mayImport: []string{"lib", "ganeti-errors", "ganeti-uds"}},
 	{name: "jobexec", packages: []string{"jobexec"},
-		mayImport: []string{"lib", "luxi"}},
+		mayImport: []string{"lib", "ganeti-uds"}},
 	{name: "query", packages: []string{"query"},
 		mayImport: []string{"lib", "ganeti-errors"}},
 	{name: "resources", packages: []string{"query/resources"},
@@ -52,10 +53,10 @@ var layers = []layer{
 	{name: "daemon", packages: []string{"internal/daemon/"},
 		mayImport: []string{"lib", "daemon"}},
 	{name: "goluxid", packages: []string{"cmd/goluxid"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "luxid", "daemon"}},
+		mayImport: []string{"lib", "ganeti", "ganeti-errors", "ganeti-uds", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "luxid", "daemon"}},
 	// Test and benchmark tooling may use the product, never the reverse.
 	{name: "testkit", packages: []string{"internal/testkit/", "cmd/luxibench", "cmd/gnt-sandbox"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "luxid", "testkit"}},
+		mayImport: []string{"lib", "ganeti", "ganeti-errors", "ganeti-uds", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "luxid", "testkit"}},
 	// Packages of tests only.
 	{name: "tests", packages: []string{"compat_test", "packaging"}},
 }
