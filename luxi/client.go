@@ -109,7 +109,7 @@ func (c *Client) Call(ctx context.Context, method string, args any) (json.RawMes
 	if resp.Success {
 		return resp.Result, nil
 	}
-	callErr := decodeFailure(resp.Result)
+	callErr := resp.Err()
 	var re *RequestError
 	if errors.As(callErr, &re) {
 		c.breakConn(fmt.Errorf("%w: server refused a request: %w", ErrConnectionClosed, callErr))
@@ -117,22 +117,21 @@ func (c *Client) Call(ctx context.Context, method string, args any) (json.RawMes
 	return nil, callErr
 }
 
-// decodeFailure turns a failure result into an error, as Python's
-// errors.MaybeRaise does: [name, [args…]] is an exception.
-func decodeFailure(result json.RawMessage) error {
-	var encoded []json.RawMessage
-	if json.Unmarshal(result, &encoded) == nil && len(encoded) == 2 {
-		var name string
-		var args []any
-		if json.Unmarshal(encoded[0], &name) == nil && json.Unmarshal(encoded[1], &args) == nil && args != nil {
-			return gerrors.New(name, args...)
-		}
+// Err returns the failure a response carries, as Call reports it: nil for
+// a success, a *gerrors.Error for an encoded exception, a *RequestError
+// for any other result.
+func (r Response) Err() error {
+	if r.Success {
+		return nil
+	}
+	if ge, ok := gerrors.Decode(r.Result); ok {
+		return ge
 	}
 	var text string
-	if json.Unmarshal(result, &text) == nil {
+	if json.Unmarshal(r.Result, &text) == nil {
 		return &RequestError{Text: text}
 	}
-	return &RequestError{Text: string(result)}
+	return &RequestError{Text: string(r.Result)}
 }
 
 // CallRaw sends msg as one message and returns the next message received,

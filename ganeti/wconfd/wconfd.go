@@ -21,7 +21,6 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/uds"
-	"github.com/goluxid/goluxid/luxi"
 )
 
 // Timeouts of WConfd calls (WCONFD_DEF_CTMO, WCONFD_DEF_RWTO), the
@@ -130,26 +129,31 @@ var (
 	errReadTimeout    = gerrors.Generic("user error (Timeout in reading a response)")
 )
 
+// answer is the wire form of WConfd's reply; both members are required.
+type answer struct {
+	Success *bool           `json:"success"`
+	Result  json.RawMessage `json:"result"`
+}
+
 // decodeAnswer decodes a WConfd answer.
 func decodeAnswer(method string, msg []byte, result any) error {
-	resp, err := luxi.DecodeResponse(msg)
-	if err != nil {
-		return fmt.Errorf("WConfd %s: %w", method, err)
+	var a answer
+	if err := json.Unmarshal(msg, &a); err != nil {
+		return fmt.Errorf("WConfd %s: invalid answer: %w", method, err)
 	}
-	if !resp.Success {
-		var enc []json.RawMessage
-		var name string
-		var args []any
-		if json.Unmarshal(resp.Result, &enc) == nil && len(enc) == 2 &&
-			json.Unmarshal(enc[0], &name) == nil && json.Unmarshal(enc[1], &args) == nil {
-			return gerrors.New(name, args...)
+	if a.Success == nil || a.Result == nil {
+		return fmt.Errorf("WConfd %s: answer without success or result", method)
+	}
+	if !*a.Success {
+		if ge, ok := gerrors.Decode(a.Result); ok {
+			return ge
 		}
-		return fmt.Errorf("WConfd %s failed: %s", method, resp.Result)
+		return fmt.Errorf("WConfd %s failed: %s", method, a.Result)
 	}
 	if result == nil {
 		return nil
 	}
-	if err := json.Unmarshal(resp.Result, result); err != nil {
+	if err := json.Unmarshal(a.Result, result); err != nil {
 		return fmt.Errorf("WConfd %s: decoding the answer: %w", method, err)
 	}
 	return nil

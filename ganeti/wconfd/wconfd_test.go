@@ -160,3 +160,35 @@ func TestLockNeverGrantedEndsAfterTheLockWait(t *testing.T) {
 	assert.GreaterOrEqual(t, methods["lockConfig"], 3, "asked again and again")
 	assert.Zero(t, methods["writeConfig"])
 }
+
+// WConfd's failures reach the caller as the Ganeti errors they encode.
+func TestAnswersDecode(t *testing.T) {
+	tests := []struct {
+		name, answer string
+		wantResult   string
+		wantErr      error
+		wantText     string
+	}{
+		{"success", `{"success":true,"result":[1,2]}`, `[1,2]`, nil, ""},
+		{"exception", `{"success":false,"result":["ConfigurationError",["bad"]]}`, "", gerrors.Configuration("bad"), ""},
+		{"other failure", `{"success":false,"result":"odd"}`, "", nil, `WConfd cleanupLocks failed: "odd"`},
+		{"no result", `{"success":true}`, "", nil, "WConfd cleanupLocks: answer without success or result"},
+		{"not JSON", `nonsense`, "", nil, "WConfd cleanupLocks: invalid answer: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cl := &Client{Socket: fakeWconfd(t, func([]byte) []byte { return []byte(tc.answer) })}
+			var res json.RawMessage
+			err := cl.Call(context.Background(), "cleanupLocks", nil, &res)
+			switch {
+			case tc.wantErr != nil:
+				assert.Equal(t, tc.wantErr, err)
+			case tc.wantText != "":
+				assert.ErrorContains(t, err, tc.wantText)
+			default:
+				require.NoError(t, err)
+				assert.JSONEq(t, tc.wantResult, string(res))
+			}
+		})
+	}
+}

@@ -33,7 +33,7 @@ var layers = []layer{
 	{name: "ganeti-errors", packages: []string{"ganeti/gerrors"}},
 	{name: "ganeti-uds", packages: []string{"ganeti/uds"}},
 	{name: "ganeti", packages: []string{"ganeti/"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "ganeti-uds", "luxi"}},
+		mayImport: []string{"lib", "ganeti", "ganeti-errors", "ganeti-uds"}},
 	{name: "luxi", packages: []string{"luxi"},
 		mayImport: []string{"lib", "ganeti-errors", "ganeti-uds"}},
 	{name: "jobexec", packages: []string{"jobexec"},
