@@ -4,7 +4,8 @@
 // # Handshake
 //
 // The child runs `<python> <exec.py> <job id>` with two pipes as its stdin
-// and stdout; messages on them are framed like LUXI (text ended by 0x03):
+// and stdout; messages on them are framed as package uds describes (text
+// ended by 0x03):
 //
 //	child → luxid   absolute path of the child's livelock
 //	luxid → child   "" (luxid has recorded the livelock in the job file)
@@ -35,7 +36,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // Debian's locations of Ganeti 3.0's job executor.
@@ -217,8 +218,8 @@ func (c *Config) env() []string {
 // handshake exchanges the four messages of the protocol.
 func (c *Config) handshake(ctx context.Context, p *Process, from, to *os.File, secrets []byte, record RecordLivelock) error {
 	timeout := c.stepTimeout()
-	r := luxi.NewReader(from, maxHandshakeMessage)
-	w := luxi.NewWriter(to)
+	r := uds.NewReader(from, maxHandshakeMessage)
+	w := uds.NewWriter(to)
 	path, err := readStep(ctx, from, r, timeout, "livelock path")
 	if err != nil {
 		return err
@@ -240,7 +241,7 @@ func (c *Config) handshake(ctx context.Context, p *Process, from, to *os.File, s
 }
 
 // readStep reads one message within timeout.
-func readStep(ctx context.Context, f *os.File, r *luxi.Reader, timeout time.Duration, what string) ([]byte, error) {
+func readStep(ctx context.Context, f *os.File, r *uds.Reader, timeout time.Duration, what string) ([]byte, error) {
 	deadline := time.Now().Add(timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
@@ -256,7 +257,7 @@ func readStep(ctx context.Context, f *os.File, r *luxi.Reader, timeout time.Dura
 }
 
 // writeStep writes one message within timeout.
-func writeStep(f *os.File, w *luxi.Writer, msg []byte, timeout time.Duration) error {
+func writeStep(f *os.File, w *uds.Writer, msg []byte, timeout time.Duration) error {
 	if err := f.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
 		return fmt.Errorf("writing to the job process: %w", err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // fakeExec is a stand-in for exec.py that speaks the handshake. Its
@@ -139,7 +139,7 @@ func TestHandshakeFailures(t *testing.T) {
 		{"hang", "waiting for the livelock path"},
 		{"garbage", `sent "not a path" instead of its livelock path`},
 		{"exit", "waiting for the livelock path"},
-		{"flood", "luxi: message too large"},
+		{"flood", "uds: message too large"},
 		{"flood-messages", `sent "junk" instead of its livelock path`},
 		{"trickle", "waiting for the livelock path"},
 	}
@@ -174,7 +174,7 @@ func TestFloodingJobProcessIsBounded(t *testing.T) {
 			took := time.Since(start)
 			runtime.ReadMemStats(&after)
 			t.Logf("flooding child refused after %s, %d KiB allocated meanwhile", took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>10)
-			require.ErrorIs(t, err, luxi.ErrTooLarge)
+			require.ErrorIs(t, err, uds.ErrTooLarge)
 			assert.Less(t, took, 5*time.Second, "ended at the limit, long before the step timeout")
 			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "bytes allocated while the child flooded")
 		})

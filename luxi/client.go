@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // DefaultConnectTimeout bounds Dial, Ganeti's LUXI_DEF_CTMO.
@@ -47,8 +48,8 @@ type Client struct {
 	closed atomic.Bool
 
 	mu     sync.Mutex // serializes calls; guards the fields below
-	reader *Reader
-	writer *Writer
+	reader *uds.Reader
+	writer *uds.Writer
 	broken error // why the connection cannot be used any more
 }
 
@@ -73,8 +74,8 @@ func DialContext(ctx context.Context, path string) (*Client, error) {
 func NewClient(conn net.Conn) *Client {
 	return &Client{
 		conn:   conn,
-		reader: NewReader(conn, DefaultMaxMessageSize),
-		writer: NewWriter(conn),
+		reader: uds.NewReader(conn, uds.DefaultMaxMessageSize),
+		writer: uds.NewWriter(conn),
 	}
 }
 
@@ -108,7 +109,7 @@ func (c *Client) Call(ctx context.Context, method string, args any) (json.RawMes
 	if resp.Success {
 		return resp.Result, nil
 	}
-	callErr := decodeFailure(resp.Result)
+	callErr := resp.Err()
 	var re *RequestError
 	if errors.As(callErr, &re) {
 		c.breakConn(fmt.Errorf("%w: server refused a request: %w", ErrConnectionClosed, callErr))
@@ -116,30 +117,29 @@ func (c *Client) Call(ctx context.Context, method string, args any) (json.RawMes
 	return nil, callErr
 }
 
-// decodeFailure turns a failure result into an error, as Python's
-// errors.MaybeRaise does: [name, [args…]] is an exception.
-func decodeFailure(result json.RawMessage) error {
-	var encoded []json.RawMessage
-	if json.Unmarshal(result, &encoded) == nil && len(encoded) == 2 {
-		var name string
-		var args []any
-		if json.Unmarshal(encoded[0], &name) == nil && json.Unmarshal(encoded[1], &args) == nil && args != nil {
-			return gerrors.New(name, args...)
-		}
+// Err returns the failure a response carries, as Call reports it: nil for
+// a success, a *gerrors.Error for an encoded exception, a *RequestError
+// for any other result.
+func (r Response) Err() error {
+	if r.Success {
+		return nil
+	}
+	if ge, ok := gerrors.Decode(r.Result); ok {
+		return ge
 	}
 	var text string
-	if json.Unmarshal(result, &text) == nil {
+	if json.Unmarshal(r.Result, &text) == nil {
 		return &RequestError{Text: text}
 	}
-	return &RequestError{Text: string(result)}
+	return &RequestError{Text: string(r.Result)}
 }
 
 // CallRaw sends msg as one message and returns the next message received,
 // both without the terminator. It is meant for tests that need exact
 // bytes; msg must not contain ETX.
 func (c *Client) CallRaw(ctx context.Context, msg []byte) ([]byte, error) {
-	if bytes.IndexByte(msg, ETX) >= 0 {
-		return nil, ErrTerminatorInPayload
+	if bytes.IndexByte(msg, uds.ETX) >= 0 {
+		return nil, uds.ErrTerminatorInPayload
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -211,7 +211,7 @@ func (c *Client) exchange(msg []byte) ([]byte, error) {
 // transportError wraps err, marking the ways a connection ends with
 // ErrConnectionClosed.
 func (c *Client) transportError(what string, err error) error {
-	if c.closed.Load() || errors.Is(err, io.EOF) || errors.Is(err, ErrTruncated) ||
+	if c.closed.Load() || errors.Is(err, io.EOF) || errors.Is(err, uds.ErrTruncated) ||
 		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
 		return fmt.Errorf("%w: %s: %w", ErrConnectionClosed, what, err)
 	}

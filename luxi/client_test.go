@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 func dialClient(t *testing.T, path string) *Client {
@@ -66,13 +67,13 @@ func TestClientRequestErrorEndsConnection(t *testing.T) {
 func TestClientSendsPythonLikeRequest(t *testing.T) {
 	got := make(chan string, 1)
 	path := rawServer(t, func(conn net.Conn) {
-		msg, err := NewReader(conn, 0).ReadMessage()
+		msg, err := uds.NewReader(conn, 0).ReadMessage()
 		if err != nil {
 			got <- err.Error()
 			return
 		}
 		got <- string(msg)
-		NewWriter(conn).WriteMessage([]byte(`{"success":true,"result":[]}`))
+		uds.NewWriter(conn).WriteMessage([]byte(`{"success":true,"result":[]}`))
 	})
 	c := dialClient(t, path)
 	res, err := c.Call(context.Background(), MethodQueryJobs, []any{[]int{1, 2}, []string{"id", "status"}})
@@ -116,8 +117,8 @@ func TestClientDecodesFailures(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := rawServer(t, func(conn net.Conn) {
-				if _, err := NewReader(conn, 0).ReadMessage(); err == nil {
-					NewWriter(conn).WriteMessage([]byte(tc.answer))
+				if _, err := uds.NewReader(conn, 0).ReadMessage(); err == nil {
+					uds.NewWriter(conn).WriteMessage([]byte(tc.answer))
 				}
 			})
 			c := dialClient(t, path)
@@ -130,7 +131,7 @@ func TestClientDecodesFailures(t *testing.T) {
 
 func TestClientConnectionClosedByServer(t *testing.T) {
 	path := rawServer(t, func(conn net.Conn) {
-		NewReader(conn, 0).ReadMessage()
+		uds.NewReader(conn, 0).ReadMessage()
 	})
 	c := dialClient(t, path)
 	_, err := c.Call(context.Background(), MethodQueryClusterInfo, nil)
@@ -209,7 +210,7 @@ func TestClientCallRaw(t *testing.T) {
 	assert.Equal(t, goodAnswer, string(got))
 
 	_, err = c.CallRaw(context.Background(), []byte("a\x03b"))
-	assert.ErrorIs(t, err, ErrTerminatorInPayload)
+	assert.ErrorIs(t, err, uds.ErrTerminatorInPayload)
 
 	got, err = c.CallRaw(context.Background(), []byte(`{"method":"Nope","args":[]}`))
 	require.NoError(t, err)

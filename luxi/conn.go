@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // States of a server connection. A connection is idle while it waits for
@@ -53,8 +54,8 @@ func (c *conn) serve(ctx context.Context) {
 	defer c.rwc.Close()
 	log := c.srv.logger().With(append([]any{"conn", c.id}, peerAttrs(c.rwc)...)...)
 	log.Debug("LUXI connection accepted")
-	reader := NewReader(deadlineReader{c.rwc, timeout(c.srv.IdleTimeout, DefaultIdleTimeout)}, c.srv.maxMessageSize())
-	writer := NewWriter(c.rwc)
+	reader := uds.NewReader(deadlineReader{c.rwc, timeout(c.srv.IdleTimeout, DefaultIdleTimeout)}, c.srv.maxMessageSize())
+	writer := uds.NewWriter(c.rwc)
 	for {
 		c.state.Store(stateIdle)
 		if c.srv.inShutdown.Load() {
@@ -62,7 +63,7 @@ func (c *conn) serve(ctx context.Context) {
 			return
 		}
 		msg, err := reader.ReadMessage()
-		if errors.Is(err, ErrTooLarge) {
+		if errors.Is(err, uds.ErrTooLarge) {
 			c.srv.stats.parseErrors.Add(1)
 			pe := ParseErrorf("message longer than the limit of %d bytes", c.srv.maxMessageSize())
 			log.Warn("refusing LUXI request", "error", pe.Error())
@@ -85,7 +86,7 @@ func (c *conn) serve(ctx context.Context) {
 }
 
 // write sends one answer, reporting whether that worked.
-func (c *conn) write(log *slog.Logger, w *Writer, answer []byte) bool {
+func (c *conn) write(log *slog.Logger, w *uds.Writer, answer []byte) bool {
 	if d := timeout(c.srv.WriteTimeout, DefaultWriteTimeout); d > 0 {
 		c.rwc.SetWriteDeadline(time.Now().Add(d))
 	}
@@ -102,7 +103,7 @@ func logReadEnd(log *slog.Logger, err error) {
 	switch {
 	case errors.Is(err, io.EOF):
 		log.Debug("LUXI connection closed by client")
-	case errors.Is(err, ErrTruncated):
+	case errors.Is(err, uds.ErrTruncated):
 		log.Debug("LUXI connection closed by client inside a message")
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		log.Debug("closing idle LUXI connection")

@@ -1,19 +1,15 @@
 // Package luxi speaks LUXI, the protocol of Ganeti's master daemon on its
-// ganeti-query Unix socket: message framing, the wire form of requests
-// and responses, a server and a client. It knows nothing of what answers
-// the calls; a Handler does.
+// ganeti-query Unix socket: the wire form of requests and responses, a
+// server and a client. It knows nothing of what answers the calls; a
+// Handler does.
 //
 // # Framing
 //
 // A stream carries messages in both directions, each a UTF-8 JSON text
-// followed by one byte 0x03 (ETX). There is no length prefix and no
-// handshake. A reader accumulates bytes and splits at every ETX, so
-// several messages may arrive in one read (pipelining) and one message may
-// span many reads. A stream that ends right after an ETX ends cleanly
-// (io.EOF); one that ends after further bytes cut a message off
-// (ErrTruncated). Valid JSON never contains a raw ETX, and writers refuse
-// to send one (ErrTerminatorInPayload). Reader and Writer work on any
-// io.Reader and io.Writer, so the same framing serves sockets and pipes.
+// followed by one byte 0x03, framed by package uds: no length prefix, no
+// handshake, several messages may arrive in one read (pipelining) and one
+// message may span many reads. A client that closes the connection inside
+// a message ends it without an answer.
 //
 // # Requests
 //

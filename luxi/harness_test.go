@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // testTimeout bounds every wait of the tests; nothing should come close.
@@ -97,7 +98,7 @@ const (
 type rawConn struct {
 	t    *testing.T
 	conn *net.UnixConn
-	r    *Reader
+	r    *uds.Reader
 }
 
 func dialRaw(t *testing.T, path string) *rawConn {
@@ -106,7 +107,7 @@ func dialRaw(t *testing.T, path string) *rawConn {
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close() })
 	require.NoError(t, conn.SetDeadline(time.Now().Add(testTimeout)))
-	return &rawConn{t: t, conn: conn, r: NewReader(conn, 0)}
+	return &rawConn{t: t, conn: conn, r: uds.NewReader(conn, 0)}
 }
 
 // send writes b as it is, in one write.
@@ -240,5 +241,5 @@ func tryDialRaw(t *testing.T, path string) (*rawConn, error) {
 	if err := conn.SetDeadline(time.Now().Add(testTimeout)); err != nil {
 		return nil, err
 	}
-	return &rawConn{t: t, conn: conn, r: NewReader(conn, 0)}, nil
+	return &rawConn{t: t, conn: conn, r: uds.NewReader(conn, 0)}, nil
 }

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // Default timeouts of a Server, Ganeti's LUXI_DEF_RWTO.
@@ -51,7 +53,7 @@ type Server struct {
 	// Observe, if set, is told of every decoded request once answered:
 	// its method, how long it took and its error (nil on success).
 	Observe func(method string, took time.Duration, err error)
-	// MaxMessageSize limits one request; 0 means DefaultMaxMessageSize.
+	// MaxMessageSize limits one request; 0 means uds.DefaultMaxMessageSize.
 	MaxMessageSize int
 	// IdleTimeout bounds each read from a client: a client that sends
 	// nothing for this long is disconnected without an answer. 0 means
@@ -316,7 +318,7 @@ func (s *Server) logger() *slog.Logger {
 
 func (s *Server) maxMessageSize() int {
 	if s.MaxMessageSize <= 0 {
-		return DefaultMaxMessageSize
+		return uds.DefaultMaxMessageSize
 	}
 	return s.MaxMessageSize
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/internal/inotify"
+	"github.com/goluxid/goluxid/internal/testkit/luxitest"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 )
@@ -132,6 +133,7 @@ func TestQueryTags(t *testing.T) {
 
 func TestQueryTagsErrors(t *testing.T) {
 	d, _ := newTestDispatcher(t)
+	srv := luxitest.NewServer(t, d)
 	tests := []struct {
 		name, args string
 		want       []any
@@ -144,7 +146,7 @@ func TestQueryTagsErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := callJSON(t, d, "QueryTags", tc.args)
+			_, err := srv.Call(t, "QueryTags", tc.args)
 			require.Error(t, err)
 			if tc.want != nil {
 				assert.Equal(t, tc.want, gerrors.Encode(err))
@@ -218,7 +220,7 @@ func TestNoConfigurationAnswersConfigurationError(t *testing.T) {
 	_, err := store.Reload()
 	require.Error(t, err)
 	d := newDispatcherWith(t, layout, store)
-	_, err = callJSON(t, d, "QueryConfigValues", `[["cluster_name"]]`)
+	_, err = luxitest.NewServer(t, d).Call(t, "QueryConfigValues", `[["cluster_name"]]`)
 	enc := gerrors.Encode(err)
 	assert.Equal(t, "ConfigurationError", enc[0])
 	assert.Contains(t, enc[1].([]any)[0], "I do not have access to a valid configuration, cannot process queries: Cannot load configuration from ")
@@ -226,13 +228,14 @@ func TestNoConfigurationAnswersConfigurationError(t *testing.T) {
 
 func TestPickupJobAndUnimplemented(t *testing.T) {
 	d, _ := newTestDispatcher(t)
-	_, err := callJSON(t, d, "PickupJob", `[1]`)
+	srv := luxitest.NewServer(t, d)
+	_, err := srv.Call(t, "PickupJob", `[1]`)
 	assert.Equal(t, []any{"GenericError", []any{"Luxi call 'PickupJob' is for internal use only"}}, gerrors.Encode(err))
 	for _, m := range luxi.Methods {
 		if _, ok := d.methods[m]; ok {
 			continue
 		}
-		_, err := callJSON(t, d, m, `[]`)
+		_, err := srv.Call(t, m, `[]`)
 		assert.Equal(t, []any{"GenericError", []any{"Luxi call '" + m + "' is not implemented by goluxid yet"}}, gerrors.Encode(err), m)
 	}
 }
@@ -242,7 +245,7 @@ func TestPickupJobAndUnimplemented(t *testing.T) {
 // but for vcs_version, which names goluxid by design.
 func TestQueryClusterInfoMatchesRealLuxid(t *testing.T) {
 	d := dispatcherOnConfig(t, "../internal/testkit/sandbox/demo-config.json")
-	got := answer(t, d, "QueryClusterInfo", json.RawMessage(`[]`))
+	got := string(luxitest.NewServer(t, d).Answer(t, "QueryClusterInfo", `[]`))
 	golden, err := os.ReadFile("testdata/cluster-info.demo.golden.json")
 	require.NoError(t, err)
 	want := strings.Replace(strings.TrimSpace(string(golden)), `"vcs_version":"(ganeti) version 3.0.2-3"`, `"vcs_version":"(goluxid) version test"`, 1)

@@ -1,9 +1,7 @@
 package luxid
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"sort"
 	"testing"
@@ -11,8 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goluxid/goluxid/ganeti/gerrors"
-	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/internal/testkit/luxitest"
 )
 
 // goldenCase is one request answered by the real luxid 3.0.2 on the golden
@@ -32,27 +29,10 @@ func loadGoldenCases(t *testing.T) map[string]goldenCase {
 	return cases
 }
 
-// answer encodes the dispatcher's answer the way the LUXI server does.
-func answer(t *testing.T, d *Dispatcher, method string, args json.RawMessage) string {
-	t.Helper()
-	res, err := d.ServeLUXI(context.Background(), luxi.Request{Method: method, Args: args})
-	var out []byte
-	var pe *luxi.ParseError
-	switch {
-	case errors.As(err, &pe):
-		out, err = luxi.EncodeResponse(false, pe.Error())
-	case err != nil:
-		out, err = luxi.EncodeResponse(false, gerrors.Encode(err))
-	default:
-		out, err = luxi.EncodeResponse(true, res)
-	}
-	require.NoError(t, err)
-	return string(out)
-}
-
 func TestGoldenCases(t *testing.T) {
 	d, layout := newTestDispatcher(t)
 	withGoldenQueue(t, layout)
+	srv := luxitest.NewServer(t, d)
 	cases := loadGoldenCases(t)
 	names := make([]string, 0, len(cases))
 	for name := range cases {
@@ -63,7 +43,7 @@ func TestGoldenCases(t *testing.T) {
 	for _, name := range names {
 		c := cases[name]
 		t.Run(name, func(t *testing.T) {
-			assert.JSONEq(t, c.Response, answer(t, d, c.Method, c.Args))
+			assert.JSONEq(t, c.Response, string(srv.Answer(t, c.Method, string(c.Args))))
 		})
 	}
 }

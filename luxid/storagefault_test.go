@@ -12,6 +12,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/internal/inotify"
+	"github.com/goluxid/goluxid/internal/testkit/luxitest"
 	"github.com/goluxid/goluxid/jqueue"
 )
 
@@ -54,7 +55,7 @@ func TestFailedFsyncFailsSubmissionsAndKeepsQueries(t *testing.T) {
 	assert.Equal(t, "1", first)
 
 	syncer.armed = true
-	_, err = callJSON(t, d, "SubmitJob", job)
+	_, err = luxitest.NewServer(t, d).Call(t, "SubmitJob", job)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "input/output error")
 	assert.Equal(t, "GenericError", gerrors.Encode(err)[0], "a Ganeti error: %v", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/internal/testkit/luxitest"
 	"github.com/goluxid/goluxid/jqueue"
 )
 
@@ -89,6 +90,7 @@ func TestSubmitJobWritesLuxidForm(t *testing.T) {
 
 func TestSubmitRefusals(t *testing.T) {
 	d, layout := newTestDispatcher(t)
+	srv := luxitest.NewServer(t, d)
 	_, err := callJSON(t, d, "SubmitJob", `[[{"OP_ID": "OP_TEST_DELAY", "duration": 1}]]`)
 	assert.EqualError(t, err, `Failed to parse request: SubmitJob: key 'reason' not found, object contains only ["OP_ID","duration"]`)
 	_, err = callJSON(t, d, "SubmitJob", `[[{"OP_ID": "OP_NOPE", "reason": []}]]`)
@@ -98,9 +100,9 @@ func TestSubmitRefusals(t *testing.T) {
 
 	_, err = callJSON(t, d, "SetDrainFlag", `[true]`)
 	require.NoError(t, err)
-	_, err = callJSON(t, d, "SubmitJob", `[[`+delayOp+`]]`)
+	_, err = srv.Call(t, "SubmitJob", `[[`+delayOp+`]]`)
 	assert.Equal(t, []any{"GenericError", []any{"Queue drained"}}, gerrors.Encode(err))
-	_, err = callJSON(t, d, "SubmitManyJobs", `[[[`+delayOp+`]]]`)
+	_, err = srv.Call(t, "SubmitManyJobs", `[[[`+delayOp+`]]]`)
 	assert.Equal(t, []any{"GenericError", []any{"Queue drained"}}, gerrors.Encode(err))
 	got, err := callJSON(t, d, "SubmitJobToDrainedQueue", `[[`+delayOp+`]]`)
 	require.NoError(t, err)
@@ -121,8 +123,8 @@ func TestSubmitManyJobsResolvesRelativeDependencies(t *testing.T) {
 	assert.Len(t, rec.jobs, 3)
 
 	// A relative dependency before job 0 fails that job.
-	got, err = callJSON(t, d, "SubmitJob", `[[{"OP_ID": "OP_TEST_DELAY", "duration": 1, "depends": [[-81, []]], "reason": []}]]`)
-	assert.Equal(t, []any{"GenericError", []any{"Invalid value for job ID ' -77'"}}, gerrors.Encode(err), got)
+	answer := luxitest.NewServer(t, d).Answer(t, "SubmitJob", `[[{"OP_ID": "OP_TEST_DELAY", "duration": 1, "depends": [[-81, []]], "reason": []}]]`)
+	assert.Equal(t, []any{"GenericError", []any{"Invalid value for job ID ' -77'"}}, gerrors.Encode(luxitest.Failure(t, answer)), string(answer))
 }
 
 func mustRead(t *testing.T, path string) []byte {
@@ -137,13 +139,14 @@ func mustRead(t *testing.T, path string) []byte {
 func TestQueueLimit(t *testing.T) {
 	d, _ := newTestDispatcher(t)
 	d.deps.MaxLiveJobs = 2
+	srv := luxitest.NewServer(t, d)
 	_, err := callJSON(t, d, "SubmitJob", `[[`+delayOp+`]]`)
 	require.NoError(t, err)
-	_, err = callJSON(t, d, "SubmitManyJobs", `[[[`+delayOp+`], [`+delayOp+`]]]`)
+	_, err = srv.Call(t, "SubmitManyJobs", `[[[`+delayOp+`], [`+delayOp+`]]]`)
 	assert.Equal(t, []any{"JobQueueFull", []any{}}, gerrors.Encode(err), "two more would exceed the limit")
 	_, err = callJSON(t, d, "SubmitJobToDrainedQueue", `[[`+delayOp+`]]`)
 	require.NoError(t, err)
-	_, err = callJSON(t, d, "SubmitJob", `[[`+delayOp+`]]`)
+	_, err = srv.Call(t, "SubmitJob", `[[`+delayOp+`]]`)
 	assert.Equal(t, []any{"JobQueueFull", []any{}}, gerrors.Encode(err))
 	assert.EqualValues(t, 2, d.deps.Queue.LiveCount())
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/testkit/luxitest"
 )
 
 // withGoldenQueue copies the queue captured from the real luxid.
@@ -64,18 +65,20 @@ func TestWaitForJobChangeImmediateAnswers(t *testing.T) {
 			args:    `[99, ["status"], null, null, 10]`,
 			wantErr: []any{"JobLost", []any{"Can't load job file"}}},
 	}
+	srv := luxitest.NewServer(t, d)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := callJSON(t, d, "WaitForJobChange", tc.args)
 			if tc.wantErr != nil {
+				_, err := srv.Call(t, "WaitForJobChange", tc.args)
 				assert.Equal(t, tc.wantErr, gerrors.Encode(err))
 				return
 			}
+			got, err := callJSON(t, d, "WaitForJobChange", tc.args)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
 	}
-	_, err := callJSON(t, d, "WaitForJobChange", `[7, ["status"], null, null, 5]`)
+	_, err := srv.Call(t, "WaitForJobChange", `[7, ["status"], null, null, 5]`)
 	enc := gerrors.Encode(err)
 	assert.Equal(t, "JobLost", enc[0])
 	assert.True(t, strings.HasPrefix(enc[1].([]any)[0].(string), "Parsing job file: "))
@@ -145,7 +148,7 @@ func TestWaitForJobChangeStatusOnlyNeedsNoConfig(t *testing.T) {
 	got, err := callJSON(t, d, "WaitForJobChange", `[3, ["status"], null, null, 5]`)
 	require.NoError(t, err)
 	assert.Equal(t, `[["canceled"],[]]`, got)
-	_, err = callJSON(t, d, "WaitForJobChange", `[3, ["status", "id"], null, null, 5]`)
+	_, err = luxitest.NewServer(t, d).Call(t, "WaitForJobChange", `[3, ["status", "id"], null, null, 5]`)
 	assert.Equal(t, "ConfigurationError", gerrors.Encode(err)[0])
 }
 

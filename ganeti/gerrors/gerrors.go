@@ -6,11 +6,12 @@
 // "unknown_entity"]]. Python's errors.MaybeRaise turns that array back into
 // the exception class of the same name, so the name must be one of Ganeti's
 // classes. Every package that fails a LUXI call returns an *Error (or wraps
-// one); the LUXI server encodes it with Encode, the one place that knows the
-// wire form.
+// one); the LUXI server encodes it with Encode and clients of Ganeti's
+// daemons decode it with Decode, the one place that knows the wire form.
 package gerrors
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -104,4 +105,21 @@ func Encode(err error) []any {
 		return []any{ge.Name, args}
 	}
 	return []any{GenericError, []any{err.Error()}}
+}
+
+// Decode returns the exception whose wire form is raw, the array
+// [name, [args...]] that Encode produces. Any other JSON value, an array
+// whose arguments are null included, is no exception: Python's
+// errors.MaybeRaise raises only for a name and a list.
+func Decode(raw []byte) (*Error, bool) {
+	var encoded []json.RawMessage
+	if json.Unmarshal(raw, &encoded) != nil || len(encoded) != 2 {
+		return nil, false
+	}
+	var name string
+	var args []any
+	if json.Unmarshal(encoded[0], &name) != nil || json.Unmarshal(encoded[1], &args) != nil || args == nil {
+		return nil, false
+	}
+	return New(name, args...), true
 }

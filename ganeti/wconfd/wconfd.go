@@ -1,11 +1,12 @@
 // Package wconfd is a client of Ganeti's configuration daemon, WConfd,
 // for the calls luxid makes.
 //
-// WConfd speaks LUXI's framing on its own Unix socket
-// (var/run/ganeti/socket/ganeti-wconfd): a request is the compact JSON
-// {"method":M,"args":[…]} ended by 0x03, with one argument per function
-// parameter, and the answer is {"success":…,"result":…}. Every logical
-// operation uses a fresh connection, as the Haskell luxid does.
+// WConfd listens on its own Unix socket
+// (var/run/ganeti/socket/ganeti-wconfd), its messages framed as package
+// uds describes: a request is the compact JSON {"method":M,"args":[…]}
+// ended by 0x03, with one argument per function parameter, and the answer
+// is {"success":…,"result":…}. Every logical operation uses a fresh
+// connection, as the Haskell luxid does.
 package wconfd
 
 import (
@@ -19,7 +20,7 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
-	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // Timeouts of WConfd calls (WCONFD_DEF_CTMO, WCONFD_DEF_RWTO), the
@@ -44,8 +45,8 @@ type Client struct {
 // conn is one connection carrying a sequence of calls.
 type conn struct {
 	c        net.Conn
-	r        *luxi.Reader
-	w        *luxi.Writer
+	r        *uds.Reader
+	w        *uds.Writer
 	timeout  time.Duration // of each call
 	lockWait time.Duration
 }
@@ -57,7 +58,7 @@ func (cl *Client) dial(ctx context.Context) (*conn, error) {
 	if err != nil {
 		return nil, connectError(err)
 	}
-	return &conn{c: c, r: luxi.NewReader(c, maxAnswer), w: luxi.NewWriter(c),
+	return &conn{c: c, r: uds.NewReader(c, maxAnswer), w: uds.NewWriter(c),
 		timeout: orDefault(cl.RWTimeout, RWTimeout), lockWait: orDefault(cl.LockWait, LockWait)}, nil
 }
 
@@ -128,26 +129,31 @@ var (
 	errReadTimeout    = gerrors.Generic("user error (Timeout in reading a response)")
 )
 
+// answer is the wire form of WConfd's reply; both members are required.
+type answer struct {
+	Success *bool           `json:"success"`
+	Result  json.RawMessage `json:"result"`
+}
+
 // decodeAnswer decodes a WConfd answer.
 func decodeAnswer(method string, msg []byte, result any) error {
-	resp, err := luxi.DecodeResponse(msg)
-	if err != nil {
-		return fmt.Errorf("WConfd %s: %w", method, err)
+	var a answer
+	if err := json.Unmarshal(msg, &a); err != nil {
+		return fmt.Errorf("WConfd %s: invalid answer: %w", method, err)
 	}
-	if !resp.Success {
-		var enc []json.RawMessage
-		var name string
-		var args []any
-		if json.Unmarshal(resp.Result, &enc) == nil && len(enc) == 2 &&
-			json.Unmarshal(enc[0], &name) == nil && json.Unmarshal(enc[1], &args) == nil {
-			return gerrors.New(name, args...)
+	if a.Success == nil || a.Result == nil {
+		return fmt.Errorf("WConfd %s: answer without success or result", method)
+	}
+	if !*a.Success {
+		if ge, ok := gerrors.Decode(a.Result); ok {
+			return ge
 		}
-		return fmt.Errorf("WConfd %s failed: %s", method, resp.Result)
+		return fmt.Errorf("WConfd %s failed: %s", method, a.Result)
 	}
 	if result == nil {
 		return nil
 	}
-	if err := json.Unmarshal(resp.Result, result); err != nil {
+	if err := json.Unmarshal(a.Result, result); err != nil {
 		return fmt.Errorf("WConfd %s: decoding the answer: %w", method, err)
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
-	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
 // fakeWconfd serves sock with answer: each request gets the answer's
@@ -43,7 +43,7 @@ func fakeWconfd(t *testing.T, answer func(req []byte) []byte) string {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, w := luxi.NewReader(c, 0), luxi.NewWriter(c)
+				r, w := uds.NewReader(c, 0), uds.NewWriter(c)
 				for {
 					req, err := r.ReadMessage()
 					if err != nil {
@@ -159,4 +159,36 @@ func TestLockNeverGrantedEndsAfterTheLockWait(t *testing.T) {
 	defer mu.Unlock()
 	assert.GreaterOrEqual(t, methods["lockConfig"], 3, "asked again and again")
 	assert.Zero(t, methods["writeConfig"])
+}
+
+// WConfd's failures reach the caller as the Ganeti errors they encode.
+func TestAnswersDecode(t *testing.T) {
+	tests := []struct {
+		name, answer string
+		wantResult   string
+		wantErr      error
+		wantText     string
+	}{
+		{"success", `{"success":true,"result":[1,2]}`, `[1,2]`, nil, ""},
+		{"exception", `{"success":false,"result":["ConfigurationError",["bad"]]}`, "", gerrors.Configuration("bad"), ""},
+		{"other failure", `{"success":false,"result":"odd"}`, "", nil, `WConfd cleanupLocks failed: "odd"`},
+		{"no result", `{"success":true}`, "", nil, "WConfd cleanupLocks: answer without success or result"},
+		{"not JSON", `nonsense`, "", nil, "WConfd cleanupLocks: invalid answer: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cl := &Client{Socket: fakeWconfd(t, func([]byte) []byte { return []byte(tc.answer) })}
+			var res json.RawMessage
+			err := cl.Call(context.Background(), "cleanupLocks", nil, &res)
+			switch {
+			case tc.wantErr != nil:
+				assert.Equal(t, tc.wantErr, err)
+			case tc.wantText != "":
+				assert.ErrorContains(t, err, tc.wantText)
+			default:
+				require.NoError(t, err)
+				assert.JSONEq(t, tc.wantResult, string(res))
+			}
+		})
+	}
 }

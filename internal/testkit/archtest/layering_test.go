@@ -28,19 +28,22 @@ type layer struct {
 // layers is the module's architecture, bottom up. Every package of the
 // module belongs to exactly one layer; a new package needs a place here.
 var layers = []layer{
+	// Leaf libraries: Haskell-compatible JSON and show.
 	{name: "lib", packages: []string{"internal/hsjson", "internal/hsshow"},
 		mayImport: []string{"lib"}},
 	// Durable file writes and inotify watches.
 	{name: "io", packages: []string{"internal/durable", "internal/inotify"},
 		mayImport: []string{"lib", "io"}},
+	{name: "ganeti-errors", packages: []string{"ganeti/gerrors"}},
+	{name: "ganeti-uds", packages: []string{"ganeti/uds"}},
+	// Ganeti's model, files and peers.
 	{name: "ganeti", packages: []string{"ganeti/"},
-		mayImport: []string{"lib", "io", "ganeti", "ganeti-errors", "luxi"}},
+		mayImport: []string{"lib", "io", "ganeti", "ganeti-errors", "ganeti-uds"}},
 	{name: "livelock", packages: []string{"ganeti/livelock"}},
 	{name: "luxi", packages: []string{"luxi"},
-		mayImport: []string{"lib", "ganeti-errors"}},
-	{name: "ganeti-errors", packages: []string{"ganeti/gerrors"}},
+		mayImport: []string{"lib", "ganeti-errors", "ganeti-uds"}},
 	{name: "jobexec", packages: []string{"jobexec"},
-		mayImport: []string{"lib", "luxi"}},
+		mayImport: []string{"lib", "ganeti-uds"}},
 	{name: "query", packages: []string{"query"},
 		mayImport: []string{"lib", "ganeti-errors"}},
 	{name: "resources", packages: []string{"query/resources"},
@@ -58,15 +61,24 @@ var layers = []layer{
 		mayImport: []string{"lib", "io", "ganeti", "livelock", "jqueue", "jobexec", "jqscheduler"}},
 	{name: "luxid", packages: []string{"luxid"},
 		mayImport: []string{"lib", "io", "ganeti", "livelock", "ganeti-errors", "luxi", "jqueue", "jqscheduler", "query", "resources"}},
+	// Process plumbing only the daemon's command uses.
 	{name: "daemon", packages: []string{"internal/daemon/"},
 		mayImport: []string{"lib", "io", "daemon"}},
+	// The daemon's command wires every product layer.
 	{name: "goluxid", packages: []string{"cmd/goluxid"},
-		mayImport: []string{"lib", "io", "ganeti", "livelock", "ganeti-errors", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "runner", "luxid", "daemon"}},
+		mayImport: append(productLayers(), "daemon")},
 	// Test and benchmark tooling may use the product, never the reverse.
 	{name: "testkit", packages: []string{"internal/testkit/", "cmd/luxibench", "cmd/gnt-sandbox"},
-		mayImport: []string{"lib", "io", "ganeti", "livelock", "ganeti-errors", "luxi", "jobexec", "query", "resources", "jqueue", "replica", "jqscheduler", "runner", "luxid", "testkit"}},
+		mayImport: append(productLayers(), "testkit")},
 	// Packages of tests only.
 	{name: "tests", packages: []string{"compat_test", "packaging"}},
+}
+
+// productLayers names the layers of the daemon's libraries: everything the
+// command goluxid links besides its own plumbing.
+func productLayers() []string {
+	return []string{"lib", "io", "ganeti-errors", "ganeti-uds", "ganeti", "livelock", "luxi", "jobexec",
+		"query", "resources", "jqueue", "replica", "jqscheduler", "runner", "luxid"}
 }
 
 type listedPackage struct {

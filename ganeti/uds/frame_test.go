@@ -1,4 +1,4 @@
-package luxi
+package uds
 
 import (
 	"bytes"

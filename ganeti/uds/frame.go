@@ -1,4 +1,4 @@
-package luxi
+package uds
 
 import (
 	"bytes"
@@ -7,29 +7,29 @@ import (
 	"sync"
 )
 
-// ETX is the byte that ends every message on a LUXI stream.
+// ETX is the byte that ends every message.
 const ETX byte = 0x03
 
 // DefaultMaxMessageSize is the size limit of one message (without its
-// terminator) used when none is given. The real luxid has none; the limit
-// only guards the daemon's memory against a client that never sends ETX.
+// terminator) used when none is given. Ganeti's daemons have none; the
+// limit only guards memory against a peer that never sends ETX.
 const DefaultMaxMessageSize = 64 << 20
 
 // Frame errors.
 var (
 	// ErrTruncated means the stream ended in the middle of a message: bytes
 	// were received after the last terminator.
-	ErrTruncated = errors.New("luxi: stream ended inside a message")
+	ErrTruncated = errors.New("uds: stream ended inside a message")
 	// ErrTooLarge means a message exceeded the reader's size limit. The
 	// stream cannot be resynchronised afterwards.
-	ErrTooLarge = errors.New("luxi: message too large")
+	ErrTooLarge = errors.New("uds: message too large")
 	// ErrTerminatorInPayload means a message to be written contains ETX.
-	ErrTerminatorInPayload = errors.New("luxi: message terminator found in payload")
+	ErrTerminatorInPayload = errors.New("uds: message terminator found in payload")
 )
 
 const (
-	// readChunk is the least free space offered to each read, as the
-	// real daemons read at most 4096 bytes at a time.
+	// readChunk is the least free space offered to each read, as
+	// Ganeti's daemons read at most 4096 bytes at a time.
 	readChunk = 4096
 	// keepBuffer is the buffer capacity a reader keeps after a large
 	// message; above it the buffer is given back.
