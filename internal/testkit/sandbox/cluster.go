@@ -274,7 +274,10 @@ func (c *Cluster) setup(candidates int) error {
 			return err
 		}
 	}
-	if err := c.Master().runSetupCommand("setup helper", setupHelper, Python, "-"); err != nil {
+	if err := c.upgradeConfig(candidates); err != nil {
+		return err
+	}
+	if err := c.Master().runSetupCommand("setup helper", setupHelper, Python, "-", PythonShare); err != nil {
 		return err
 	}
 	if err := c.copySsconf(); err != nil {
@@ -310,6 +313,30 @@ func (c *Cluster) writeConfig(cc *clusterCrypto, candidates int) ([]byte, error)
 		s.st.MasterIP = masterIP
 	}
 	return cfg, nil
+}
+
+// upgradeConfig upgrades the master's config.data when the demo config is
+// of an older release than the installed one, and gives the other
+// candidates the same file, as WConfd would.
+func (c *Cluster) upgradeConfig(candidates int) error {
+	master := c.Master()
+	older, err := needsUpgrade(demoConfig)
+	if err != nil || !older {
+		return err
+	}
+	if err := master.upgradeConfig(master.Hostname()); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(master.layout.ConfigFile)
+	if err != nil {
+		return fmt.Errorf("read upgraded config: %w", err)
+	}
+	for _, s := range c.nodes[1:candidates] {
+		if err := os.WriteFile(s.layout.ConfigFile, data, 0o640); err != nil {
+			return fmt.Errorf("write upgraded config: %w", err)
+		}
+	}
+	return nil
 }
 
 // copySsconf copies the master's ssconf files to the other nodes: they

@@ -150,7 +150,10 @@ func (s *Sandbox) setup() error {
 	if err := s.writeFiles(res.c); err != nil {
 		return err
 	}
-	if err := s.runSetupCommand("setup helper", setupHelper, Python, "-"); err != nil {
+	if err := s.upgradeIfOlder(s.base(), s.st.Hostname); err != nil {
+		return err
+	}
+	if err := s.runSetupCommand("setup helper", setupHelper, Python, "-", PythonShare); err != nil {
 		return err
 	}
 	if err := s.ensureDirs(); err != nil {
@@ -214,11 +217,7 @@ func (s *Sandbox) runSetupCommand(what string, stdin []byte, argv ...string) err
 // writeFiles writes the files that a cluster init and node setup would
 // create, before ensure-dirs fixes their owners.
 func (s *Sandbox) writeFiles(c *clusterCrypto) error {
-	base := demoConfig
-	if s.baseConfig != nil {
-		base = s.baseConfig
-	}
-	cfg, masterIP, err := patchConfig(base, configPatch{
+	cfg, masterIP, err := patchConfig(s.base(), configPatch{
 		Hostname: s.st.Hostname, NodeIP: s.st.NodeIP, ClientDigest: c.clientDigest,
 	})
 	if err != nil {
@@ -226,6 +225,24 @@ func (s *Sandbox) writeFiles(c *clusterCrypto) error {
 	}
 	s.st.MasterIP = masterIP
 	return s.writeNodeFiles(cfg, c, c.client)
+}
+
+// base returns the configuration the node root is laid out from.
+func (s *Sandbox) base() []byte {
+	if s.baseConfig != nil {
+		return s.baseConfig
+	}
+	return demoConfig
+}
+
+// upgradeIfOlder upgrades the node's config.data when base is of an older
+// release than the installed one.
+func (s *Sandbox) upgradeIfOlder(base []byte, master string) error {
+	older, err := needsUpgrade(base)
+	if err != nil || !older {
+		return err
+	}
+	return s.upgradeConfig(master)
 }
 
 // writeNodeFiles writes the node's files: the cluster-wide crypto and

@@ -1,8 +1,9 @@
 """goluxid sandbox setup helper.
 
-Run by internal/testkit/sandbox as "/usr/bin/python3 -" with GANETI_ROOTDIR and
-GANETI_HOSTNAME set, after config.data has been written. It uses Ganeti's
-own library for the files whose format belongs to Ganeti:
+Run by internal/testkit/sandbox as "/usr/bin/python3 - PYTHON_SHARE" (the
+installed release's Python tree) with GANETI_ROOTDIR and GANETI_HOSTNAME
+set, after config.data has been written. It uses Ganeti's own library for
+the files whose format belongs to Ganeti:
 
   * queue/version and queue/serial (on a real node, noded creates them when
     it starts; here noded is optional),
@@ -13,7 +14,7 @@ Problems found by the config verifier are printed as warnings only.
 
 import sys
 
-sys.path.insert(0, "/usr/share/ganeti/3.0")
+sys.path.insert(0, sys.argv[1])
 
 from ganeti import config  # noqa: E402
 from ganeti import jstore  # noqa: E402
