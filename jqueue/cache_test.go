@@ -2,7 +2,6 @@ package jqueue
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -79,10 +78,18 @@ func TestQueriesHoldNoDescriptor(t *testing.T) {
 	q, err := Open(l, nil)
 	require.NoError(t, err)
 	assert.Equal(t, before, openDescriptors(t), "after Open")
-	res := q.JobResource(FieldGetters(func(json.RawMessage) string { return "" }, func(in json.RawMessage) json.RawMessage { return in }))
-	r, err := res.Query(context.Background(), []string{"id", "status"}, nil)
+	ids, err := q.LiveJobIDs()
 	require.NoError(t, err)
-	require.NotEmpty(t, r.Data)
+	refs := make([]JobRef, len(ids))
+	for i, id := range ids {
+		refs[i] = JobRef{ID: id, Where: Live}
+	}
+	var loaded []*LoadedJob
+	require.NoError(t, q.LoadJobs(context.Background(), refs, func(_ JobRef, j *LoadedJob) error {
+		loaded = append(loaded, j)
+		return nil
+	}))
+	require.NotEmpty(t, loaded)
 	assert.Equal(t, before, openDescriptors(t), "after a query")
 }
 

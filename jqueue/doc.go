@@ -1,5 +1,8 @@
 // Package jqueue owns Ganeti's job queue on disk: the job model, the job
-// file format, job id allocation, and the live and archived files.
+// file format, job id allocation, the live and archived files, and reading
+// jobs for queries, with finished jobs kept parsed while their files are
+// unchanged. Which fields a job query has, and their values, is package
+// query/resources' business.
 //
 // # Layout
 //

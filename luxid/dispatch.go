@@ -14,12 +14,8 @@ import (
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
-	"github.com/goluxid/goluxid/query"
 	"github.com/goluxid/goluxid/query/resources"
 )
-
-// jobResource is the query resource over jobs.
-func (d *Dispatcher) jobResource() *query.Resource[jqueue.JobRef, *jqueue.LoadedJob] { return d.jobRes }
 
 // Deps is what the dispatcher answers from.
 type Deps struct {
@@ -76,8 +72,6 @@ type method func(d *Dispatcher, c *call) (any, error)
 // Dispatcher answers LUXI requests; it implements luxi.Handler.
 type Dispatcher struct {
 	deps    Deps
-	jobs    *jobFields
-	jobRes  *query.Resource[jqueue.JobRef, *jqueue.LoadedJob]
 	methods map[string]method
 	// waiters counts the WaitForJobChange calls waiting right now.
 	waiters atomic.Int64
@@ -91,10 +85,7 @@ func New(deps Deps) *Dispatcher {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
-	d := &Dispatcher{deps: deps, jobs: newJobFields()}
-	if deps.Queue != nil {
-		d.jobRes = deps.Queue.JobResource(d.jobs.getters)
-	}
+	d := &Dispatcher{deps: deps}
 	d.methods = map[string]method{
 		luxi.MethodQueryClusterInfo:  (*Dispatcher).queryClusterInfo,
 		luxi.MethodQueryConfigValues: (*Dispatcher).queryConfigValues,

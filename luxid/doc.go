@@ -2,11 +2,13 @@
 //
 // It is the layer between the wire (package luxi: framing, request
 // decoding, error encoding) and the daemon's state (the configuration
-// snapshot, later the job queue and scheduler). Each method decodes its
+// snapshot, the job queue and the scheduler). Each method decodes its
 // own positional arguments; an argument that does not decode is answered
 // as the real luxid does, with a "Failed to parse request" string after
 // which the connection is closed. Every method but the status-only
 // WaitForJobChange needs a loaded configuration and fails with Ganeti's
-// ConfigurationError without one. Methods whose issue has not landed yet
-// answer a GenericError naming the method; none is silently dropped.
+// ConfigurationError without one. Queries of jobs, like those of nodes,
+// instances and the other configuration items, run over the resources of
+// package query/resources. Methods whose issue has not landed yet answer a
+// GenericError naming the method; none is silently dropped.
 package luxid

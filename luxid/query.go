@@ -93,10 +93,7 @@ func (d *Dispatcher) queryable(c *call, caller, what string) (resources.Queryabl
 	if name, ok := unservedKinds[what]; ok {
 		return nil, gerrors.Generic("%s 'ItemTypeOpCode %s' not supported", caller, name)
 	}
-	switch what {
-	case "job":
-		return queryableOf(d.jobResource()), nil
-	case "filter":
+	if what == "filter" {
 		res, err := d.filterResource(c)
 		if err != nil {
 			return nil, err
@@ -142,11 +139,7 @@ func (d *Dispatcher) queryJobs(c *call) (any, error) {
 	for i, id := range ids {
 		names[i] = query.IntValue(int64(id))
 	}
-	res, err := d.jobResource().Query(c.ctx, fields, query.ClassicFilter(names, "id"))
-	if err != nil {
-		return nil, err
-	}
-	return query.Compat(res)
+	return d.classicRows(c, "job", names, fields)
 }
 
 // parseFilter decodes a query filter argument; a bad filter is a
@@ -160,9 +153,9 @@ func parseFilter(args, raw json.RawMessage) (*query.Filter, error) {
 	return flt, err
 }
 
-// resourceEnv is what configuration-backed queries read.
+// resourceEnv is what the queries of the resources package read.
 func (d *Dispatcher) resourceEnv(c *call) resources.Env {
-	env := resources.Env{Config: c.cfg.Data, RPC: d.deps.RPC}
+	env := resources.Env{Config: c.cfg.Data, RPC: d.deps.RPC, Jobs: d.deps.Queue}
 	if d.deps.WConfd != nil {
 		env.Locks = d.deps.WConfd
 	}
@@ -205,15 +198,21 @@ func (d *Dispatcher) runClassic(c *call, kind string, names, fields []string, lo
 	if err := query.CheckNoLock(lock); err != nil {
 		return nil, err
 	}
-	res, ok := resources.New(kind, d.resourceEnv(c))
-	if !ok {
-		return nil, notImplemented("Query " + kind)
-	}
 	values := make([]query.Value, len(names))
 	for i, n := range names {
 		values[i] = query.StringValue(n)
 	}
-	result, err := res.Query(c.ctx, fields, query.ClassicFilter(values, res.ClassicFields()...))
+	return d.classicRows(c, kind, values, fields)
+}
+
+// classicRows runs a classic query over the kind's resource: plain rows
+// of the items named (all without names).
+func (d *Dispatcher) classicRows(c *call, kind string, names []query.Value, fields []string) (any, error) {
+	res, ok := resources.New(kind, d.resourceEnv(c))
+	if !ok {
+		return nil, notImplemented("Query " + kind)
+	}
+	result, err := res.Query(c.ctx, fields, query.ClassicFilter(names, res.ClassicFields()...))
 	if err != nil {
 		return nil, err
 	}

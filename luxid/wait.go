@@ -9,6 +9,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query/resources"
 )
 
 // maxWaitTimeout caps WaitForJobChange's timeout, as the real luxid does
@@ -107,7 +108,7 @@ func (d *Dispatcher) jobChange(id uint64, a waitArgs, statusOnly bool) ([]any, b
 		return nil, false, gerrors.New(gerrors.JobLost, "Can't load job file: "+err.Error())
 	}
 	loaded := &jqueue.LoadedJob{ID: id, Job: job}
-	values, ok := d.jobs.values(loaded, a.fields)
+	values, ok := resources.JobFieldValues(loaded, a.fields)
 	var logs []json.RawMessage
 	if ok {
 		logs = newLogEntries(job, a.prevLog, statusOnly)

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
@@ -180,8 +181,7 @@ var (
 	}
 )
 
-// jobGetters are the getters of the fake job resource; the other job
-// fields are unavailable.
+// jobGetters are the getters of the fake job resource.
 var jobGetters = map[string]func(*testJob) any{
 	"status":   func(j *testJob) any { return j.status },
 	"archived": func(j *testJob) any { return j.archived },
@@ -190,20 +190,24 @@ var jobGetters = map[string]func(*testJob) any{
 	"opstatus": func(j *testJob) any { return j.opstatus },
 }
 
-// jobTable joins the job field definitions with the fake getters, as the
-// job queue does with its real ones.
+// jobTable has the job fields the golden cases use, defined as luxid does.
 var jobTable = func() *Table[uint64, *testJob] {
-	var fields []Field[uint64, *testJob]
-	for _, def := range JobFields() {
-		f := Field[uint64, *testJob]{FieldDefinition: def, Mode: JobFieldMode(def.Name)}
-		if def.Name == "id" {
-			f.Get = func(id uint64) Cell { return Normal(id) }
-		} else {
-			f.GetLive = jobGetter(jobGetters[def.Name])
-		}
-		fields = append(fields, f)
+	live := func(name, title string, kind Kind, doc string) Field[uint64, *testJob] {
+		return Field[uint64, *testJob]{FieldDefinition: FieldDefinition{name, title, kind, doc}, GetLive: jobGetter(jobGetters[name])}
 	}
-	return NewTable(fields...)
+	start := live("start_ts", "Start", KindOther, "Timestamp of job start (tuple containing seconds and microseconds)")
+	start.Mode = ModeTimestamp
+	return NewTable(
+		Field[uint64, *testJob]{
+			FieldDefinition: FieldDefinition{"id", "ID", KindNumber, "Job ID"},
+			Get:             func(id uint64) Cell { return Normal(id) },
+		},
+		live("status", "Status", KindText, "Job status"),
+		live("priority", "Priority", KindNumber, "Current job priority (19 to -20)"),
+		live("archived", "Archived", KindBool, "Whether job is archived"),
+		live("opstatus", "OpCode_status", KindOther, "List of opcodes status"),
+		start,
+	)
 }()
 
 func jobGetter(get func(*testJob) any) func(uint64, *testJob) Cell {
@@ -228,10 +232,10 @@ var jobResource = &Resource[uint64, *testJob]{
 	Table:     jobTable,
 	NameField: "id",
 	Select: func(_ context.Context, names []Value, fields []string) ([]uint64, error) {
-		ids, err := JobIDs(names)
-		if err != nil || len(ids) > 0 {
-			return ids, err
+		if ids := requestedJobIDs(names); len(ids) > 0 {
+			return ids, nil
 		}
+		var ids []uint64
 		for id := range liveJobs {
 			ids = append(ids, id)
 		}
@@ -255,6 +259,23 @@ var jobResource = &Resource[uint64, *testJob]{
 		}
 		return nil
 	},
+}
+
+// requestedJobIDs reads the job ids a query names, first occurrences
+// only; the golden cases name valid ids only.
+func requestedJobIDs(names []Value) []uint64 {
+	var ids []uint64
+	for _, n := range names {
+		i, _ := n.Int64()
+		id := uint64(i)
+		if s, ok := n.Text(); ok {
+			id, _ = strconv.ParseUint(s, 10, 64)
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // joinNames is strings.Join for readability of expectations.

@@ -191,32 +191,6 @@ func TestRequestedNames(t *testing.T) {
 	assert.Equal(t, []string{"a", "b"}, StringNames([]Value{StringValue("a"), IntValue(1), StringValue("b")}))
 }
 
-func TestJobIDs(t *testing.T) {
-	tests := []struct {
-		names []Value
-		ids   []uint64
-		err   string
-	}{
-		{nil, nil, ""},
-		{[]Value{IntValue(3), IntValue(1), IntValue(3), IntValue(99)}, []uint64{3, 1, 99}, ""},
-		{[]Value{StringValue("3"), StringValue("  7"), IntValue(3)}, []uint64{3, 7}, ""},
-		{[]Value{IntValue(-1)}, nil, `["GenericError",["Invalid value for job ID ' -1'"]]`},
-		{[]Value{StringValue("-2")}, nil, `["GenericError",["Invalid value for job ID ' -2'"]]`},
-		{[]Value{StringValue("x")}, nil, `["GenericError",["parsing job id: cannot parse string 'x'"]]`},
-		{[]Value{StringValue("3 ")}, nil, `["GenericError",["parsing job id: leftover characters when parsing '3 ': ' '"]]`},
-		{[]Value{StringValue("4x")}, nil, `["GenericError",["parsing job id: leftover characters when parsing '4x': 'x'"]]`},
-	}
-	for _, tt := range tests {
-		ids, err := JobIDs(tt.names)
-		if tt.err != "" {
-			assert.Equal(t, tt.err, encodeError(t, err))
-			continue
-		}
-		require.NoError(t, err)
-		assert.Equal(t, tt.ids, ids)
-	}
-}
-
 func TestClassicFilter(t *testing.T) {
 	f := ClassicFilter([]Value{StringValue("n1"), StringValue("n2")}, "name", "uuid")
 	got, err := marshalNoEscape(f)

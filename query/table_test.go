@@ -2,27 +2,11 @@ package query
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// TestQueryFieldsJob checks QueryFields over the job field definitions
-// against the real luxid's answer, byte for byte (the file is the
-// "fields" list pretty-printed with one-space indentation).
-func TestQueryFieldsJob(t *testing.T) {
-	want, err := os.ReadFile("testdata/job.json")
-	require.NoError(t, err)
-	got, err := json.MarshalIndent(jobTable.QueryFields(nil).Fields, "", " ")
-	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got))
-
-	compact, err := marshalNoEscape(jobTable.QueryFields([]string{}))
-	require.NoError(t, err)
-	assert.Contains(t, string(compact), `{"fields":[{"name":"archived","title":"Archived","kind":"bool","doc":"Whether job is archived"},{"name":"end_ts"`)
-}
 
 func TestQueryFieldsSubset(t *testing.T) {
 	got := jobTable.Definitions([]string{"status", "nonexistent", "id", "status"})
@@ -35,15 +19,6 @@ func TestQueryFieldsSubset(t *testing.T) {
 	all := jobTable.Definitions(nil)
 	all[0].Name = "changed"
 	assert.Equal(t, "archived", jobTable.Definitions(nil)[0].Name, "Definitions returns a copy")
-}
-
-func TestJobFieldDefinitions(t *testing.T) {
-	defs := JobFields()
-	require.Len(t, defs, 16)
-	defs[0].Name = "changed"
-	assert.Equal(t, "id", JobFields()[0].Name, "JobFields returns a copy")
-	assert.Equal(t, ModeTimestamp, JobFieldMode("start_ts"))
-	assert.Equal(t, ModeNormal, JobFieldMode("id"))
 }
 
 func TestNewTablePanics(t *testing.T) {

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 
 	"github.com/goluxid/goluxid/ganeti/objects"
+	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/query"
 )
 
-// Env is what a query over the configuration reads.
+// Env is what queries read: the configuration, the node daemons, WConfd
+// and the job queue.
 type Env struct {
 	// Config is the configuration snapshot the query runs on.
 	Config *objects.ConfigData
@@ -17,6 +19,8 @@ type Env struct {
 	RPC NodeRPC
 	// Locks lists WConfd's locks for the "lock" query; nil fails it.
 	Locks LockLister
+	// Jobs is the job queue the "job" query reads; nil fails it.
+	Jobs *jqueue.Queue
 }
 
 // NodeResult is one node's answer to an RPC call: the payload of a
@@ -61,8 +65,8 @@ func register(kind string, build func(Env) Queryable) {
 }
 
 // New returns the resource of kind ("node", "instance", "group",
-// "network", "export", "lock") over env, or false for kinds not served
-// from the configuration.
+// "network", "export", "lock", "job") over env, or false for kinds it does
+// not serve.
 func New(kind string, env Env) (Queryable, bool) {
 	build, ok := constructors[kind]
 	if !ok {

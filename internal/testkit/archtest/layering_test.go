@@ -46,10 +46,10 @@ var layers = []layer{
 		mayImport: []string{"lib", "ganeti-uds"}},
 	{name: "query", packages: []string{"query"},
 		mayImport: []string{"lib", "ganeti-errors"}},
-	{name: "resources", packages: []string{"query/resources"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "query"}},
 	{name: "jqueue", packages: []string{"jqueue"},
-		mayImport: []string{"lib", "io", "ganeti", "query"}},
+		mayImport: []string{"lib", "io", "ganeti"}},
+	{name: "resources", packages: []string{"query/resources"},
+		mayImport: []string{"lib", "ganeti", "ganeti-errors", "query", "jqueue"}},
 	{name: "replica", packages: []string{"jqueue/replica"},
 		mayImport: []string{"lib", "ganeti", "jqueue"}},
 	// The scheduler's rules: pure functions, no I/O.

@@ -1,51 +1,19 @@
 package jqueue
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"io/fs"
 	"runtime"
-	"slices"
 	"sync"
-
-	"github.com/goluxid/goluxid/query"
 )
 
-// JobResource is the query resource over the queue's jobs. Only the id
-// comes without reading the job file; every other field is "live" data
-// read from the file, as in the real luxid.
-func (q *Queue) JobResource(getters map[string]FieldGetter) *query.Resource[JobRef, *LoadedJob] {
-	return &query.Resource[JobRef, *LoadedJob]{
-		Table:     jobTable(getters),
-		NameField: "id",
-		Select:    q.selectJobs,
-		Live:      q.loadJobs,
-	}
-}
-
-// jobTable builds the field table from Ganeti's job field definitions.
-func jobTable(getters map[string]FieldGetter) *query.Table[JobRef, *LoadedJob] {
-	var fields []query.Field[JobRef, *LoadedJob]
-	for _, def := range query.JobFields() {
-		f := query.Field[JobRef, *LoadedJob]{FieldDefinition: def, Mode: query.JobFieldMode(def.Name)}
-		if def.Name == "id" {
-			f.Get = func(ref JobRef) query.Cell { return query.Normal(ref.ID) }
-		} else {
-			get := getters[def.Name]
-			f.GetLive = func(_ JobRef, j *LoadedJob) query.Cell {
-				if j == nil {
-					return query.Status(query.RSUnavail)
-				}
-				if v, ok := get(j); ok {
-					return query.Normal(v)
-				}
-				return query.Status(query.RSUnavail)
-			}
-		}
-		fields = append(fields, f)
-	}
-	return query.NewTable(fields...)
+// LoadedJob is a job as a query sees it: its file's content (nil when the
+// file is missing or does not parse) and where it was found.
+type LoadedJob struct {
+	ID       uint64
+	Job      *Job
+	Archived bool
 }
 
 // JobRef names a job a query runs over and where its file was seen.
@@ -66,44 +34,12 @@ const (
 	Archived
 )
 
-// selectJobs returns the requested ids (deduplicated, in request order), or
-// every live job, plus every archived one when the field "archived" is
-// requested, in id order (a job both live and archived is listed twice, as
-// the real luxid lists it).
-func (q *Queue) selectJobs(_ context.Context, names []query.Value, fields []string) ([]JobRef, error) {
-	if names != nil {
-		ids, err := query.JobIDs(names)
-		if err != nil {
-			return nil, err
-		}
-		return refs(ids, Requested), nil
-	}
-	ids, err := q.LiveJobIDs()
-	if err != nil {
-		return nil, err
-	}
-	out := refs(ids, Live)
-	if slices.Contains(fields, "archived") {
-		archived, err := q.ArchivedJobIDs()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, refs(archived, Archived)...)
-		slices.SortStableFunc(out, func(a, b JobRef) int { return cmp.Compare(a.ID, b.ID) })
-	}
-	return out, nil
-}
-
-func refs(ids []uint64, where Location) []JobRef {
-	out := make([]JobRef, len(ids))
-	for i, id := range ids {
-		out[i] = JobRef{ID: id, Where: where}
-	}
-	return out
-}
-
-// loadJobs reads the jobs' files for a query and emits them in order.
-func (q *Queue) loadJobs(ctx context.Context, refs []JobRef, _ []string, emit func(JobRef, *LoadedJob) error) error {
+// LoadJobs reads the files of refs for a query, several at a time, and
+// hands each job to emit in order, stopping at emit's first error or when
+// ctx ends. Live files are read through one descriptor of the queue
+// directory, and finished jobs come from a cache while their files are
+// unchanged: the jobs handed out are shared and must not be changed.
+func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, emit func(JobRef, *LoadedJob) error) error {
 	dir := q.openLiveDir()
 	defer dir.close()
 	return loadParallel(ctx, refs, func(ref JobRef) *LoadedJob { return q.loadRef(dir, ref) }, emit)

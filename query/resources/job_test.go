@@ -1,0 +1,121 @@
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/hsjson"
+	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query"
+)
+
+// jobQueue fills a queue with n finished jobs, ids 1 to n, each the
+// job process's form of the spec's example job.
+func jobQueue(tb testing.TB, n int) *jqueue.Queue {
+	tb.Helper()
+	l := paths.New(tb.TempDir())
+	require.NoError(tb, os.MkdirAll(l.ArchiveDir, 0o750))
+	tpl, err := os.ReadFile("testdata/job-spec-8_5.json")
+	require.NoError(tb, err)
+	for i := 1; i <= n; i++ {
+		data := strings.Replace(string(tpl), `"id": 26`, `"id": `+strconv.Itoa(i), 1)
+		require.NoError(tb, os.WriteFile(l.JobFile(uint64(i)), []byte(data), 0o600))
+	}
+	q, err := jqueue.Open(l, nil)
+	require.NoError(tb, err)
+	return q
+}
+
+// TestQueryFieldsJob checks QueryFields over the job field definitions
+// against the real luxid's answer, byte for byte (the file is the
+// "fields" list pretty-printed with one-space indentation).
+func TestQueryFieldsJob(t *testing.T) {
+	want, err := os.ReadFile("testdata/job-fields.json")
+	require.NoError(t, err)
+	res, ok := New("job", Env{})
+	require.True(t, ok)
+	got, err := json.MarshalIndent(res.QueryFields(nil).Fields, "", " ")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+
+	compact, err := hsjson.Marshal(res.QueryFields([]string{}))
+	require.NoError(t, err)
+	assert.Contains(t, string(compact), `{"fields":[{"name":"archived","title":"Archived","kind":"bool","doc":"Whether job is archived"},{"name":"end_ts"`)
+}
+
+func TestJobFieldDefinitions(t *testing.T) {
+	fields := jobFields(nil, nil)
+	require.Len(t, fields, 16)
+	fields[0].Name = "changed"
+	assert.Equal(t, "id", jobFields(nil, nil)[0].Name, "jobFields returns new fields")
+	assert.Equal(t, query.ModeTimestamp, jobFieldMode("start_ts"))
+	assert.Equal(t, query.ModeNormal, jobFieldMode("id"))
+}
+
+func TestJobIDs(t *testing.T) {
+	tests := []struct {
+		names []query.Value
+		ids   []uint64
+		err   string
+	}{
+		{nil, nil, ""},
+		{[]query.Value{query.IntValue(3), query.IntValue(1), query.IntValue(3), query.IntValue(99)}, []uint64{3, 1, 99}, ""},
+		{[]query.Value{query.StringValue("3"), query.StringValue("  7"), query.IntValue(3)}, []uint64{3, 7}, ""},
+		{[]query.Value{query.IntValue(-1)}, nil, `["GenericError",["Invalid value for job ID ' -1'"]]`},
+		{[]query.Value{query.StringValue("-2")}, nil, `["GenericError",["Invalid value for job ID ' -2'"]]`},
+		{[]query.Value{query.StringValue("x")}, nil, `["GenericError",["parsing job id: cannot parse string 'x'"]]`},
+		{[]query.Value{query.StringValue("3 ")}, nil, `["GenericError",["parsing job id: leftover characters when parsing '3 ': ' '"]]`},
+		{[]query.Value{query.StringValue("4x")}, nil, `["GenericError",["parsing job id: leftover characters when parsing '4x': 'x'"]]`},
+	}
+	for _, tt := range tests {
+		ids, err := jobIDs(tt.names)
+		if tt.err != "" {
+			encoded, merr := hsjson.Marshal(gerrors.Encode(err))
+			require.NoError(t, merr)
+			assert.Equal(t, tt.err, string(encoded))
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tt.ids, ids)
+	}
+}
+
+// TestJobQuery runs job queries over a queue: plain fields, a filter on a
+// runtime field, and the values WaitForJobChange reports.
+func TestJobQuery(t *testing.T) {
+	q := jobQueue(t, 3)
+	res, ok := New("job", Env{Jobs: q})
+	require.True(t, ok)
+	assert.Equal(t, []string{"id"}, res.ClassicFields())
+
+	flt, err := query.ParseFilter(json.RawMessage(`["|",["==","id",3],["==","id",1],["==","id",9]]`))
+	require.NoError(t, err)
+	r, err := res.Query(context.Background(), []string{"id", "status", "archived"}, flt)
+	require.NoError(t, err)
+	rows, err := query.Compat(r)
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{uint64(3), "success", false}, {uint64(1), "success", false}, {uint64(9), nil, nil}}, rows)
+
+	loaded := &jqueue.LoadedJob{ID: 9}
+	values, ok := JobFieldValues(loaded, []string{"id", "status"})
+	require.True(t, ok)
+	assert.Equal(t, []any{uint64(9), nil}, values)
+	_, ok = JobFieldValues(loaded, []string{"id", "bogus"})
+	assert.False(t, ok)
+}
+
+func TestJobQueryWithoutQueue(t *testing.T) {
+	res, ok := New("job", Env{})
+	require.True(t, ok)
+	_, err := res.Query(context.Background(), []string{"id"}, nil)
+	assert.ErrorIs(t, err, errJobNoQueue)
+}
