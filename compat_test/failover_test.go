@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/goluxid/goluxid/internal/testkit/binary"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -214,7 +215,7 @@ func inPrivateMountNamespace(t *testing.T) bool {
 	}
 	cmd := exec.Command("unshare", "-m", "--propagation", "private", os.Args[0],
 		"-test.run=^"+t.Name()+"$", "-test.v", "-test.timeout=30m")
-	cmd.Env = append(os.Environ(), mountNamespaceEnv+"="+t.Name(), goluxidEnv+"="+goluxidBinary(t))
+	cmd.Env = append(os.Environ(), mountNamespaceEnv+"="+t.Name(), binary.Env+"="+goluxidBinary(t))
 	out, err := cmd.CombinedOutput()
 	t.Logf("run in a private mount namespace:\n%s", out)
 	if err != nil {

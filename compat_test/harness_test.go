@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/goluxid/goluxid/internal/testkit/binary"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -50,57 +48,14 @@ type normalization struct {
 	apply func(t *testing.T, luxid string, r *result)
 }
 
-// goluxid is built once per test binary run, on first use.
-var goluxid struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-}
-
-// goluxidEnv names a prebuilt goluxid binary to test instead of building
-// one (e.g. a coverage build).
-const goluxidEnv = "COMPAT_GOLUXID"
-
-// goluxidBinary returns the path of a goluxid built from this tree, or the
-// one named by $COMPAT_GOLUXID.
+// goluxidBinary returns the goluxid under test (see package binary).
 func goluxidBinary(t *testing.T) string {
 	t.Helper()
-	if bin := os.Getenv(goluxidEnv); bin != "" {
-		return bin
-	}
-	goluxid.once.Do(func() { goluxid.bin, goluxid.err = buildGoluxid() })
-	if goluxid.err != nil {
-		t.Fatalf("build goluxid: %v", goluxid.err)
-	}
-	return goluxid.bin
-}
-
-func buildGoluxid() (string, error) {
-	dir, err := os.MkdirTemp("", "goluxid-bin")
+	bin, err := binary.Goluxid()
 	if err != nil {
-		return "", fmt.Errorf("temp dir: %w", err)
+		t.Fatalf("goluxid binary: %v", err)
 	}
-	goluxid.dir = dir
-	moduleRoot, err := filepath.Abs("..")
-	if err != nil {
-		return "", fmt.Errorf("module root: %w", err)
-	}
-	bin := filepath.Join(dir, "goluxid")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/goluxid")
-	cmd.Dir = moduleRoot
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/goluxid: %w\n%s", err, out)
-	}
-	return bin, nil
-}
-
-// removeGoluxidBinary deletes the build directory, if any.
-func removeGoluxidBinary() error {
-	if goluxid.dir == "" {
-		return nil
-	}
-	return os.RemoveAll(goluxid.dir)
+	return bin
 }
 
 // compareOnBothLuxids runs cases on a sandbox with goluxid, stops it, runs

@@ -15,6 +15,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/goluxid/goluxid/internal/testkit/binary"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
-	if err := removeGoluxidBinary(); err != nil {
+	if err := binary.Remove(); err != nil {
 		fmt.Fprintf(os.Stderr, "remove goluxid build: %v\n", err)
 	}
 	os.Exit(code)

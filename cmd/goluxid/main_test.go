@@ -17,23 +17,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
+	testbinary "github.com/goluxid/goluxid/internal/testkit/binary"
 	"github.com/goluxid/goluxid/luxi"
 )
 
-// binary is goluxid built once for these tests.
+// binary is the goluxid under test (see package binary).
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "goluxid-cmd")
-	if err != nil {
+	var err error
+	if binary, err = testbinary.Goluxid(); err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "goluxid")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		panic(string(out))
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	if err := testbinary.Remove(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
 	os.Exit(code)
 }
 

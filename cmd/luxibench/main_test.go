@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/internal/testkit/bench"
+	"github.com/goluxid/goluxid/internal/testkit/binary"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -75,11 +76,9 @@ func TestList(t *testing.T) {
 func TestShortBenchmark(t *testing.T) {
 	sandbox.RequireForTest(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "goluxid")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/goluxid")
-	build.Dir = "../.."
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build ./cmd/goluxid: %s", out)
+	bin, err := binary.Goluxid()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = binary.Remove() })
 
 	jsonFile, mdFile := filepath.Join(dir, "bench.json"), filepath.Join(dir, "bench.md")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
