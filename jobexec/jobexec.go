@@ -31,6 +31,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,11 +40,11 @@ import (
 	"github.com/goluxid/goluxid/ganeti/uds"
 )
 
-// Debian's locations of Ganeti 3.0's job executor.
 const (
-	DefaultPython     = "/usr/bin/python3"
-	DefaultPythonPath = "/usr/share/ganeti/3.0"
-	DefaultExecScript = DefaultPythonPath + "/ganeti/jqueue/exec.py"
+	// DefaultPython is the interpreter Debian builds Ganeti's Python for.
+	DefaultPython = "/usr/bin/python3"
+	// execScriptInTree is the job executor within a release's Python tree.
+	execScriptInTree = "ganeti/jqueue/exec.py"
 	// DefaultStepTimeout bounds each handshake step, as the real luxid does.
 	DefaultStepTimeout = 30 * time.Second
 )
@@ -53,9 +54,12 @@ const maxHandshakeMessage = 64 << 10
 
 // Config says how to start job processes.
 type Config struct {
-	Python      string // interpreter; DefaultPython if empty
-	ExecScript  string // exec.py; DefaultExecScript if empty
-	PythonPath  string // PYTHONPATH given to the child; DefaultPythonPath if empty
+	Python string // interpreter; DefaultPython if empty
+	// PythonPath is the Python tree of the installed Ganeti release
+	// (/usr/share/ganeti/3.1): the child's PYTHONPATH, and where its
+	// ganeti/jqueue/exec.py is run from.
+	PythonPath  string
+	ExecScript  string // another exec.py to run (tests); empty for the release's
 	Debug       bool   // GNT_DEBUG=1 for the child
 	StepTimeout time.Duration
 	// Env is the child's environment before GNT_DEBUG and PYTHONPATH are
@@ -168,7 +172,7 @@ func (c *Config) finishStart(ctx context.Context, p *Process, pipes *jobPipes, s
 
 // command builds the child's command line and environment.
 func (c *Config) command(jobID uint64, stdin, stdout *os.File) *exec.Cmd {
-	cmd := exec.Command(orDefault(c.Python, DefaultPython), orDefault(c.ExecScript, DefaultExecScript), strconv.FormatUint(jobID, 10))
+	cmd := exec.Command(orDefault(c.Python, DefaultPython), c.execScript(), strconv.FormatUint(jobID, 10))
 	cmd.Stdin, cmd.Stdout = stdin, stdout
 	cmd.Stderr = c.stderr()
 	cmd.Env = c.env()
@@ -212,7 +216,15 @@ func (c *Config) env() []string {
 	if c.Debug {
 		debug = "1"
 	}
-	return append(env, "GNT_DEBUG="+debug, "PYTHONPATH="+orDefault(c.PythonPath, DefaultPythonPath))
+	return append(env, "GNT_DEBUG="+debug, "PYTHONPATH="+c.PythonPath)
+}
+
+// execScript is the job executor the child runs.
+func (c *Config) execScript() string {
+	if c.ExecScript != "" {
+		return c.ExecScript
+	}
+	return filepath.Join(c.PythonPath, execScriptInTree)
 }
 
 // handshake exchanges the four messages of the protocol.

@@ -93,7 +93,7 @@ func newConfig(t *testing.T, mode string) (*Config, string) {
 	require.NoError(t, os.WriteFile(script, []byte(fakeExec), 0o644))
 	out := filepath.Join(dir, "out")
 	env := append(os.Environ(), "FAKE_MODE="+mode, "FAKE_OUT="+out, "PYTHONPATH=/elsewhere")
-	return &Config{ExecScript: script, Env: env, Debug: true, StepTimeout: time.Second}, out
+	return &Config{ExecScript: script, PythonPath: "/usr/share/ganeti/3.0", Env: env, Debug: true, StepTimeout: time.Second}, out
 }
 
 func TestHandshake(t *testing.T) {
@@ -293,8 +293,9 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 func TestEnvironmentReplacesDebugAndPath(t *testing.T) {
-	cfg := &Config{Env: []string{"A=1", "GNT_DEBUG=7", "PYTHONPATH=/x"}}
+	cfg := &Config{Env: []string{"A=1", "GNT_DEBUG=7", "PYTHONPATH=/x"}, PythonPath: "/usr/share/ganeti/3.1"}
 	env := cfg.env()
-	assert.Equal(t, []string{"A=1", "GNT_DEBUG=0", "PYTHONPATH=/usr/share/ganeti/3.0"}, env)
+	assert.Equal(t, []string{"A=1", "GNT_DEBUG=0", "PYTHONPATH=/usr/share/ganeti/3.1"}, env)
+	assert.Equal(t, "/usr/share/ganeti/3.1/ganeti/jqueue/exec.py", cfg.execScript())
 	assert.False(t, strings.Contains(strings.Join(env, " "), "/x"))
 }

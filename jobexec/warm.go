@@ -209,7 +209,7 @@ func startHelper(c *Config) (*warmHelper, error) {
 		theirs.Close()
 		return nil, fmt.Errorf("warm-start helper: %w", err)
 	}
-	cmd := exec.Command(orDefault(c.Python, DefaultPython), "-c", helperBootstrap, orDefault(c.ExecScript, DefaultExecScript), "3")
+	cmd := exec.Command(orDefault(c.Python, DefaultPython), "-c", helperBootstrap, c.execScript(), "3")
 	cmd.ExtraFiles = []*os.File{theirs, script}
 	cmd.Env = c.env()
 	cmd.Stderr = c.stderr()

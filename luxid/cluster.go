@@ -51,9 +51,9 @@ func (d *Dispatcher) queryClusterInfo(c *call) (any, error) {
 		defaultHV = cl.EnabledHypervisors[0]
 	}
 	obj := hsjson.Object{
-		hsjson.KV("software_version", constants.ReleaseVersion),
-		hsjson.KV("protocol_version", constants.ProtocolVersion),
-		hsjson.KV("config_version", constants.ConfigVersion),
+		hsjson.KV("software_version", d.deps.Ganeti.Version),
+		hsjson.KV("protocol_version", d.deps.Ganeti.ProtocolVersion),
+		hsjson.KV("config_version", d.deps.Ganeti.ConfigVersion),
 		hsjson.KV("os_api_version", constants.OSAPIVersion),
 		hsjson.KV("export_version", constants.ExportVersion),
 		hsjson.KV("vcs_version", d.deps.VCSVersion),

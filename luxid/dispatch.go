@@ -9,6 +9,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/release"
 	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/internal/inotify"
@@ -40,6 +41,9 @@ type Deps struct {
 	// OwnLivelock is the path of this daemon's livelock; a job carrying it
 	// has not got a process of its own yet.
 	OwnLivelock string
+	// Ganeti is the installed release, whose versions QueryClusterInfo
+	// reports.
+	Ganeti release.Release
 	// VCSVersion is reported by QueryClusterInfo as vcs_version.
 	VCSVersion string
 	Logger     *slog.Logger

@@ -16,6 +16,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/release"
 	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/internal/testkit/luxitest"
@@ -40,7 +41,7 @@ func goldenNode(t testing.TB) (*paths.Layout, *config.Store) {
 	data, err := os.ReadFile("testdata/config.data")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(layout.ConfigFile, data, 0o640))
-	store := config.NewStore(layout.ConfigFile)
+	store := config.NewStore(layout.ConfigFile, 3000000)
 	_, err = store.Reload()
 	require.NoError(t, err)
 	return layout, store
@@ -55,7 +56,7 @@ func dispatcherOnConfig(t *testing.T, cfgPath string) *Dispatcher {
 	cfg, err := os.ReadFile(cfgPath)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(layout.ConfigFile, cfg, 0o640))
-	store := config.NewStore(layout.ConfigFile)
+	store := config.NewStore(layout.ConfigFile, 3000000)
 	_, err = store.Reload()
 	require.NoError(t, err)
 	return newDispatcherWith(t, layout, store)
@@ -70,7 +71,7 @@ func newDispatcherWith(t testing.TB, layout *paths.Layout, store *config.Store) 
 	watcher, err := inotify.New()
 	require.NoError(t, err)
 	t.Cleanup(func() { watcher.Close() })
-	return New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, VCSVersion: "(goluxid) version test"})
+	return New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, Ganeti: release.Ganeti30, VCSVersion: "(goluxid) version test"})
 }
 
 // call sends one request and returns its result as JSON.
@@ -216,7 +217,7 @@ func TestQueryClusterInfo(t *testing.T) {
 
 func TestNoConfigurationAnswersConfigurationError(t *testing.T) {
 	layout := paths.New(t.TempDir())
-	store := config.NewStore(filepath.Join(layout.DataDir, "config.data"))
+	store := config.NewStore(filepath.Join(layout.DataDir, "config.data"), 3000000)
 	_, err := store.Reload()
 	require.Error(t, err)
 	d := newDispatcherWith(t, layout, store)

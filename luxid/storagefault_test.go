@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/release"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/internal/testkit/luxitest"
 	"github.com/goluxid/goluxid/jqueue"
@@ -47,7 +48,7 @@ func TestFailedFsyncFailsSubmissionsAndKeepsQueries(t *testing.T) {
 	watcher, err := inotify.New()
 	require.NoError(t, err)
 	t.Cleanup(func() { watcher.Close() })
-	d := New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, VCSVersion: "test"})
+	d := New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, Ganeti: release.Ganeti30, VCSVersion: "test"})
 
 	const job = `[[{"OP_ID": "OP_TEST_DELAY", "duration": 0, "reason": []}]]`
 	first, err := callJSON(t, d, "SubmitJob", job)

@@ -143,7 +143,7 @@ func TestWaitForJobChangeStatusOnlyNeedsNoConfig(t *testing.T) {
 	layout := paths.New(t.TempDir())
 	require.NoError(t, os.MkdirAll(layout.QueueDir, 0o750))
 	withGoldenQueue(t, layout)
-	store := config.NewStore(layout.ConfigFile)
+	store := config.NewStore(layout.ConfigFile, 3000000)
 	d := newDispatcherWith(t, layout, store)
 	got, err := callJSON(t, d, "WaitForJobChange", `[3, ["status"], null, null, 5]`)
 	require.NoError(t, err)

@@ -33,6 +33,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/constants"
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/release"
 	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/ganeti/ssconf"
 	"github.com/goluxid/goluxid/internal/daemon"
@@ -79,6 +80,10 @@ func run(args []string) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
+	ganeti, err := release.Installed()
+	if err != nil {
+		return err
+	}
 	layout := paths.FromEnv()
 	if err := checkMaster(layout); err != nil {
 		return err
@@ -87,7 +92,7 @@ func run(args []string) error {
 		return err
 	}
 	if !opts.NoVoting && !daemon.Detached() {
-		if err := verifyMaster(layout); err != nil {
+		if err := verifyMaster(layout, ganeti); err != nil {
 			return fmt.Errorf("Failed to verify master status: %w", err)
 		}
 	}
@@ -104,7 +109,7 @@ func run(args []string) error {
 	}
 	defer logFile.Close()
 	logger.Log(context.Background(), daemon.LevelNotice, "ganeti-luxid daemon startup", "version", version.Version)
-	if err := serve(layout, opts, logFile, logger); err != nil {
+	if err := serve(layout, ganeti, opts, logFile, logger); err != nil {
 		daemon.ReportStarted(err)
 		return &exitError{code: constants.ExitFailure, err: err}
 	}
@@ -119,7 +124,7 @@ func printInfo(opts *daemon.Options) bool {
 	case opts.Help:
 		fmt.Print(daemon.Usage)
 	case opts.Version:
-		fmt.Printf("ganeti-luxid (goluxid) version %s\ncompatible with Ganeti %s\n", version.Version, constants.ReleaseVersion)
+		fmt.Printf("ganeti-luxid (goluxid) version %s\ncompatible with Ganeti %s\n", version.Version, release.Supported())
 	case opts.HelpCompletion:
 		fmt.Print(daemon.HelpCompletion)
 	default:
@@ -144,12 +149,12 @@ func checkMaster(layout *paths.Layout) error {
 
 // verifyMaster holds Ganeti's master vote: every node of the configuration
 // is asked which node is the master, and a majority must name this one.
-func verifyMaster(layout *paths.Layout) error {
+func verifyMaster(layout *paths.Layout, ganeti release.Release) error {
 	me, err := paths.Hostname()
 	if err != nil {
 		return err
 	}
-	store := config.NewStore(layout.ConfigFile)
+	store := config.NewStore(layout.ConfigFile, ganeti.ConfigVersion)
 	if _, err := store.Reload(); err != nil {
 		return err
 	}
@@ -224,8 +229,8 @@ func setupLogging(layout *paths.Layout, opts *daemon.Options) (*daemon.LogFile, 
 
 // loadConfig loads config.data once; a failure is logged and every call
 // answers ConfigurationError until a good file appears.
-func loadConfig(layout *paths.Layout, logger *slog.Logger) *config.Store {
-	cfg := config.NewStore(layout.ConfigFile)
+func loadConfig(layout *paths.Layout, ganeti release.Release, logger *slog.Logger) *config.Store {
+	cfg := config.NewStore(layout.ConfigFile, ganeti.ConfigVersion)
 	if _, err := cfg.Reload(); err != nil {
 		logger.Error("configuration not loaded", "error", err)
 	} else if snap, err := cfg.Snapshot(); err == nil {
@@ -338,8 +343,8 @@ func shutdown(server *luxi.Server, logger *slog.Logger) {
 
 // jobStarter is how job processes start: cold, as the real luxid starts
 // them, or warm from a helper with --warm-start.
-func jobStarter(opts *daemon.Options, logger *slog.Logger) (jobexec.Starter, func()) {
-	cold := &jobexec.Config{Debug: opts.Debug}
+func jobStarter(opts *daemon.Options, ganeti release.Release, logger *slog.Logger) (jobexec.Starter, func()) {
+	cold := &jobexec.Config{Debug: opts.Debug, PythonPath: ganeti.PythonDir}
 	if !opts.WarmStart {
 		return cold, func() {}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/release"
 	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/internal/daemon"
@@ -31,8 +32,8 @@ import (
 
 // serve holds the daemon's files and sockets and answers LUXI until
 // SIGTERM or SIGINT.
-func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, logger *slog.Logger) error {
-	d := &daemonParts{layout: layout, opts: opts, logFile: logFile, logger: logger, stats: newMetrics(opts)}
+func serve(layout *paths.Layout, ganeti release.Release, opts *daemon.Options, logFile *daemon.LogFile, logger *slog.Logger) error {
+	d := &daemonParts{layout: layout, ganeti: ganeti, opts: opts, logFile: logFile, logger: logger, stats: newMetrics(opts)}
 	defer d.release()
 	if err := d.claimNode(); err != nil {
 		return err
@@ -51,6 +52,7 @@ func serve(layout *paths.Layout, opts *daemon.Options, logFile *daemon.LogFile, 
 // release takes them down in the reverse order.
 type daemonParts struct {
 	layout  *paths.Layout
+	ganeti  release.Release // the installed Ganeti
 	opts    *daemon.Options
 	logFile *daemon.LogFile
 	logger  *slog.Logger
@@ -89,7 +91,7 @@ func (d *daemonParts) claimNode() error {
 		return err
 	}
 	d.onRelease(func() { pidFile.Close() })
-	d.cfg = loadConfig(d.layout, d.logger)
+	d.cfg = loadConfig(d.layout, d.ganeti, d.logger)
 	if err := d.openSockets(); err != nil {
 		return err
 	}
@@ -165,7 +167,7 @@ func (d *daemonParts) connectNodes() {
 // startScheduler makes the job runner, has it follow the configuration,
 // brings up the master IP and loads the job queue into the runner.
 func (d *daemonParts) startScheduler() error {
-	starter, closeStarter := jobStarter(d.opts, d.logger)
+	starter, closeStarter := jobStarter(d.opts, d.ganeti, d.logger)
 	d.onRelease(closeStarter)
 	d.runner = d.newRunner(starter)
 	d.onRelease(watchConfig(d.cfg, d.watcher, d.runner, d.logger))
@@ -213,7 +215,7 @@ func (d *daemonParts) newDispatcher() *luxid.Dispatcher {
 		Config: d.cfg, Paths: d.layout, Queue: d.queue, Watcher: d.watcher, Jobs: d.runner,
 		WConfd: &wconfd.Client{Socket: d.layout.WconfdSocket}, RPC: d.nodeRPC, Noded: d.noded,
 		MaxLiveJobs: d.opts.MaxQueuedJobs,
-		OwnLivelock: d.livelock.Path(), VCSVersion: version.VCS(), Logger: d.logger,
+		OwnLivelock: d.livelock.Path(), Ganeti: d.ganeti, VCSVersion: version.VCS(), Logger: d.logger,
 	})
 }
 

@@ -41,6 +41,8 @@ type fileID struct {
 // Store owns the current snapshot of one config.data.
 type Store struct {
 	path string
+	// version is the config.data format version the store accepts.
+	version int
 
 	current atomic.Pointer[Snapshot]
 	// loadErr is the reason the last load failed; nil after a good load.
@@ -52,9 +54,10 @@ type Store struct {
 	installed, failed atomic.Uint64
 }
 
-// NewStore returns a store for the file at path with nothing loaded yet.
-func NewStore(path string) *Store {
-	s := &Store{path: path}
+// NewStore returns a store for the file at path, of format version (the
+// installed release's CONFIG_VERSION), with nothing loaded yet.
+func NewStore(path string, version int) *Store {
+	s := &Store{path: path, version: version}
 	err := error(fmt.Errorf("Cannot load configuration from %s: not loaded yet", path))
 	s.loadErr.Store(&err)
 	return s
@@ -128,7 +131,7 @@ func (s *Store) load() (*Snapshot, error) {
 		return nil, err
 	}
 	normalized := hsjson.NormalizeNumbers(raw)
-	data, err := objects.Parse(normalized)
+	data, err := objects.Parse(normalized, s.version)
 	if err != nil {
 		return nil, err
 	}

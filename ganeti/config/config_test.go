@@ -34,7 +34,7 @@ func replaceFile(t *testing.T, path string, data []byte) {
 }
 
 func TestSnapshotBeforeLoadIsConfigurationError(t *testing.T) {
-	s := NewStore(filepath.Join(t.TempDir(), "config.data"))
+	s := NewStore(filepath.Join(t.TempDir(), "config.data"), 3000000)
 	_, err := s.Reload()
 	require.Error(t, err)
 	_, err = s.Snapshot()
@@ -48,7 +48,7 @@ func TestReloadSwapsWholeSnapshot(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.data")
 	golden := goldenConfig(t)
 	replaceFile(t, path, golden)
-	s := NewStore(path)
+	s := NewStore(path, 3000000)
 	changed, err := s.Reload()
 	require.NoError(t, err)
 	assert.True(t, changed)
@@ -75,7 +75,7 @@ func TestBrokenFileKeepsLastGoodSnapshot(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.data")
 	golden := goldenConfig(t)
 	replaceFile(t, path, golden)
-	s := NewStore(path)
+	s := NewStore(path, 3000000)
 	_, err := s.Reload()
 	require.NoError(t, err)
 
@@ -101,9 +101,9 @@ func TestOtherConfigVersionIsRefused(t *testing.T) {
 	data := strings.Replace(string(goldenConfig(t)), `"version": 3000000`, `"version": 3010000`, 1)
 	require.NotEqual(t, string(goldenConfig(t)), data, "golden config carries its version")
 	replaceFile(t, path, []byte(data))
-	s := NewStore(path)
+	s := NewStore(path, 3000000)
 	_, err := s.Reload()
-	require.ErrorContains(t, err, "Cluster configuration version 3010000 does not match the expected 3000000")
+	require.ErrorContains(t, err, "Cluster configuration version 3010000 (Ganeti 3.1) does not match the expected 3000000 (Ganeti 3.0, the installed release)")
 	_, err = s.Snapshot()
 	assert.Error(t, err)
 }
@@ -112,7 +112,7 @@ func TestIntegralFloatsNormalized(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.data")
 	replaceFile(t, path, goldenConfig(t))
 	require.Contains(t, string(goldenConfig(t)), `"cpu_speed": 1.0`)
-	s := NewStore(path)
+	s := NewStore(path, 3000000)
 	_, err := s.Reload()
 	require.NoError(t, err)
 	snap, err := s.Snapshot()
@@ -126,7 +126,7 @@ func TestWatchSeesRenameAndInPlaceWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.data")
 	golden := goldenConfig(t)
 	replaceFile(t, path, golden)
-	s := NewStore(path)
+	s := NewStore(path, 3000000)
 	_, err := s.Reload()
 	require.NoError(t, err)
 

@@ -1,14 +1,13 @@
-// Package constants holds the Ganeti 3.0.2 build constants that luxid
-// reports or obeys: versions, timeouts and the daemon's identity.
+// Package constants holds the Ganeti build constants that luxid reports or
+// obeys and that are the same in every release goluxid serves: versions of
+// interfaces that did not change, timeouts and the daemon's identity. What
+// differs between releases comes from package release.
 package constants
 
-// Versions reported by QueryClusterInfo and checked against config.data.
+// Versions reported by QueryClusterInfo.
 const (
-	ReleaseVersion  = "3.0.2"
-	ProtocolVersion = 3000000
-	ConfigVersion   = 3000000
-	OSAPIVersion    = 20 // the highest of the supported OS API versions
-	ExportVersion   = 0
+	OSAPIVersion  = 20 // the highest of the supported OS API versions
+	ExportVersion = 0
 )
 
 // Daemon identity as Debian's build of Ganeti defines it.

@@ -20,7 +20,7 @@ func BenchmarkParseLarge(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := objects.Parse(data); err != nil {
+		if _, err := objects.Parse(data, 3000000); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -33,7 +33,7 @@ func retainedHeap(b *testing.B, data []byte) uint64 {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	cfg, err := objects.Parse(data)
+	cfg, err := objects.Parse(data, 3000000)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,10 +8,6 @@ import (
 	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
-// ConfigVersion is the config.data format Ganeti 3.0 reads and writes
-// (3.0.0 encoded as major*1000000 + minor*10000 + revision).
-const ConfigVersion = 3000000
-
 // ConfigData is the whole of config.data. Maps are keyed by uuid.
 type ConfigData struct {
 	Version    int                    `json:"version"`
@@ -37,13 +33,15 @@ type ConfigData struct {
 // ErrNoCluster is returned for a config.data without a cluster object.
 var ErrNoCluster = errors.New("parsing config: key 'cluster' not found")
 
-// Parse decodes config.data. Integral numbers written with a fraction are
-// read as integers first (hsjson.NormalizeNumbers), as Ganeti's Haskell
-// readers accept them. Parse refuses a file of another format version
-// before reading anything else, and returns nothing of a file it cannot
-// read whole. The result shares memory with data, which the caller must
-// not change afterwards.
-func Parse(data []byte) (*ConfigData, error) {
+// Parse decodes config.data of format version (the release's
+// CONFIG_VERSION, major·10⁶ + minor·10⁴ + revision; the model is the same
+// for every release goluxid serves). Integral numbers written with a
+// fraction are read as integers first (hsjson.NormalizeNumbers), as
+// Ganeti's Haskell readers accept them. Parse refuses a file of another
+// format version before reading anything else, and returns nothing of a
+// file it cannot read whole. The result shares memory with data, which
+// the caller must not change afterwards.
+func Parse(data []byte, version int) (*ConfigData, error) {
 	if !json.Valid(data) {
 		var v any
 		return nil, fmt.Errorf("parsing config: %w", json.Unmarshal(data, &v))
@@ -53,7 +51,7 @@ func Parse(data []byte) (*ConfigData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing config: %w", err)
 	}
-	if err := checkVersion(members); err != nil {
+	if err := checkVersion(members, version); err != nil {
 		return nil, err
 	}
 	cfg := &ConfigData{}
@@ -68,8 +66,8 @@ func Parse(data []byte) (*ConfigData, error) {
 }
 
 // checkVersion finds the top-level "version" among members and refuses
-// any but ConfigVersion.
-func checkVersion(members []member) error {
+// any but want.
+func checkVersion(members []member, want int) error {
 	for _, m := range members {
 		if string(m.key) != "version" {
 			continue
@@ -78,8 +76,8 @@ func checkVersion(members []member) error {
 		if !ok || !isNumber(m.value) {
 			return fmt.Errorf("parsing config: key 'version': not an integer: %s", m.value)
 		}
-		if v != ConfigVersion {
-			return &VersionMismatchError{Expected: ConfigVersion, Actual: int(v)}
+		if v != int64(want) {
+			return &VersionMismatchError{Expected: want, Actual: int(v)}
 		}
 		return nil
 	}
@@ -97,7 +95,13 @@ type VersionMismatchError struct {
 }
 
 func (e *VersionMismatchError) Error() string {
-	return fmt.Sprintf("Cluster configuration version %d does not match the expected %d", e.Actual, e.Expected)
+	return fmt.Sprintf("Cluster configuration version %d (%s) does not match the expected %d (%s, the installed release)",
+		e.Actual, releaseOf(e.Actual), e.Expected, releaseOf(e.Expected))
+}
+
+// releaseOf names the Ganeti release a format version belongs to.
+func releaseOf(version int) string {
+	return fmt.Sprintf("Ganeti %d.%d", version/1000000, version%1000000/10000)
 }
 
 // MasterNode returns the master's node object, or nil when the cluster's

@@ -19,7 +19,7 @@ func golden(t *testing.T) *ConfigData {
 
 func TestParseTopLevel(t *testing.T) {
 	cfg := golden(t)
-	assert.Equal(t, ConfigVersion, cfg.Version)
+	assert.Equal(t, 3000000, cfg.Version)
 	assert.Equal(t, 7627, cfg.Serial)
 	assert.Equal(t, Timestamp(1343869045.605523), cfg.CTime)
 	assert.Equal(t, Timestamp(1421677173.729104), cfg.MTime)
@@ -170,12 +170,12 @@ func TestParseRefusesOtherVersion(t *testing.T) {
 	// Also break something later in the file: a version mismatch must be
 	// reported before anything else is read.
 	newer = strings.Replace(newer, `"cluster": {`, `"cluster": {"cluster_name": 5,`, 1)
-	cfg, err := Parse([]byte(newer))
+	cfg, err := Parse([]byte(newer), 3000000)
 	assert.Nil(t, cfg)
 	var mismatch *VersionMismatchError
 	require.True(t, errors.As(err, &mismatch), "%v", err)
 	assert.Equal(t, VersionMismatchError{Expected: 3000000, Actual: 3010000}, *mismatch)
-	assert.EqualError(t, err, "Cluster configuration version 3010000 does not match the expected 3000000")
+	assert.EqualError(t, err, "Cluster configuration version 3010000 (Ganeti 3.1) does not match the expected 3000000 (Ganeti 3.0, the installed release)")
 }
 
 func TestParseFailsWhole(t *testing.T) {
@@ -193,7 +193,7 @@ func TestParseFailsWhole(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := Parse([]byte(tc.json))
+			cfg, err := Parse([]byte(tc.json), 3000000)
 			assert.Nil(t, cfg)
 			require.ErrorContains(t, err, tc.wantErr)
 		})
@@ -241,7 +241,7 @@ func TestRareFieldsRoundTrip(t *testing.T) {
 	  "s": {"dev_type": "sharedfile", "logical_id": ["loop", "/srv/s"]},
 	  "gl": {"dev_type": "gluster", "logical_id": ["loop", "g/vol"]}},
 	"filters": {"f": {"action": "CONTINUE", "predicates": [], "reason_trail": [], "new": "x"}}}`
-	cfg, err := Parse([]byte(doc))
+	cfg, err := Parse([]byte(doc), 3000000)
 	require.NoError(t, err)
 	out, err := json.Marshal(cfg)
 	require.NoError(t, err)

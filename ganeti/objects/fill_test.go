@@ -99,7 +99,7 @@ const inheritanceConfig = `{"version": 3000000, "cluster": {
   "i2": {"name": "i2", "os": "other", "hypervisor": "xen-pvm", "osparams": {"x": 1}}}}`
 
 func TestConfigInheritance(t *testing.T) {
-	cfg, err := Parse([]byte(inheritanceConfig))
+	cfg, err := Parse([]byte(inheritanceConfig), 3000000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestConfigInheritance(t *testing.T) {
 
 func TestMissingDefaultGroups(t *testing.T) {
 	cfg, err := Parse([]byte(`{"version": 3000000, "cluster": {"beparams": {}},
-	  "instances": {"i": {"nics": [{"mac": "m", "nicparams": {}}]}}}`))
+	  "instances": {"i": {"nics": [{"mac": "m", "nicparams": {}}]}}}`), 3000000)
 	if err != nil {
 		t.Fatal(err)
 	}

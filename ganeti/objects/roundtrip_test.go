@@ -27,7 +27,7 @@ func loadFile(t *testing.T, path string) (*ConfigData, []byte) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	cfg, err := Parse(data)
+	cfg, err := Parse(data, 3000000)
 	require.NoError(t, err, path)
 	return cfg, data
 }

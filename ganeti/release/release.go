@@ -50,6 +50,15 @@ type Release struct {
 	PythonDir string
 }
 
+// The releases as Debian ships them: Ganeti 3.0 in Debian 12, 3.1 in
+// Debian 13.
+var (
+	Ganeti30 = Release{Dir: "3.0", Version: "3.0.2", ConfigVersion: 3000000, ProtocolVersion: 3000000,
+		LuxiVersion: 3000000, PythonDir: "/usr/share/ganeti/3.0"}
+	Ganeti31 = Release{Dir: "3.1", Version: "3.1.0~rc2", ConfigVersion: 3010000, ProtocolVersion: 3010000,
+		LuxiVersion: 3010000, PythonDir: "/usr/share/ganeti/3.1"}
+)
+
 // Releases goluxid supports, by Dir, with the config.data version each
 // must declare.
 var supported = map[string]int{
@@ -105,7 +114,7 @@ func fromConstants(consts map[string]string) (Release, error) {
 	}
 	want, ok := supported[r.Dir]
 	if !ok {
-		return Release{}, fmt.Errorf("%w %s (goluxid serves %s)", ErrUnsupported, r.Version, supportedList())
+		return Release{}, fmt.Errorf("%w %s (goluxid serves %s)", ErrUnsupported, r.Version, Supported())
 	}
 	if r.ConfigVersion != want {
 		return Release{}, fmt.Errorf("%w %s: config version %d, expected %d", ErrUnsupported, r.Version, r.ConfigVersion, want)
@@ -129,8 +138,8 @@ func describeVersion(v int) string {
 	return fmt.Sprintf("Ganeti %d.%d", major, minor)
 }
 
-// supportedList names the supported releases, oldest first.
-func supportedList() string {
+// Supported names the releases goluxid serves, oldest first ("3.0, 3.1").
+func Supported() string {
 	dirs := slices.Sorted(maps.Keys(supported))
 	return strings.Join(dirs, ", ")
 }

@@ -23,7 +23,7 @@ func TestRealNoded(t *testing.T) {
 	ip := sb.NodeIP()
 	data, err := os.ReadFile(sb.Layout().ConfigFile)
 	require.NoError(t, err)
-	cfg, err := objects.Parse(data)
+	cfg, err := objects.Parse(data, 3000000)
 	require.NoError(t, err)
 	master := cfg.MasterNode()
 	require.NotNil(t, master)

@@ -90,7 +90,7 @@ func newRunnerEnv(t *testing.T, maxRunning int) *runnerEnv {
 	data, err = json.Marshal(cfg)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(l.ConfigFile, data, 0o640))
-	store := config.NewStore(l.ConfigFile)
+	store := config.NewStore(l.ConfigFile, 3000000)
 	_, err = store.Reload()
 	require.NoError(t, err)
 	queue, err := jqueue.Open(l, nil)

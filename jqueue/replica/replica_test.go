@@ -134,7 +134,7 @@ func setupProbing(t *testing.T, minBackoff, maxBackoff, probeInterval time.Durat
 	t.Helper()
 	l := paths.New(t.TempDir())
 	require.NoError(t, os.MkdirAll(filepath.Join(l.ArchiveDir, "0"), 0o755))
-	cfg := config.NewStore("../../luxid/testdata/config.data")
+	cfg := config.NewStore("../../luxid/testdata/config.data", 3000000)
 	_, err := cfg.Reload()
 	require.NoError(t, err)
 	f := newFake()

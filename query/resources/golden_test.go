@@ -29,7 +29,7 @@ func goldenConfig(t testing.TB) *objects.ConfigData {
 	t.Helper()
 	data, err := os.ReadFile("testdata/golden-config.data.json")
 	require.NoError(t, err)
-	cfg, err := objects.Parse(data)
+	cfg, err := objects.Parse(data, 3000000)
 	require.NoError(t, err)
 	return cfg
 }

@@ -55,7 +55,7 @@ func instBenchSetup(b *testing.B) (*objects.ConfigData, NodeRPC) {
 		opts.Others = configgen.Unreachable
 		data, err := configgen.Marshal(opts)
 		require.NoError(b, err)
-		instBenchCfg, err = objects.Parse(data)
+		instBenchCfg, err = objects.Parse(data, 3000000)
 		require.NoError(b, err)
 		byNode := map[string][]string{}
 		for _, inst := range instBenchCfg.Instances {

@@ -47,7 +47,7 @@ func instExtraConfig(t testing.TB, edit func(cfg map[string]any)) *objects.Confi
 	}
 	data, err = json.Marshal(cfg)
 	require.NoError(t, err)
-	parsed, err := objects.Parse(data)
+	parsed, err := objects.Parse(data, 3000000)
 	require.NoError(t, err)
 	return parsed
 }

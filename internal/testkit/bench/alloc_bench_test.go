@@ -39,7 +39,7 @@ func newBenchNode(b *testing.B, configData []byte) *benchNode {
 		require.NoError(b, os.MkdirAll(dir, 0o750))
 	}
 	require.NoError(b, os.WriteFile(l.ConfigFile, configData, 0o640))
-	store := config.NewStore(l.ConfigFile)
+	store := config.NewStore(l.ConfigFile, 3000000)
 	_, err := store.Reload()
 	require.NoError(b, err)
 	watcher, err := inotify.New()

@@ -164,6 +164,10 @@ type generator struct {
 	nextPort int
 }
 
+// formatVersion is the config.data format generated: Ganeti 3.0's. A
+// sandbox of a later release upgrades it with that release's cfgupgrade.
+const formatVersion = 3000000
+
 // build creates the objects in dependency order: networks before the
 // groups that connect them, groups before nodes, nodes before instances.
 func (g *generator) build() (*objects.ConfigData, error) {
@@ -172,7 +176,7 @@ func (g *generator) build() (*objects.ConfigData, error) {
 		return nil, fmt.Errorf("configgen: cluster template: %w", err)
 	}
 	g.cfg = &objects.ConfigData{
-		Version:    objects.ConfigVersion,
+		Version:    formatVersion,
 		Cluster:    cl,
 		Nodes:      map[string]*objects.Node{},
 		NodeGroups: map[string]*objects.NodeGroup{},

@@ -47,7 +47,7 @@ func generate(t *testing.T, opts Options) (*objects.ConfigData, []byte) {
 	t.Helper()
 	data, err := Marshal(opts)
 	require.NoError(t, err)
-	cfg, err := objects.Parse(bytes.Clone(data))
+	cfg, err := objects.Parse(bytes.Clone(data), 3000000)
 	require.NoError(t, err)
 	return cfg, data
 }

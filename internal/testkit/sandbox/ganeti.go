@@ -17,8 +17,7 @@ func installedRelease() release.Release {
 	r, err := release.Installed()
 	if err != nil {
 		installErr = err
-		return release.Release{Dir: "3.0", Version: "3.0.2", ConfigVersion: 3000000,
-			ProtocolVersion: 3000000, LuxiVersion: 3000000, PythonDir: "/usr/share/ganeti/3.0"}
+		return release.Ganeti30
 	}
 	return r
 }
