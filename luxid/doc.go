@@ -7,8 +7,10 @@
 // as the real luxid does, with a "Failed to parse request" string after
 // which the connection is closed. Every method but the status-only
 // WaitForJobChange needs a loaded configuration and fails with Ganeti's
-// ConfigurationError without one. Queries of jobs, like those of nodes,
-// instances and the other configuration items, run over the resources of
-// package query/resources. Methods whose issue has not landed yet answer a
-// GenericError naming the method; none is silently dropped.
+// ConfigurationError without one. Queries of every kind — jobs and filter
+// rules like nodes, instances and the other configuration items — run over
+// the resources of package query/resources; luxid itself changes filter
+// rules (ReplaceFilter, DeleteFilter) through WConfd. Methods whose issue
+// has not landed yet answer a GenericError naming the method; none is
+// silently dropped.
 package luxid

@@ -14,92 +14,17 @@ import (
 	"github.com/goluxid/goluxid/ganeti/wconfd"
 	"github.com/goluxid/goluxid/jqscheduler"
 	"github.com/goluxid/goluxid/jqueue"
-	"github.com/goluxid/goluxid/query"
 )
 
-// filterFieldDefs are the fields of the "filter" query, as Ganeti 3.0.2
-// defines them.
-var filterFieldDefs = []struct {
-	def query.FieldDefinition
-	get func(*jqscheduler.Rule) any
-}{
-	{query.FieldDefinition{Name: "action", Title: "Action", Kind: query.KindOther, Doc: "Filter action"}, func(r *jqscheduler.Rule) any { return r.Action }},
-	{query.FieldDefinition{Name: "predicates", Title: "Predicates", Kind: query.KindOther, Doc: "List of filter predicates"}, func(r *jqscheduler.Rule) any { return nonNilList(r.Predicates) }},
-	{query.FieldDefinition{Name: "priority", Title: "Priority", Kind: query.KindOther, Doc: "Filter priority"}, func(r *jqscheduler.Rule) any { return r.Priority }},
-	{query.FieldDefinition{Name: "reason_trail", Title: "ReasonTrail", Kind: query.KindOther, Doc: "Reason why this filter was added"}, func(r *jqscheduler.Rule) any { return nonNilList(r.ReasonTrail) }},
-	{query.FieldDefinition{Name: "uuid", Title: "UUID", Kind: query.KindOther, Doc: "Filter ID"}, func(r *jqscheduler.Rule) any { return r.UUID }},
-	{query.FieldDefinition{Name: "watermark", Title: "Watermark", Kind: query.KindOther, Doc: "Highest job ID used at the time when the filter was added"}, func(r *jqscheduler.Rule) any { return r.Watermark }},
-}
-
-func nonNilList[T any](list []T) []T {
-	if list == nil {
-		return []T{}
-	}
-	return list
-}
-
-// filterTable is the field table of filter rules.
-var filterTable = func() *query.Table[*jqscheduler.Rule, struct{}] {
-	var fields []query.Field[*jqscheduler.Rule, struct{}]
-	for _, f := range filterFieldDefs {
-		get := f.get
-		fields = append(fields, query.Field[*jqscheduler.Rule, struct{}]{
-			FieldDefinition: f.def,
-			Get:             func(r *jqscheduler.Rule) query.Cell { return query.Normal(get(r)) },
-		})
-	}
-	return query.NewTable(fields...)
-}()
-
-// filterResource is the query resource over the rules of the current
-// configuration.
-func (d *Dispatcher) filterResource(c *call) (*query.Resource[*jqscheduler.Rule, struct{}], error) {
-	rules, err := jqscheduler.ParseRules(c.cfg.Data.Raw["filters"])
-	if err != nil {
-		return nil, gerrors.Configuration(err.Error())
-	}
-	all := rules.Rules()
-	byUUID := make(map[string]*jqscheduler.Rule, len(all))
-	for _, r := range all {
-		byUUID[r.UUID] = r
-	}
-	lookup := func(uuid string) (*jqscheduler.Rule, error) {
-		if r, ok := byUUID[uuid]; ok {
-			return r, nil
-		}
-		return nil, gerrors.OpPrereq("Filter uuid "+uuid+" not found", gerrors.CodeNoEnt)
-	}
-	return &query.Resource[*jqscheduler.Rule, struct{}]{
-		Table:     filterTable,
-		NameField: "uuid",
-		Select: query.SelectByName(func() []*jqscheduler.Rule { return all },
-			func(r *jqscheduler.Rule) string { return r.UUID }, lookup),
-	}, nil
-}
-
-// queryFilters answers QueryFilters [uuids|null, fields].
+// queryFilters answers QueryFilters [uuids|null, fields]: plain rows,
+// requested uuids in request order.
 func (d *Dispatcher) queryFilters(c *call) (any, error) {
 	var uuids []string
 	var fields []string
 	if err := decodeArgs(c.args, &uuids, &fields); err != nil {
 		return nil, err
 	}
-	if err := c.needConfig(); err != nil {
-		return nil, err
-	}
-	res, err := d.filterResource(c)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]query.Value, len(uuids))
-	for i, u := range uuids {
-		names[i] = query.StringValue(u)
-	}
-	result, err := res.Query(c.ctx, fields, query.ClassicFilter(names, "uuid"))
-	if err != nil {
-		return nil, err
-	}
-	return query.Compat(result)
+	return d.runClassic(c, "filter", uuids, fields, false)
 }
 
 // replaceFilter answers ReplaceFilter [uuid|null, priority, predicates,

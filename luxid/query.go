@@ -1,7 +1,6 @@
 package luxid
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,36 +92,19 @@ func (d *Dispatcher) queryable(c *call, caller, what string) (resources.Queryabl
 	if name, ok := unservedKinds[what]; ok {
 		return nil, gerrors.Generic("%s 'ItemTypeOpCode %s' not supported", caller, name)
 	}
-	if what == "filter" {
-		res, err := d.filterResource(c)
-		if err != nil {
-			return nil, err
-		}
-		return queryableOf(res), nil
+	return d.resource(c, caller, what)
+}
+
+// resource returns the resource of a query kind over the current
+// configuration; caller names the method in the error of a kind the
+// resources package does not serve.
+func (d *Dispatcher) resource(c *call, caller, kind string) (resources.Queryable, error) {
+	res, err := resources.New(kind, d.resourceEnv(c))
+	if errors.Is(err, resources.ErrUnknownKind) {
+		return nil, notImplemented(caller + " " + kind)
 	}
-	res, ok := resources.New(what, d.resourceEnv(c))
-	if !ok {
-		return nil, notImplemented(caller + " " + what)
-	}
-	return res, nil
+	return res, err
 }
-
-// queryableAdapter serves a query resource as a resources.Queryable.
-type queryableAdapter[T, R any] struct{ res *query.Resource[T, R] }
-
-func queryableOf[T, R any](res *query.Resource[T, R]) resources.Queryable {
-	return queryableAdapter[T, R]{res}
-}
-
-func (a queryableAdapter[T, R]) Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error) {
-	return a.res.Query(ctx, fields, flt)
-}
-
-func (a queryableAdapter[T, R]) QueryFields(names []string) query.FieldsResult {
-	return a.res.Table.QueryFields(names)
-}
-
-func (a queryableAdapter[T, R]) ClassicFields() []string { return []string{a.res.NameField} }
 
 // queryJobs answers QueryJobs [ids|null, fields]: plain rows, requested ids
 // in request order.
@@ -208,9 +190,9 @@ func (d *Dispatcher) runClassic(c *call, kind string, names, fields []string, lo
 // classicRows runs a classic query over the kind's resource: plain rows
 // of the items named (all without names).
 func (d *Dispatcher) classicRows(c *call, kind string, names []query.Value, fields []string) (any, error) {
-	res, ok := resources.New(kind, d.resourceEnv(c))
-	if !ok {
-		return nil, notImplemented("Query " + kind)
+	res, err := d.resource(c, "Query", kind)
+	if err != nil {
+		return nil, err
 	}
 	result, err := res.Query(c.ctx, fields, query.ClassicFilter(names, res.ClassicFields()...))
 	if err != nil {

@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/jqueue"
@@ -57,22 +58,26 @@ type Queryable interface {
 
 // constructors maps a query kind to its resource; each resource file
 // registers itself in an init function.
-var constructors = map[string]func(Env) Queryable{}
+var constructors = map[string]func(Env) (Queryable, error){}
 
 // register adds the constructor of kind.
-func register(kind string, build func(Env) Queryable) {
+func register(kind string, build func(Env) (Queryable, error)) {
 	constructors[kind] = build
 }
 
+// ErrUnknownKind fails New for a kind it does not serve.
+var ErrUnknownKind = errors.New("resources: query kind not served")
+
 // New returns the resource of kind ("node", "instance", "group",
-// "network", "export", "lock", "job") over env, or false for kinds it does
-// not serve.
-func New(kind string, env Env) (Queryable, bool) {
+// "network", "export", "lock", "job", "filter") over env. Kinds it does
+// not serve fail with ErrUnknownKind; a configuration whose filter rules
+// do not decode fails "filter" with a ConfigurationError.
+func New(kind string, env Env) (Queryable, error) {
 	build, ok := constructors[kind]
 	if !ok {
-		return nil, false
+		return nil, ErrUnknownKind
 	}
-	return build(env), true
+	return build(env)
 }
 
 // adapter turns a query.Resource into a Queryable.

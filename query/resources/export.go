@@ -14,7 +14,7 @@ import (
 // an offline node, 2 otherwise).
 
 func init() {
-	register("export", func(env Env) Queryable { return exportResource{env: env} })
+	register("export", func(env Env) (Queryable, error) { return exportResource{env: env}, nil })
 }
 
 // exportResource answers export queries over one environment.

@@ -85,16 +85,16 @@ func goldenDispatch(t *testing.T, env Env, method string, args []json.RawMessage
 		if err != nil {
 			return nil, err
 		}
-		res, ok := New(what, env)
-		require.True(t, ok)
+		res, err := New(what, env)
+		require.NoError(t, err)
 		return res.Query(context.Background(), fields, flt)
 	case "QueryFields":
 		var what string
 		var fields []string
 		decode(args[0], &what)
 		decode(args[1], &fields)
-		res, ok := New(what, env)
-		require.True(t, ok)
+		res, err := New(what, env)
+		require.NoError(t, err)
 		return res.QueryFields(fields), nil
 	case "QueryExports":
 		var names []string
@@ -118,8 +118,8 @@ func goldenClassic(t *testing.T, env Env, kind string, names, fields []string, l
 	if err := query.CheckNoLock(lock); err != nil {
 		return nil, err
 	}
-	res, ok := New(kind, env)
-	require.True(t, ok)
+	res, err := New(kind, env)
+	require.NoError(t, err)
 	values := make([]query.Value, len(names))
 	for i, n := range names {
 		values[i] = query.StringValue(n)

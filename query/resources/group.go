@@ -11,7 +11,7 @@ import (
 // configuration.
 
 func init() {
-	register("group", func(env Env) Queryable { return groupResource{env: env} })
+	register("group", func(env Env) (Queryable, error) { return groupResource{env: env}, nil })
 }
 
 // groupResource answers group queries over one environment.

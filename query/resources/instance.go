@@ -13,7 +13,7 @@ import (
 // (instance_live.go) and the instance status.
 
 func init() {
-	register("instance", func(env Env) Queryable { return instanceResource{env: env} })
+	register("instance", func(env Env) (Queryable, error) { return instanceResource{env: env}, nil })
 }
 
 // instanceResource answers instance queries over one environment.

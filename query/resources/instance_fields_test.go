@@ -20,8 +20,8 @@ func TestQueryFieldsCatalogues(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			want, err := os.ReadFile("testdata/" + kind + "-fields.json")
 			require.NoError(t, err)
-			res, ok := New(kind, Env{Config: goldenConfig(t)})
-			require.True(t, ok)
+			res, err := New(kind, Env{Config: goldenConfig(t)})
+			require.NoError(t, err)
 			for _, names := range [][]string{nil, {}} {
 				fields := res.QueryFields(names)
 				got, err := json.MarshalIndent(fields.Fields, "", " ")
@@ -73,8 +73,8 @@ func TestClassicFields(t *testing.T) {
 		"export":   {"node", "node"},
 		"lock":     {"name", "uuid"},
 	} {
-		res, ok := New(kind, env)
-		require.True(t, ok)
+		res, err := New(kind, env)
+		require.NoError(t, err)
 		assert.Equal(t, want, res.ClassicFields(), kind)
 	}
 }

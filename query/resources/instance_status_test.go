@@ -31,8 +31,8 @@ func instAnswers(payloads map[string]map[string]string) *fakeRPC {
 // short name of its instance (the first field must be "name").
 func instRows(t *testing.T, env Env, fields []string, flt string) map[string]string {
 	t.Helper()
-	res, ok := New("instance", env)
-	require.True(t, ok)
+	res, err := New("instance", env)
+	require.NoError(t, err)
 	var f *query.Filter
 	if flt != "" {
 		var err error

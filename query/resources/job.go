@@ -18,7 +18,7 @@ import (
 // every other field is live data read from the file.
 
 func init() {
-	register("job", func(env Env) Queryable { return jobResource{queue: env.Jobs} })
+	register("job", func(env Env) (Queryable, error) { return jobResource{queue: env.Jobs}, nil })
 }
 
 // errJobNoQueue fails a job query without a queue to read.

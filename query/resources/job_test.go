@@ -41,8 +41,8 @@ func jobQueue(tb testing.TB, n int) *jqueue.Queue {
 func TestQueryFieldsJob(t *testing.T) {
 	want, err := os.ReadFile("testdata/job-fields.json")
 	require.NoError(t, err)
-	res, ok := New("job", Env{})
-	require.True(t, ok)
+	res, err := New("job", Env{})
+	require.NoError(t, err)
 	got, err := json.MarshalIndent(res.QueryFields(nil).Fields, "", " ")
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got))
@@ -93,8 +93,8 @@ func TestJobIDs(t *testing.T) {
 // runtime field, and the values WaitForJobChange reports.
 func TestJobQuery(t *testing.T) {
 	q := jobQueue(t, 3)
-	res, ok := New("job", Env{Jobs: q})
-	require.True(t, ok)
+	res, err := New("job", Env{Jobs: q})
+	require.NoError(t, err)
 	assert.Equal(t, []string{"id"}, res.ClassicFields())
 
 	flt, err := query.ParseFilter(json.RawMessage(`["|",["==","id",3],["==","id",1],["==","id",9]]`))
@@ -114,8 +114,8 @@ func TestJobQuery(t *testing.T) {
 }
 
 func TestJobQueryWithoutQueue(t *testing.T) {
-	res, ok := New("job", Env{})
-	require.True(t, ok)
-	_, err := res.Query(context.Background(), []string{"id"}, nil)
+	res, err := New("job", Env{})
+	require.NoError(t, err)
+	_, err = res.Query(context.Background(), []string{"id"}, nil)
 	assert.ErrorIs(t, err, errJobNoQueue)
 }

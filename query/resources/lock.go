@@ -20,7 +20,7 @@ import (
 // the lock names; filters never select locks by name.
 
 func init() {
-	register("lock", func(env Env) Queryable { return lockResource{env: env} })
+	register("lock", func(env Env) (Queryable, error) { return lockResource{env: env}, nil })
 }
 
 // lockResource answers lock queries over one environment.

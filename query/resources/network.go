@@ -13,7 +13,7 @@ import (
 // configuration.
 
 func init() {
-	register("network", func(env Env) Queryable { return networkResource{env: env} })
+	register("network", func(env Env) (Queryable, error) { return networkResource{env: env}, nil })
 }
 
 // networkResource answers network queries over one environment.

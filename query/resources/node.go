@@ -11,7 +11,7 @@ import (
 // fetched with node_info (node_live.go).
 
 func init() {
-	register("node", func(env Env) Queryable { return nodeResource{env: env} })
+	register("node", func(env Env) (Queryable, error) { return nodeResource{env: env}, nil })
 }
 
 // nodeResource answers node queries over one environment.

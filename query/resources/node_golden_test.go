@@ -52,8 +52,8 @@ func TestQueryFieldsNodeGroupNetwork(t *testing.T) {
 			require.NoError(t, err)
 			var compact bytes.Buffer
 			require.NoError(t, json.Compact(&compact, want))
-			res, ok := New(kind, Env{})
-			require.True(t, ok)
+			res, err := New(kind, Env{})
+			require.NoError(t, err)
 			for _, names := range [][]string{nil, {}} {
 				got, err := hsjson.Marshal(res.QueryFields(names).Fields)
 				require.NoError(t, err)

@@ -34,9 +34,9 @@ func nodeRun(t *testing.T, env Env, kind string, fields []string, filter string)
 
 // nodeQueryData runs a Query of kind and returns its data as JSON.
 func nodeQueryData(env Env, kind string, fields []string, flt *query.Filter) (string, error) {
-	res, ok := New(kind, env)
-	if !ok {
-		return "", fmt.Errorf("no resource %q", kind)
+	res, err := New(kind, env)
+	if err != nil {
+		return "", fmt.Errorf("no resource %q: %w", kind, err)
 	}
 	r, err := res.Query(context.Background(), fields, flt)
 	if err != nil {
@@ -374,8 +374,8 @@ func TestNodeSnapshotShared(t *testing.T) {
 
 func TestNodeGroupNetworkRegistered(t *testing.T) {
 	for kind, mode := range map[string]query.FilterMode{"node": query.ModeHostname, "group": query.ModeNormal, "network": query.ModeNormal} {
-		res, ok := New(kind, Env{Config: goldenConfig(t)})
-		require.True(t, ok, kind)
+		res, err := New(kind, Env{Config: goldenConfig(t)})
+		require.NoError(t, err, kind)
 		assert.Equal(t, []string{"name", "uuid"}, res.ClassicFields())
 		switch kind {
 		case "node":

@@ -14,8 +14,8 @@ import (
 // and returns the result's data, encoded.
 func queryData(t *testing.T, kind string, env Env, fields []string, flt string) (string, error) {
 	t.Helper()
-	res, ok := New(kind, env)
-	require.True(t, ok)
+	res, err := New(kind, env)
+	require.NoError(t, err)
 	var f *query.Filter
 	if flt != "" {
 		var err error

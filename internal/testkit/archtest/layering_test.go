@@ -48,14 +48,15 @@ var layers = []layer{
 		mayImport: []string{"lib", "ganeti-errors"}},
 	{name: "jqueue", packages: []string{"jqueue"},
 		mayImport: []string{"lib", "io", "ganeti"}},
-	{name: "resources", packages: []string{"query/resources"},
-		mayImport: []string{"lib", "ganeti", "ganeti-errors", "query", "jqueue"}},
 	{name: "replica", packages: []string{"jqueue/replica"},
 		mayImport: []string{"lib", "ganeti", "jqueue"}},
 	// The scheduler's rules: pure functions, no I/O.
 	{name: "jqscheduler", packages: []string{"jqscheduler"},
 		mayImport:    []string{"lib", "ganeti", "jqueue", "query"},
 		stdForbidden: []string{"os/exec"}},
+	// Every kind the query engine serves, filter rules included.
+	{name: "resources", packages: []string{"query/resources"},
+		mayImport: []string{"lib", "ganeti", "ganeti-errors", "query", "jqueue", "jqscheduler"}},
 	// The job processes' lifecycle around the rules.
 	{name: "runner", packages: []string{"jqscheduler/runner"},
 		mayImport: []string{"lib", "io", "ganeti", "livelock", "jqueue", "jobexec", "jqscheduler"}},
