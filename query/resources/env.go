@@ -79,19 +79,3 @@ func New(kind string, env Env) (Queryable, error) {
 	}
 	return build(env)
 }
-
-// adapter turns a query.Resource into a Queryable.
-type adapter[T, R any] struct {
-	res     *query.Resource[T, R]
-	classic []string
-}
-
-func (a adapter[T, R]) Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error) {
-	return a.res.Query(ctx, fields, flt)
-}
-
-func (a adapter[T, R]) QueryFields(names []string) query.FieldsResult {
-	return a.res.Table.QueryFields(names)
-}
-
-func (a adapter[T, R]) ClassicFields() []string { return a.classic }
