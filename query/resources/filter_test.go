@@ -16,7 +16,7 @@ import (
 // filterConfig parses a configuration whose "filters" object is filters.
 func filterConfig(t *testing.T, filters string) *objects.ConfigData {
 	t.Helper()
-	cfg, err := objects.Parse([]byte(`{"version": 3000000, "cluster": {}, "filters": ` + filters + `}`), 3000000)
+	cfg, err := objects.Parse([]byte(`{"version": 3000000, "cluster": {}, "filters": `+filters+`}`), 3000000)
 	require.NoError(t, err)
 	return cfg
 }
