@@ -20,7 +20,7 @@ func TestFailedLikeDeathDetection(t *testing.T) {
 	require.NoError(t, err)
 	now := jqueue.Timestamp{Sec: 1795753962, Usec: 954844}
 	msg := jqueue.DeathMessage(job.ID)
-	failed, err := Failed(job, Reason{Source: jqueue.ReasonDeathDetection, Text: msg, Timestamp: now.Nanos()}, now)
+	failed, err := Failed(job, Reason{Source: jqueue.ReasonDeathDetection, Text: msg, Timestamp: now.Nanos()}, now, schema30)
 	require.NoError(t, err)
 	assert.Equal(t, jqueue.StatusError, failed.Status())
 	assert.Equal(t, jqueue.StatusRunning, job.Status(), "original untouched")

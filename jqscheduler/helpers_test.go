@@ -3,6 +3,7 @@ package jqscheduler
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"strings"
 	"testing"
 
@@ -133,3 +134,13 @@ func rejectedIDs(d Decision) []uint64 {
 	}
 	return ids
 }
+
+// schema30 is Ganeti 3.0's opcode schema, by which the tests' jobs are
+// written.
+var schema30 = func() *opcodes.Schema {
+	s, err := opcodes.ForRelease("3.0")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

@@ -43,7 +43,7 @@ func TestScenariosI(t *testing.T) {
 		assert.Equal(t, []uint64{5}, IDs(s.Manipulated()))
 		now := jqueue.Timestamp{Sec: 1795754135, Usec: 83923}
 		dead, err := Failed(file(5, status(jqueue.StatusRunning)),
-			Reason{Source: "gnt:daemon:luxid:deathdetection", Text: "detected death of job 5", Timestamp: now.Nanos()}, now)
+			Reason{Source: "gnt:daemon:luxid:deathdetection", Text: "detected death of job 5", Timestamp: now.Nanos()}, now, schema30)
 		require.NoError(t, err)
 		assert.Equal(t, jqueue.StatusError, dead.Status())
 		assert.JSONEq(t, `"detected death of job 5"`, string(dead.Ops[0].Result))
@@ -70,7 +70,7 @@ func TestFailedStartFile(t *testing.T) {
 	in := file(14, prio(-10), reason("gnt:client:test", "pink bunny", 1400000000000000000))
 	now := jqueue.Timestamp{Sec: 1795754135, Usec: 83923}
 	msg := "job 14 failed to start: GenericError \"boom\""
-	out, err := Failed(in, Reason{Source: "gnt:daemon:luxid:startjobs", Text: msg, Timestamp: now.Nanos()}, now)
+	out, err := Failed(in, Reason{Source: "gnt:daemon:luxid:startjobs", Text: msg, Timestamp: now.Nanos()}, now, schema30)
 	require.NoError(t, err)
 	data, err := out.Marshal()
 	require.NoError(t, err)
@@ -86,7 +86,7 @@ func TestFailedStartFile(t *testing.T) {
 // An invalid opcode fails without getting the reason.
 func TestFailedKeepsInvalidInput(t *testing.T) {
 	raw := `{"OP_ID":"OP_TEST_DELAY"}`
-	out, err := Failed(file(1, rawInput(raw)), Reason{Source: "s", Text: "t"}, jqueue.Timestamp{})
+	out, err := Failed(file(1, rawInput(raw)), Reason{Source: "s", Text: "t"}, jqueue.Timestamp{}, schema30)
 	require.NoError(t, err)
 	assert.Equal(t, raw, string(out.Ops[0].Input))
 	assert.Equal(t, jqueue.StatusError, out.Ops[0].Status)

@@ -27,9 +27,9 @@ func Canceled(job *jqueue.Job, now jqueue.Timestamp) *jqueue.Job {
 // result and ends now, the job ends now, and every valid opcode gets reason
 // appended to its reason trail and is re-encoded the way luxid writes
 // opcodes (its key order, integral numbers as integers), as the real luxid
-// rewrites the whole job from its parsed form. Invalid opcodes stay as
-// they are.
-func Failed(job *jqueue.Job, reason Reason, now jqueue.Timestamp) (*jqueue.Job, error) {
+// rewrites the whole job from its parsed form. Invalid opcodes (by the
+// release's schema ops) stay as they are.
+func Failed(job *jqueue.Job, reason Reason, now jqueue.Timestamp, ops *opcodes.Schema) (*jqueue.Job, error) {
 	result, err := hsjson.Marshal(reason.Text)
 	if err != nil {
 		return nil, fmt.Errorf("jqscheduler: fail job %d: %w", job.ID, err)
@@ -40,7 +40,7 @@ func Failed(job *jqueue.Job, reason Reason, now jqueue.Timestamp) (*jqueue.Job, 
 		op.End = &now
 	})
 	for i, op := range failed.Ops {
-		in := opcodes.ParseInput(op.Input)
+		in := ops.ParseInput(op.Input)
 		if in.OpCode() == nil {
 			continue
 		}

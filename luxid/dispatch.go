@@ -8,6 +8,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/ganeti/release"
 	"github.com/goluxid/goluxid/ganeti/rpc"
@@ -44,6 +45,9 @@ type Deps struct {
 	// Ganeti is the installed release, whose versions QueryClusterInfo
 	// reports.
 	Ganeti release.Release
+	// Opcodes is the installed release's opcode schema: submissions are
+	// validated by it, and job queries show opcodes by it.
+	Opcodes *opcodes.Schema
 	// VCSVersion is reported by QueryClusterInfo as vcs_version.
 	VCSVersion string
 	Logger     *slog.Logger

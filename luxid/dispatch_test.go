@@ -71,7 +71,7 @@ func newDispatcherWith(t testing.TB, layout *paths.Layout, store *config.Store) 
 	watcher, err := inotify.New()
 	require.NoError(t, err)
 	t.Cleanup(func() { watcher.Close() })
-	return New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, Ganeti: release.Ganeti30, VCSVersion: "(goluxid) version test"})
+	return New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, Ganeti: release.Ganeti30, Opcodes: schema30, VCSVersion: "(goluxid) version test"})
 }
 
 // call sends one request and returns its result as JSON.

@@ -2,6 +2,7 @@ package luxid
 
 import (
 	"encoding/json"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"os"
 	"testing"
 
@@ -46,3 +47,12 @@ func holdLivelock(t *testing.T, path string) func() {
 	t.Cleanup(release)
 	return release
 }
+
+// schema30 is Ganeti 3.0's opcode schema, which the tests submit by.
+var schema30 = func() *opcodes.Schema {
+	s, err := opcodes.ForRelease("3.0")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

@@ -137,7 +137,7 @@ func parseFilter(args, raw json.RawMessage) (*query.Filter, error) {
 
 // resourceEnv is what the queries of the resources package read.
 func (d *Dispatcher) resourceEnv(c *call) resources.Env {
-	env := resources.Env{Config: c.cfg.Data, RPC: d.deps.RPC, Jobs: d.deps.Queue}
+	env := resources.Env{Config: c.cfg.Data, RPC: d.deps.RPC, Jobs: d.deps.Queue, Opcodes: d.deps.Opcodes}
 	if d.deps.WConfd != nil {
 		env.Locks = d.deps.WConfd
 	}

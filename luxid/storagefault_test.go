@@ -48,7 +48,7 @@ func TestFailedFsyncFailsSubmissionsAndKeepsQueries(t *testing.T) {
 	watcher, err := inotify.New()
 	require.NoError(t, err)
 	t.Cleanup(func() { watcher.Close() })
-	d := New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, Ganeti: release.Ganeti30, VCSVersion: "test"})
+	d := New(Deps{Config: store, Paths: layout, Queue: queue, Watcher: watcher, Ganeti: release.Ganeti30, Opcodes: schema30, VCSVersion: "test"})
 
 	const job = `[[{"OP_ID": "OP_TEST_DELAY", "duration": 0, "reason": []}]]`
 	first, err := callJSON(t, d, "SubmitJob", job)

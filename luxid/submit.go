@@ -45,7 +45,7 @@ func (d *Dispatcher) submitOne(c *call, method string, checkDrain bool) (any, er
 	if err := decodeArgs(c.args, &ops); err != nil {
 		return nil, err
 	}
-	job, err := validateJob(method, ops)
+	job, err := d.validateJob(method, ops)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func (d *Dispatcher) submitManyJobs(c *call) (any, error) {
 	}
 	jobs := make([]*newJob, len(raw))
 	for i, ops := range raw {
-		job, err := validateJob(luxi.MethodSubmitManyJobs, ops)
+		job, err := d.validateJob(luxi.MethodSubmitManyJobs, ops)
 		if err != nil {
 			return nil, err
 		}
@@ -150,12 +150,13 @@ func (d *Dispatcher) checkSubmittable(c *call, checkDrain bool, n int) error {
 	return nil
 }
 
-// validateJob validates every opcode; any failure rejects the whole
-// request as undecodable, as the real luxid does.
-func validateJob(method string, raw []json.RawMessage) (*newJob, error) {
+// validateJob validates every opcode by the installed release's schema;
+// any failure rejects the whole request as undecodable, as the real luxid
+// does.
+func (d *Dispatcher) validateJob(method string, raw []json.RawMessage) (*newJob, error) {
 	job := &newJob{ops: make([]*opcodes.OpCode, len(raw))}
 	for i, op := range raw {
-		valid, err := opcodes.Validate(op)
+		valid, err := d.deps.Opcodes.Validate(op)
 		if err != nil {
 			return nil, parseFailure(method + ": " + err.Error())
 		}

@@ -108,7 +108,7 @@ func (d *Dispatcher) jobChange(id uint64, a waitArgs, statusOnly bool) ([]any, b
 		return nil, false, gerrors.New(gerrors.JobLost, "Can't load job file: "+err.Error())
 	}
 	loaded := &jqueue.LoadedJob{ID: id, Job: job}
-	values, ok := resources.JobFieldValues(loaded, a.fields)
+	values, ok := resources.JobFieldValues(d.deps.Opcodes, loaded, a.fields)
 	var logs []json.RawMessage
 	if ok {
 		logs = newLogEntries(job, a.prevLog, statusOnly)

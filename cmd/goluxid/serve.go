@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,7 +32,11 @@ import (
 // serve holds the daemon's files and sockets and answers LUXI until
 // SIGTERM or SIGINT.
 func serve(layout *paths.Layout, ganeti release.Release, opts *daemon.Options, logFile *daemon.LogFile, logger *slog.Logger) error {
-	d := &daemonParts{layout: layout, ganeti: ganeti, opts: opts, logFile: logFile, logger: logger, stats: newMetrics(opts)}
+	ops, err := opcodes.ForRelease(ganeti.Dir)
+	if err != nil {
+		return err
+	}
+	d := &daemonParts{layout: layout, ganeti: ganeti, opcodes: ops, opts: opts, logFile: logFile, logger: logger, stats: newMetrics(opts)}
 	defer d.release()
 	if err := d.claimNode(); err != nil {
 		return err
@@ -53,6 +56,7 @@ func serve(layout *paths.Layout, ganeti release.Release, opts *daemon.Options, l
 type daemonParts struct {
 	layout  *paths.Layout
 	ganeti  release.Release // the installed Ganeti
+	opcodes *opcodes.Schema // the installed release's opcode schema
 	opts    *daemon.Options
 	logFile *daemon.LogFile
 	logger  *slog.Logger
@@ -188,7 +192,7 @@ func (d *daemonParts) newRunner(starter jobexec.Starter) *runner.Runner {
 		Queue: d.queue, Config: d.cfg, Watcher: d.watcher, OwnLivelock: d.livelock.Path(),
 		Exec:       starter,
 		Locks:      &wconfd.Client{Socket: d.layout.WconfdSocket},
-		Valid:      func(input json.RawMessage) bool { return opcodes.ParseInput(input).OpCode() != nil },
+		Opcodes:    d.opcodes,
 		Logger:     d.logger,
 		JobStarted: d.stats.ObserveJobStart,
 	})
@@ -215,7 +219,7 @@ func (d *daemonParts) newDispatcher() *luxid.Dispatcher {
 		Config: d.cfg, Paths: d.layout, Queue: d.queue, Watcher: d.watcher, Jobs: d.runner,
 		WConfd: &wconfd.Client{Socket: d.layout.WconfdSocket}, RPC: d.nodeRPC, Noded: d.noded,
 		MaxLiveJobs: d.opts.MaxQueuedJobs,
-		OwnLivelock: d.livelock.Path(), Ganeti: d.ganeti, VCSVersion: version.VCS(), Logger: d.logger,
+		OwnLivelock: d.livelock.Path(), Ganeti: d.ganeti, Opcodes: d.opcodes, VCSVersion: version.VCS(), Logger: d.logger,
 	})
 }
 

@@ -7,11 +7,10 @@ var typicalTestDelay = []byte(`{"OP_ID": "OP_TEST_DELAY", "duration": 2.0, "on_m
 
 // BenchmarkValidateCanonical is the work of submitting one opcode.
 func BenchmarkValidateCanonical(b *testing.B) {
-	schema()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(typicalTestDelay)))
 	for b.Loop() {
-		op, err := Validate(typicalTestDelay)
+		op, err := schema30.Validate(typicalTestDelay)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -22,10 +21,9 @@ func BenchmarkValidateCanonical(b *testing.B) {
 }
 
 func BenchmarkValidate(b *testing.B) {
-	schema()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Validate(typicalTestDelay); err != nil {
+		if _, err := schema30.Validate(typicalTestDelay); err != nil {
 			b.Fatal(err)
 		}
 	}

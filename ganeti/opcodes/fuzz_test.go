@@ -15,12 +15,12 @@ func FuzzValidate(f *testing.F) {
 	f.Add([]byte(typicalTestDelay))
 	f.Add([]byte(`{"OP_ID":"OP_TEST_DELAY","duration":1,"reason":[],"depends":[[-1,["success"]]]}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		in := ParseInput(raw)
+		in := schema30.ParseInput(raw)
 		_ = in.Summary()
 		if _, err := in.MarshalJSON(); err != nil {
 			t.Fatalf("input written: %v", err)
 		}
-		op, err := Validate(raw)
+		op, err := schema30.Validate(raw)
 		if err != nil {
 			var perr *Error
 			if !errors.As(err, &perr) || !errors.Is(err, ErrInvalid) || err.Error() == "" {
@@ -49,7 +49,7 @@ func checkWritten(t *testing.T, op *OpCode) {
 	if !json.Valid(out) || !utf8.Valid(out) {
 		t.Fatalf("written form is not UTF-8 JSON: %q", out)
 	}
-	again, err := Validate(out)
+	again, err := schema30.Validate(out)
 	if err != nil {
 		t.Fatalf("written form %s does not validate: %v", out, err)
 	}
@@ -61,7 +61,7 @@ func checkWritten(t *testing.T, op *OpCode) {
 		t.Fatal(err)
 	}
 	// 0.0 comes back as 0 the first time round; from then on it is stable.
-	third, err := Validate(out2)
+	third, err := schema30.Validate(out2)
 	if err != nil {
 		t.Fatalf("%s: %v", out2, err)
 	}

@@ -15,8 +15,7 @@ type Input struct {
 }
 
 // ParseInput reads the input of an opcode from a job file.
-func ParseInput(raw json.RawMessage) Input {
-	s := schema()
+func (s *Schema) ParseInput(raw json.RawMessage) Input {
 	v, err := parseJSON(raw, s.keys)
 	if err != nil {
 		return Input{text: append(json.RawMessage(nil), raw...)}

@@ -73,7 +73,7 @@ func TestAgainstLuxid(t *testing.T) {
 func assertRejected(t *testing.T, ops []string, detail string) {
 	t.Helper()
 	for _, raw := range ops {
-		if _, err := Validate([]byte(raw)); err != nil {
+		if _, err := schema30.Validate([]byte(raw)); err != nil {
 			assert.Equal(t, detail, err.Error())
 			assert.ErrorIs(t, err, ErrInvalid)
 			return
@@ -99,7 +99,7 @@ func assertSubmitFails(t *testing.T, c luxidCase) {
 	_, err := fmt.Sscanf(args[0], "Invalid value for job ID ' %d'", &resolved)
 	require.NoError(t, err, "unexpected GenericError %q", args[0])
 	for i, raw := range c.Ops {
-		op, err := Validate([]byte(raw))
+		op, err := schema30.Validate([]byte(raw))
 		require.NoError(t, err)
 		for _, dep := range op.Depends() {
 			if dep.JobID >= 0 {
@@ -123,7 +123,7 @@ func assertWritten(t *testing.T, c luxidCase) {
 	ns := c.ReceivedTS[0]*1e9 + c.ReceivedTS[1]*1e3
 	require.Len(t, c.Inputs, len(c.Ops))
 	for i, raw := range c.Ops {
-		op, err := Validate([]byte(raw))
+		op, err := schema30.Validate([]byte(raw))
 		require.NoError(t, err)
 		got, err := op.Canonical(jobID, i, ns)
 		require.NoError(t, err)
@@ -133,12 +133,12 @@ func assertWritten(t *testing.T, c luxidCase) {
 		// The written input validates again, with the same summary, and
 		// writing it is stable from then on (the first round may still
 		// change it: 0.0 is written back as 0).
-		in := ParseInput(json.RawMessage(c.Inputs[i]))
+		in := schema30.ParseInput(json.RawMessage(c.Inputs[i]))
 		require.NotNil(t, in.OpCode(), "written input %d does not validate", i)
 		assert.Equal(t, c.Summary[i], in.Summary())
 		once, err := in.MarshalJSON()
 		require.NoError(t, err)
-		twice, err := ParseInput(once).MarshalJSON()
+		twice, err := schema30.ParseInput(once).MarshalJSON()
 		require.NoError(t, err)
 		assert.Equal(t, string(once), string(twice))
 	}

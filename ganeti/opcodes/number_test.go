@@ -109,7 +109,7 @@ func TestLongLiterals(t *testing.T) {
 	assert.Equal(t, "0.0", jsNumberText(tiny))
 	assert.Equal(t, int64(0), roundInt(tiny))
 	assert.False(t, isIntegral(tiny))
-	op, err := Validate([]byte(`{"OP_ID":"OP_TEST_DELAY","reason":[],"duration":` + long + `,"repeat":` + long + `}`))
+	op, err := schema30.Validate([]byte(`{"OP_ID":"OP_TEST_DELAY","reason":[],"duration":` + long + `,"repeat":` + long + `}`))
 	require.NoError(t, err)
 	assert.Equal(t, "TEST_DELAY(1.0)", op.Summary())
 }

@@ -22,10 +22,9 @@ type OpCode struct {
 }
 
 // Validate decodes one opcode of a SubmitJob request (or the input of an
-// opcode in a job file) as Ganeti 3.0's luxid does. Errors are *Error
-// matching ErrInvalid.
-func Validate(raw []byte) (*OpCode, error) {
-	s := schema()
+// opcode in a job file) as the luxid of the schema's release does. Errors
+// are *Error matching ErrInvalid.
+func (s *Schema) Validate(raw []byte) (*OpCode, error) {
 	v, err := parseJSON(raw, s.keys)
 	if err != nil {
 		return nil, invalid(err)
@@ -40,7 +39,7 @@ func Validate(raw []byte) (*OpCode, error) {
 
 // decodeOp reads an opcode in Haskell's order: the common parameters,
 // OP_ID, the opcode's parameters, then the check for unknown keys.
-func decodeOp(s *table, v *value) (*OpCode, error) {
+func decodeOp(s *Schema, v *value) (*OpCode, error) {
 	if v.kind != kObj {
 		return nil, errReadObject
 	}

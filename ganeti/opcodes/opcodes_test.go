@@ -95,7 +95,7 @@ func TestValidateRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			op, err := Validate([]byte(tc.op))
+			op, err := schema30.Validate([]byte(tc.op))
 			require.Error(t, err)
 			assert.Nil(t, op)
 			assert.Equal(t, tc.want, err.Error())
@@ -142,7 +142,7 @@ func TestValidateCanonical(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			op, err := Validate([]byte(tc.op))
+			op, err := schema30.Validate([]byte(tc.op))
 			require.NoError(t, err)
 			got, err := op.MarshalJSON()
 			require.NoError(t, err)
@@ -173,7 +173,7 @@ func TestCanonicalSpecExamples(t *testing.T) {
 		assert.Contains(t, string(got), `"reason":[["gnt:client:gnt-debug","delay",1700000000000000000],["gnt:opcode:test_delay","job=22;index=0",1795754201533670000]]`)
 	})
 	t.Run("death detection rewrite of a job process's input", func(t *testing.T) {
-		in := ParseInput(json.RawMessage(`{"duration": 20.0, "on_master": true, "on_nodes": [], "on_node_uuids": ["9a12d554-75c0-4cb1-8064-103365145db0"], "repeat": 0, "interruptible": false, "no_locks": true, "dry_run": null, "debug_level": 0, "priority": 0, "depends": null, "comment": null, "reason": [["gnt:opcode:test_delay", "job=5;index=0", 1795753960326336000]], "OP_ID": "OP_TEST_DELAY"}`))
+		in := schema30.ParseInput(json.RawMessage(`{"duration": 20.0, "on_master": true, "on_nodes": [], "on_node_uuids": ["9a12d554-75c0-4cb1-8064-103365145db0"], "repeat": 0, "interruptible": false, "no_locks": true, "dry_run": null, "debug_level": 0, "priority": 0, "depends": null, "comment": null, "reason": [["gnt:opcode:test_delay", "job=5;index=0", 1795753960326336000]], "OP_ID": "OP_TEST_DELAY"}`))
 		require.NotNil(t, in.OpCode())
 		got, err := in.WithReason("gnt:daemon:luxid:deathdetection", "detected death of job 5", 1795753962954844000).MarshalJSON()
 		require.NoError(t, err)
@@ -183,7 +183,7 @@ func TestCanonicalSpecExamples(t *testing.T) {
 
 func mustValidate(t *testing.T, raw string) *OpCode {
 	t.Helper()
-	op, err := Validate([]byte(raw))
+	op, err := schema30.Validate([]byte(raw))
 	require.NoError(t, err)
 	return op
 }
@@ -285,7 +285,7 @@ func TestInvalidInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.raw, func(t *testing.T) {
-			in := ParseInput(json.RawMessage(tc.raw))
+			in := schema30.ParseInput(json.RawMessage(tc.raw))
 			assert.Nil(t, in.OpCode())
 			assert.Equal(t, tc.summary, in.Summary())
 			assert.Equal(t, PriorityNormal, in.Priority())
@@ -316,7 +316,7 @@ func TestGoldenQueueInputs(t *testing.T) {
 		{`{"OP_ID": "OP_DOES_NOT_EXIST", "foo": 1}`, `{"OP_ID":"OP_DOES_NOT_EXIST","foo":1}`, "DOES_NOT_EXIST"},
 	}
 	for _, tc := range tests {
-		in := ParseInput(json.RawMessage(tc.raw))
+		in := schema30.ParseInput(json.RawMessage(tc.raw))
 		got, err := in.MarshalJSON()
 		require.NoError(t, err)
 		assert.Equal(t, tc.ops, string(got))
@@ -325,11 +325,22 @@ func TestGoldenQueueInputs(t *testing.T) {
 }
 
 func TestInputAccessors(t *testing.T) {
-	in := ParseInput(json.RawMessage(delay(`"priority":10,"depends":[[3,["error"]]]`)))
+	in := schema30.ParseInput(json.RawMessage(delay(`"priority":10,"depends":[[3,["error"]]]`)))
 	require.NotNil(t, in.OpCode())
 	assert.Equal(t, PriorityHigh, in.Priority())
 	assert.Equal(t, []Dependency{{JobID: 3, Statuses: []string{"error"}}}, in.Depends())
 	withReason := in.WithReason("gnt:daemon:luxid:startjobs", "job 4 failed to start: x", 7)
 	assert.Len(t, withReason.OpCode().Reasons(), 1)
 	assert.Empty(t, in.OpCode().Reasons(), "the original input is unchanged")
+}
+
+// schema30 is Ganeti 3.0's table, which most tests check against.
+var schema30 = mustSchema("3.0")
+
+func mustSchema(release string) *Schema {
+	s, err := ForRelease(release)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -3,13 +3,23 @@ package opcodes
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
 )
 
-//go:embed opcodes.json
-var tableJSON []byte
+// The opcode tables of the releases goluxid serves, generated from each
+// release's Python definitions.
+var (
+	//go:embed opcodes-3.0.json
+	table30 []byte
+	//go:embed opcodes-3.1.json
+	table31 []byte
+)
+
+// tableJSON maps a release (Ganeti's DIR_VERSION) to its table.
+var tableJSON = map[string][]byte{"3.0": table30, "3.1": table31}
 
 // Type is a parameter type as Ganeti's Python type checks describe it (see
 // internal/opgen for the kinds). Name is the Haskell type the check was
@@ -65,8 +75,12 @@ type Def struct {
 	summaryParam int
 }
 
-// table is the decoded opcode table.
-type table struct {
+// Schema is the opcode table of one Ganeti release: what luxid of that
+// release accepts at submission and the defaults it writes into job files.
+// A Schema never changes after it is loaded.
+type Schema struct {
+	// release is the Ganeti release (DIR_VERSION) the table belongs to.
+	release  string
 	Source   string     `json:"source"`
 	Common   []Param    `json:"common"`
 	Opcodes  []*Def     `json:"opcodes"`
@@ -84,18 +98,37 @@ type Unmapped struct {
 	In    []string `json:"in"`
 }
 
-// schema returns the opcode table, decoded on first use.
-var schema = sync.OnceValue(func() *table {
-	t, err := loadTable(tableJSON)
-	if err != nil {
-		panic(fmt.Sprintf("opcodes: embedded opcode table: %v", err))
+// ErrUnknownRelease reports a release without an opcode table.
+var ErrUnknownRelease = errors.New("opcodes: no opcode table for this Ganeti release")
+
+// schemas holds each release's table, decoded on first use.
+var schemas = func() map[string]func() (*Schema, error) {
+	m := make(map[string]func() (*Schema, error), len(tableJSON))
+	for release, data := range tableJSON {
+		m[release] = sync.OnceValues(func() (*Schema, error) { return loadTable(release, data) })
 	}
-	return t
-})
+	return m
+}()
+
+// ForRelease returns the opcode table of a Ganeti release ("3.0", "3.1").
+func ForRelease(release string) (*Schema, error) {
+	load, ok := schemas[release]
+	if !ok {
+		return nil, fmt.Errorf("%w %s", ErrUnknownRelease, release)
+	}
+	s, err := load()
+	if err != nil {
+		return nil, fmt.Errorf("opcodes: embedded table of Ganeti %s: %w", release, err)
+	}
+	return s, nil
+}
+
+// Release returns the Ganeti release the schema belongs to.
+func (s *Schema) Release() string { return s.release }
 
 // loadTable decodes and compiles a generated table.
-func loadTable(data []byte) (*table, error) {
-	t := &table{}
+func loadTable(release string, data []byte) (*Schema, error) {
+	t := &Schema{release: release}
 	if err := json.Unmarshal(data, t); err != nil {
 		return nil, fmt.Errorf("decoding: %w", err)
 	}
@@ -105,7 +138,7 @@ func loadTable(data []byte) (*table, error) {
 		t.keys[k] = k
 	}
 	for _, d := range t.Opcodes {
-		if err := d.compile(); err != nil {
+		if err := d.compile(release); err != nil {
 			return nil, fmt.Errorf("%s: %w", d.ID, err)
 		}
 		t.byID[d.ID] = d
@@ -117,7 +150,7 @@ func loadTable(data []byte) (*table, error) {
 }
 
 // compile builds the decoder of the opcode's parameters.
-func (d *Def) compile() error {
+func (d *Def) compile(release string) error {
 	fields := make([]field, len(d.Params))
 	d.secret = -1
 	for i := range d.Params {
@@ -135,7 +168,7 @@ func (d *Def) compile() error {
 	d.allowed = append(append(append([]string{}, commonKeys[:]...), opIDKey), d.record.names...)
 	sort.Strings(d.allowed)
 	d.reasonSrc = reasonSourcePrefix + lowerOpName(d.ID)
-	d.summary, d.summaryParam = summaryRules[d.ID], -1
+	d.summary, d.summaryParam = summaryRuleOf(release, d.ID), -1
 	if d.summary.param != "" {
 		d.summaryParam = d.paramIndex(d.summary.param)
 		if d.summaryParam < 0 {
@@ -185,22 +218,22 @@ func paramField(p *Param) (field, error) {
 }
 
 // Lookup returns the definition of the opcode with the given OP_ID.
-func Lookup(opID string) (*Def, bool) {
-	d, ok := schema().byID[opID]
+func (s *Schema) Lookup(opID string) (*Def, bool) {
+	d, ok := s.byID[opID]
 	return d, ok
 }
 
 // Defs returns every opcode definition, in Ganeti's order.
-func Defs() []*Def { return schema().Opcodes }
+func (s *Schema) Defs() []*Def { return s.Opcodes }
 
 // CommonParams returns the parameters every opcode takes, as Ganeti's
 // Python definitions list them. luxid decodes them as Haskell's
 // CommonOpParams do, which differ: reason is mandatory there.
-func CommonParams() []Param { return schema().Common }
+func (s *Schema) CommonParams() []Param { return s.Common }
 
 // UnmappedChecks returns the Python type checks the generator mapped to
 // "any", with the parameters that use them.
-func UnmappedChecks() []Unmapped { return schema().Unmapped }
+func (s *Schema) UnmappedChecks() []Unmapped { return s.Unmapped }
 
 // internKey returns key as a string, shared with the schema's copy when
 // the schema knows it.

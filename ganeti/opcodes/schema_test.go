@@ -13,18 +13,18 @@ import (
 )
 
 func TestSchemaLoads(t *testing.T) {
-	defs := Defs()
+	defs := schema30.Defs()
 	require.Len(t, defs, 75, "Ganeti 3.0.2 has 75 opcodes")
 	ids := make(map[string]bool)
 	for _, d := range defs {
 		assert.True(t, strings.HasPrefix(d.ID, "OP_"), d.ID)
 		assert.False(t, ids[d.ID], "duplicate %s", d.ID)
 		ids[d.ID] = true
-		got, ok := Lookup(d.ID)
+		got, ok := schema30.Lookup(d.ID)
 		assert.True(t, ok)
 		assert.Same(t, d, got)
 	}
-	_, ok := Lookup("OP_DOES_NOT_EXIST")
+	_, ok := schema30.Lookup("OP_DOES_NOT_EXIST")
 	assert.False(t, ok)
 	assert.Equal(t, "OP_CLUSTER_POST_INIT", defs[0].ID, "declaration order")
 	assert.Equal(t, "OP_NETWORK_DISCONNECT", defs[len(defs)-1].ID, "declaration order")
@@ -34,14 +34,14 @@ func TestSchemaLoads(t *testing.T) {
 // decoded by hand, in the same order.
 func TestCommonParams(t *testing.T) {
 	var names []string
-	for _, p := range CommonParams() {
+	for _, p := range schema30.CommonParams() {
 		names = append(names, p.Name)
 	}
 	assert.Equal(t, commonKeys[:], names)
 }
 
 func TestParamFlags(t *testing.T) {
-	td, ok := Lookup("OP_TEST_DELAY")
+	td, ok := schema30.Lookup("OP_TEST_DELAY")
 	require.True(t, ok)
 	byName := map[string]Param{}
 	for _, p := range td.Params {
@@ -60,7 +60,7 @@ func TestParamFlags(t *testing.T) {
 // osparams_secret of the three opcodes luxid reveals to the job process.
 func TestSecretParams(t *testing.T) {
 	var secret []string
-	for _, d := range Defs() {
+	for _, d := range schema30.Defs() {
 		for _, p := range d.Params {
 			if p.Secret {
 				secret = append(secret, d.ID+"."+p.Name)
@@ -86,7 +86,7 @@ func typeJSON(t *testing.T, typ *Type) string {
 // exists and has the parameter.
 func TestSummaryRules(t *testing.T) {
 	for id, rule := range summaryRules {
-		d, ok := Lookup(id)
+		d, ok := schema30.Lookup(id)
 		if assert.True(t, ok, id) {
 			assert.GreaterOrEqual(t, d.paramIndex(rule.param), 0, "%s.%s", id, rule.param)
 		}
@@ -97,13 +97,13 @@ func TestSummaryRules(t *testing.T) {
 // map are Python's address syntax checks, which luxid does not do.
 func TestUnmappedChecks(t *testing.T) {
 	var checks []string
-	for _, u := range UnmappedChecks() {
+	for _, u := range schema30.UnmappedChecks() {
 		checks = append(checks, u.Check)
 		assert.NotEmpty(t, u.In)
 	}
 	assert.Equal(t, []string{"_CheckCIDR6AddrNotation", "_CheckCIDR6NetNotation",
 		"_CheckCIDRAddrNotation", "_CheckCIDRNetNotation"}, checks)
-	for _, d := range Defs() {
+	for _, d := range schema30.Defs() {
 		for _, p := range d.Params {
 			walkTypes(p.Type, nil, func(tp, parent *Type) {
 				if tp.Unmapped == "" {
@@ -127,7 +127,7 @@ func walkTypes(tp, parent *Type, fn func(tp, parent *Type)) {
 // TestNicParamsKeys checks the hand-written INicParams against the keys
 // Python allows.
 func TestNicParamsKeys(t *testing.T) {
-	d, _ := Lookup("OP_CLUSTER_SET_PARAMS")
+	d, _ := schema30.Lookup("OP_CLUSTER_SET_PARAMS")
 	p := d.Params[d.paramIndex("nicparams")]
 	nic := p.Type.Of[0]
 	require.Equal(t, "INicParams", nic.Name)
@@ -142,7 +142,7 @@ func TestNicParamsKeys(t *testing.T) {
 // TestDiskIndexBound checks the bound of the disk indexes decoded outside
 // the table against the table's.
 func TestDiskIndexBound(t *testing.T) {
-	d, _ := Lookup("OP_INSTANCE_GROW_DISK")
+	d, _ := schema30.Lookup("OP_INSTANCE_GROW_DISK")
 	disk := d.record.fields[d.paramIndex("disk")].typ
 	require.Equal(t, tDiskIndex, disk.kind)
 	assert.Equal(t, int64(maxDisks), disk.max)
@@ -150,13 +150,13 @@ func TestDiskIndexBound(t *testing.T) {
 
 // TestEnumOrders checks the Haskell constructor orders the generator adds.
 func TestEnumOrders(t *testing.T) {
-	d, _ := Lookup("OP_CLUSTER_VERIFY")
+	d, _ := schema30.Lookup("OP_CLUSTER_VERIFY")
 	codes := d.Params[d.paramIndex("ignore_errors")].Type.Of[0]
 	assert.Equal(t, "CVErrorCode", codes.Name)
 	assert.Equal(t, "ECLUSTERCFG", codes.Values[0])
 	assert.Equal(t, "EEXTAGS", codes.Values[len(codes.Values)-1])
 
-	q, _ := Lookup("OP_QUERY")
+	q, _ := schema30.Lookup("OP_QUERY")
 	what := q.Params[q.paramIndex("what")].Type
 	assert.Equal(t, "QueryTypeOp", what.Name)
 	assert.NotContains(t, what.Values, "job", "Haskell's QueryTypeOp has no LUXI-only kinds")
@@ -166,14 +166,14 @@ func TestEnumOrders(t *testing.T) {
 // sample value for each required parameter: it validates, and its
 // canonical form validates to itself.
 func TestEveryOpcodeAccepted(t *testing.T) {
-	for _, d := range Defs() {
+	for _, d := range schema30.Defs() {
 		t.Run(d.ID, func(t *testing.T) {
 			raw := sampleOpcode(t, d, "")
-			op, err := Validate(raw)
+			op, err := schema30.Validate(raw)
 			require.NoError(t, err, "%s", raw)
 			out, err := op.MarshalJSON()
 			require.NoError(t, err)
-			again, err := Validate(out)
+			again, err := schema30.Validate(out)
 			require.NoError(t, err, "%s", out)
 			out2, err := again.MarshalJSON()
 			require.NoError(t, err)
@@ -186,13 +186,13 @@ func TestEveryOpcodeAccepted(t *testing.T) {
 // TestEveryRequiredParamMissing leaves out each required parameter in
 // turn.
 func TestEveryRequiredParamMissing(t *testing.T) {
-	for _, d := range Defs() {
+	for _, d := range schema30.Defs() {
 		for _, p := range d.Params {
 			if !p.Required {
 				continue
 			}
 			raw := sampleOpcode(t, d, p.Name)
-			_, err := Validate(raw)
+			_, err := schema30.Validate(raw)
 			var obj struct{ keys []string }
 			obj.keys = objectKeys(t, raw)
 			want := "key '" + p.Name + "' not found, object contains only " + hsshow.Strings(obj.keys)
@@ -206,7 +206,7 @@ func TestEveryRequiredParamMissing(t *testing.T) {
 // TestEveryParamWrongType gives each parameter a value of a JSON type no
 // decoder accepts for it.
 func TestEveryParamWrongType(t *testing.T) {
-	for _, d := range Defs() {
+	for _, d := range schema30.Defs() {
 		for i, p := range d.Params {
 			bad, ok := wrongValue(d.record.fields[i].typ)
 			if !ok {
@@ -217,7 +217,7 @@ func TestEveryParamWrongType(t *testing.T) {
 			fields[p.Name] = json.RawMessage(bad)
 			raw, err := json.Marshal(fields)
 			require.NoError(t, err)
-			_, err = Validate(raw)
+			_, err = schema30.Validate(raw)
 			if assert.Error(t, err, "%s.%s = %s", d.ID, p.Name, bad) {
 				assert.True(t, strings.HasPrefix(err.Error(), "Can't parse value for '"+p.Name+"': "), err.Error())
 			}
@@ -297,7 +297,7 @@ func objectKeys(t *testing.T, raw []byte) []string {
 // TestDefaultsDecode checks that every default is a value of its type
 // (loadTable would fail otherwise) and is written back.
 func TestDefaultsDecode(t *testing.T) {
-	d, _ := Lookup("OP_INSTANCE_CREATE")
+	d, _ := schema30.Lookup("OP_INSTANCE_CREATE")
 	i := slices.IndexFunc(d.Params, func(p Param) bool { return p.Name == "source_shutdown_timeout" })
 	require.GreaterOrEqual(t, i, 0)
 	assert.Equal(t, "120", string(appendValue(nil, &d.record.fields[i].def)))

@@ -1,6 +1,9 @@
 package opcodes
 
 import (
+	"math"
+	"math/big"
+
 	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
@@ -82,6 +85,32 @@ var summaryRules = map[string]summaryRule{
 	"OP_NETWORK_SET_PARAMS":        plain("network_name"),
 	"OP_NETWORK_CONNECT":           plain("network_name"),
 	"OP_NETWORK_DISCONNECT":        plain("network_name"),
+}
+
+// summaryRulesOf lists, by release, the rules that differ from
+// summaryRules.
+var summaryRulesOf = map[string]map[string]summaryRule{
+	// Ganeti 3.1 shows a delay in whole nanoseconds: TEST_DELAY(200000000 ns).
+	"3.1": {"OP_TEST_DELAY": {param: "duration", show: showNanoseconds}},
+}
+
+// summaryRuleOf returns the summary rule of an opcode in a release.
+func summaryRuleOf(release, opID string) summaryRule {
+	if rule, ok := summaryRulesOf[release][opID]; ok {
+		return rule
+	}
+	return summaryRules[opID]
+}
+
+// showNanoseconds shows a duration in seconds as whole nanoseconds, rounded
+// half to even as Haskell's round does: "200000000 ns".
+func showNanoseconds(v *value) string {
+	ns := math.RoundToEven(readDouble(v.s) * 1e9)
+	if math.IsInf(ns, 0) || math.IsNaN(ns) {
+		return hsjson.FormatDouble(ns) + " ns"
+	}
+	n, _ := new(big.Float).SetFloat64(ns).Int(nil)
+	return n.String() + " ns"
 }
 
 // Summary returns the opcode's entry in the job field "summary": the

@@ -71,7 +71,7 @@ func (r *Runner) adoptedJobEnded(id uint64) {
 	r.deps.Logger.Info(fmt.Sprintf("Job %d's process ended before the job started; queueing it again", id))
 	r.mu.Lock()
 	r.state.RemoveRunning(id)
-	r.state.Enqueue(jqscheduler.NewJob(file, r.deps.Valid))
+	r.state.Enqueue(jqscheduler.NewJob(file, r.valid))
 	r.mu.Unlock()
 	r.Kick()
 }

@@ -22,7 +22,7 @@ func (r *Runner) jobEnded(id uint64) {
 		// Archived or unreadable: nothing more to learn from it.
 		r.state.RemoveRunning(id)
 	} else {
-		r.state.Update(jqscheduler.NewJob(file, r.deps.Valid))
+		r.state.Update(jqscheduler.NewJob(file, r.valid))
 		r.state.RemoveFinished()
 	}
 	r.mu.Unlock()
@@ -58,7 +58,7 @@ func (r *Runner) writeFailed(id uint64, source, msg string) error {
 		return err
 	}
 	now := jqueue.TimestampOf(time.Now())
-	failed, err := jqscheduler.Failed(file, jqscheduler.Reason{Source: source, Text: msg, Timestamp: now.Nanos()}, now)
+	failed, err := jqscheduler.Failed(file, jqscheduler.Reason{Source: source, Text: msg, Timestamp: now.Nanos()}, now, r.deps.Opcodes)
 	if err != nil {
 		return err
 	}

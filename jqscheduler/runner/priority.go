@@ -42,7 +42,7 @@ func (r *Runner) reprioritize(entry *jqscheduler.Job, prio int) (bool, string) {
 	changed := jqscheduler.WithPriority(file, prio)
 	err = r.deps.Queue.WriteJob(changed)
 	r.mu.Lock()
-	r.state.Enqueue(jqscheduler.NewJob(changed, r.deps.Valid))
+	r.state.Enqueue(jqscheduler.NewJob(changed, r.valid))
 	r.mu.Unlock()
 	if err != nil {
 		return false, fmt.Sprintf("Failed to write job %d with its new priority: %v", entry.ID, err)

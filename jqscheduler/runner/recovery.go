@@ -56,7 +56,7 @@ func (r *Runner) recoverJobs(ids []uint64) ([]*jqscheduler.Job, error) {
 		if file.Status().Finalized() {
 			return nil
 		}
-		entry := jqscheduler.NewJob(file, r.deps.Valid)
+		entry := jqscheduler.NewJob(file, r.valid)
 		if entry.Status == jqueue.StatusQueued && r.hasLiveProcess(file) {
 			entry.Status = jqueue.StatusWaiting
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/config"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jobexec"
 	"github.com/goluxid/goluxid/jqscheduler"
@@ -28,10 +29,11 @@ type Deps struct {
 	// Locks, if set, is asked to release the locks of dead job processes
 	// (WConfd's cleanupLocks) as soon as a death is detected.
 	Locks LockCleaner
-	// Valid tells valid opcodes from invalid ones; nil checks only what
-	// the rules read.
-	Valid  jqscheduler.Validator
-	Logger *slog.Logger
+	// Opcodes is the installed release's opcode schema: it tells valid
+	// opcodes from invalid ones, and rewrites the valid ones of a job
+	// luxid fails.
+	Opcodes *opcodes.Schema
+	Logger  *slog.Logger
 	// JobStarted, if set, is told of every job handed to its process: how
 	// long that took from the scheduler's decision.
 	JobStarted func(took time.Duration)
@@ -152,7 +154,7 @@ func (r *Runner) Kick() {
 // Submissions never wait for a round: the job joins a list of new jobs,
 // which the next round (or request that needs the queue) takes in.
 func (r *Runner) Enqueue(job *jqueue.Job, secrets json.RawMessage) {
-	entry := jqscheduler.NewJob(job, r.deps.Valid)
+	entry := jqscheduler.NewJob(job, r.valid)
 	r.pendingMu.Lock()
 	r.pending = append(r.pending, pendingJob{entry, secrets})
 	r.pendingMu.Unlock()
@@ -225,4 +227,9 @@ func (r *Runner) Counts() (queued, running, manipulated int) {
 // watchJobFile subscribes to changes of job id's live file.
 func (r *Runner) watchJobFile(id uint64) (*inotify.Sub, error) {
 	return r.deps.Watcher.Subscribe(r.deps.Queue.Layout().QueueDir, jqueue.JobFileName(id))
+}
+
+// valid tells valid opcodes from invalid ones by the release's schema.
+func (r *Runner) valid(input json.RawMessage) bool {
+	return r.deps.Opcodes.ParseInput(input).OpCode() != nil
 }

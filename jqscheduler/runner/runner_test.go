@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,7 +104,7 @@ func newRunnerEnv(t *testing.T, maxRunning int) *runnerEnv {
 	exec := &jobexec.Config{ExecScript: script, StepTimeout: 5 * time.Second,
 		Env: append(os.Environ(), "FAKE_QUEUE="+l.QueueDir, "FAKE_LOCKS="+l.LivelockDir)}
 	own := filepath.Join(l.LivelockDir, "luxi-daemon_1")
-	r := New(Deps{Queue: queue, Config: store, Exec: exec, Watcher: watcher, OwnLivelock: own})
+	r := New(Deps{Queue: queue, Config: store, Exec: exec, Watcher: watcher, OwnLivelock: own, Opcodes: schema30})
 	t.Cleanup(r.Close)
 	return &runnerEnv{layout: l, queue: queue, runner: r}
 }
@@ -145,3 +146,12 @@ func (e *runnerEnv) waitStatus(t *testing.T, id uint64, want jqueue.Status, with
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// schema30 is Ganeti 3.0's opcode schema.
+var schema30 = func() *opcodes.Schema {
+	s, err := opcodes.ForRelease("3.0")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

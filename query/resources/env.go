@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/goluxid/goluxid/ganeti/objects"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/query"
 )
@@ -22,6 +23,9 @@ type Env struct {
 	Locks LockLister
 	// Jobs is the job queue the "job" query reads; nil fails it.
 	Jobs *jqueue.Queue
+	// Opcodes is the installed release's opcode schema, by which the
+	// "job" query shows opcodes.
+	Opcodes *opcodes.Schema
 }
 
 // NodeResult is one node's answer to an RPC call: the payload of a

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/query"
 )
@@ -18,28 +19,38 @@ import (
 // every other field is live data read from the file.
 
 func init() {
-	register("job", func(env Env) (Queryable, error) { return jobResource{queue: env.Jobs}, nil })
+	register("job", func(env Env) (Queryable, error) {
+		return jobResource{queue: env.Jobs, ops: env.Opcodes, tables: jobTablesOf(env.Opcodes)}, nil
+	})
 }
 
-// errJobNoQueue fails a job query without a queue to read.
-var errJobNoQueue = errors.New("resources: job query without a job queue")
+// Errors of a job query the environment cannot serve.
+var (
+	errJobNoQueue  = errors.New("resources: job query without a job queue")
+	errJobNoSchema = errors.New("resources: job query without an opcode schema")
+)
 
 // jobResource answers job queries over one queue.
 type jobResource struct {
-	queue *jqueue.Queue
+	queue  *jqueue.Queue
+	ops    *opcodes.Schema
+	tables *jobTables
 }
 
 // Query runs a Query over the jobs.
 func (r jobResource) Query(ctx context.Context, fields []string, flt *query.Filter) (*query.Result, error) {
-	if r.queue == nil {
+	switch {
+	case r.queue == nil:
 		return nil, errJobNoQueue
+	case r.ops == nil:
+		return nil, errJobNoSchema
 	}
-	return jobsOf(r.queue, jobTable).Query(ctx, fields, flt)
+	return jobsOf(r.queue, r.tables.table).Query(ctx, fields, flt)
 }
 
 // QueryFields answers QueryFields over the job fields.
-func (jobResource) QueryFields(names []string) query.FieldsResult {
-	return jobTable.QueryFields(names)
+func (r jobResource) QueryFields(names []string) query.FieldsResult {
+	return r.tables.table.QueryFields(names)
 }
 
 // jobClassicFields is the field QueryJobs matches the requested ids

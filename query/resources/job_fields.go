@@ -2,6 +2,7 @@ package resources
 
 import (
 	"encoding/json"
+	"sync"
 
 	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/jqueue"
@@ -18,13 +19,28 @@ type jobField struct {
 	value jobValue
 }
 
-// jobFieldList, jobTable and jobValues are the job fields with the values
-// luxid shows.
-var (
-	jobFieldList = jobFields(opcodeSummary, canonicalInput)
-	jobTable     = jobTableOf(jobFieldList)
-	jobValues    = jobValuesByName(jobFieldList)
-)
+// jobTables are the job fields with the values the luxid of one release
+// shows: opcodes are summarised and re-serialised by its schema.
+type jobTables struct {
+	table  *query.Table[jqueue.JobRef, *jqueue.LoadedJob]
+	values map[string]jobValue
+}
+
+// jobTablesBySchema caches the tables of each opcode schema, built on
+// first use (*opcodes.Schema → *jobTables).
+var jobTablesBySchema sync.Map
+
+// jobTablesOf returns the job tables of the release whose schema is ops.
+func jobTablesOf(ops *opcodes.Schema) *jobTables {
+	if t, ok := jobTablesBySchema.Load(ops); ok {
+		return t.(*jobTables)
+	}
+	fields := jobFields(
+		func(input json.RawMessage) string { return ops.ParseInput(input).Summary() },
+		func(input json.RawMessage) json.RawMessage { return canonicalInput(ops, input) })
+	t, _ := jobTablesBySchema.LoadOrStore(ops, &jobTables{table: jobTableOf(fields), values: jobValuesByName(fields)})
+	return t.(*jobTables)
+}
 
 // jobFields returns the 16 fields of Ganeti 3.0.2's job queries, exactly
 // as its QueryFields answers them. summarize gives an opcode input's entry
@@ -118,13 +134,15 @@ func jobValuesByName(fields []jobField) map[string]jobValue {
 	return out
 }
 
-// JobFieldValues returns the values of the named job fields for j, nil
-// where a value is unavailable, as WaitForJobChange reports them; false
-// when a name is not a job field.
-func JobFieldValues(j *jqueue.LoadedJob, fields []string) ([]any, bool) {
+// JobFieldValues returns the values of the named job fields for j, as the
+// luxid of the release whose opcode schema is ops shows them, nil where a
+// value is unavailable, as WaitForJobChange reports them; false when a
+// name is not a job field.
+func JobFieldValues(ops *opcodes.Schema, j *jqueue.LoadedJob, fields []string) ([]any, bool) {
+	values := jobTablesOf(ops).values
 	out := make([]any, len(fields))
 	for i, name := range fields {
-		value, ok := jobValues[name]
+		value, ok := values[name]
 		if !ok {
 			return nil, false
 		}
@@ -187,15 +205,10 @@ func rawOrNull(raw json.RawMessage) any {
 	return raw
 }
 
-// opcodeSummary is an opcode's entry in the job field "summary".
-func opcodeSummary(input json.RawMessage) string {
-	return opcodes.ParseInput(input).Summary()
-}
-
 // canonicalInput is an opcode as the job field "ops" shows it: valid
 // opcodes re-serialised as luxid writes them, anything else as it is.
-func canonicalInput(input json.RawMessage) json.RawMessage {
-	out, err := opcodes.ParseInput(input).MarshalJSON()
+func canonicalInput(ops *opcodes.Schema, input json.RawMessage) json.RawMessage {
+	out, err := ops.ParseInput(input).MarshalJSON()
 	if err != nil {
 		return input
 	}

@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"encoding/json"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"os"
 	"strconv"
 	"strings"
@@ -93,7 +94,7 @@ func TestJobIDs(t *testing.T) {
 // runtime field, and the values WaitForJobChange reports.
 func TestJobQuery(t *testing.T) {
 	q := jobQueue(t, 3)
-	res, err := New("job", Env{Jobs: q})
+	res, err := New("job", Env{Jobs: q, Opcodes: schema30})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"id"}, res.ClassicFields())
 
@@ -106,10 +107,10 @@ func TestJobQuery(t *testing.T) {
 	assert.Equal(t, [][]any{{uint64(3), "success", false}, {uint64(1), "success", false}, {uint64(9), nil, nil}}, rows)
 
 	loaded := &jqueue.LoadedJob{ID: 9}
-	values, ok := JobFieldValues(loaded, []string{"id", "status"})
+	values, ok := JobFieldValues(schema30, loaded, []string{"id", "status"})
 	require.True(t, ok)
 	assert.Equal(t, []any{uint64(9), nil}, values)
-	_, ok = JobFieldValues(loaded, []string{"id", "bogus"})
+	_, ok = JobFieldValues(schema30, loaded, []string{"id", "bogus"})
 	assert.False(t, ok)
 }
 
@@ -119,3 +120,12 @@ func TestJobQueryWithoutQueue(t *testing.T) {
 	_, err = res.Query(context.Background(), []string{"id"}, nil)
 	assert.ErrorIs(t, err, errJobNoQueue)
 }
+
+// schema30 is Ganeti 3.0's opcode schema.
+var schema30 = func() *opcodes.Schema {
+	s, err := opcodes.ForRelease("3.0")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/config"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/release"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
@@ -53,7 +55,10 @@ func newBenchNode(b *testing.B, configData []byte) *benchNode {
 func (n *benchNode) dispatcher(b *testing.B) *luxid.Dispatcher {
 	queue, err := jqueue.Open(n.layout, nil)
 	require.NoError(b, err)
-	return luxid.New(luxid.Deps{Config: n.store, Paths: n.layout, Queue: queue, Watcher: n.watcher})
+	ops, err := opcodes.ForRelease(release.Ganeti30.Dir)
+	require.NoError(b, err)
+	return luxid.New(luxid.Deps{Config: n.store, Paths: n.layout, Queue: queue, Watcher: n.watcher,
+		Ganeti: release.Ganeti30, Opcodes: ops})
 }
 
 // serve answers one request and encodes the answer as the server does.

@@ -4,11 +4,15 @@
 Run by `go generate` in ganeti/opcodes (with Debian's /usr/bin/python3, the
 interpreter Ganeti's packages are built for):
 
-    /usr/bin/python3 internal/opgen/opgen.py -o opcodes.json
+    /usr/bin/python3 internal/opgen/opgen.py --output-dir .
+
+which writes opcodes-<release>.json for the installed release, e.g.
+opcodes-3.1.json; for the other release, run it where that release is
+installed (scripts/in-debian13.sh for Ganeti 3.1).
 
 It reads the generated Python module ganeti/opcodes.py and the type checks
 of ganeti/ht.py from the Ganeti installation (default
-/usr/share/ganeti/3.0): the opcode classes in declaration order, each
+/usr/share/ganeti/default, the active release): the opcode classes in declaration order, each
 parameter's name, default and documentation, and its type check expression,
 parsed with the ast module (a check is a Python closure once imported, so
 the expression is the only place its structure is visible). Constants the
@@ -309,6 +313,8 @@ def convert_params(mapper, owner, exprs, runtime):
 
 
 def generate(root):
+  """Returns the opcode table of the Ganeti in root, and its release."""
+  root = os.path.realpath(root)
   sys.path.insert(0, root)
   from ganeti import constants, ht, opcodes, opcodes_base  # noqa: E402
   base = os.path.join(root, "ganeti")
@@ -349,8 +355,9 @@ def generate(root):
                      (len(ops), len(opcodes.OP_MAPPING)))
   unmapped = [{"check": text, "in": sorted(places)}
               for text, places in sorted(mapper.unmapped.items())]
-  return {"source": os.path.join(base, "opcodes.py"),
-          "common": common, "opcodes": ops, "unmapped": unmapped}
+  table = {"source": os.path.join(base, "opcodes.py"),
+           "common": common, "opcodes": ops, "unmapped": unmapped}
+  return table, constants.DIR_VERSION
 
 
 def dump(value):
@@ -381,16 +388,20 @@ def write_table(table, out):
 
 def main():
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-  parser.add_argument("-o", "--output", required=True,
-                      help="where to write the JSON table")
-  parser.add_argument("--ganeti", default="/usr/share/ganeti/3.0",
+  where = parser.add_mutually_exclusive_group(required=True)
+  where.add_argument("-o", "--output", help="where to write the JSON table")
+  where.add_argument("--output-dir",
+                     help="write the table to opcodes-<release>.json here")
+  parser.add_argument("--ganeti", default="/usr/share/ganeti/default",
                       help="directory holding Ganeti's ganeti package")
   args = parser.parse_args()
-  table = generate(args.ganeti)
-  tmp = args.output + ".tmp"
+  table, release = generate(args.ganeti)
+  output = args.output or os.path.join(args.output_dir,
+                                       "opcodes-%s.json" % release)
+  tmp = output + ".tmp"
   with open(tmp, "w", encoding="utf-8") as out:
     write_table(table, out)
-  os.replace(tmp, args.output)
+  os.replace(tmp, output)
   for item in table["unmapped"]:
     sys.stderr.write("opgen: unmapped check %s in %s\n" %
                      (item["check"], ", ".join(item["in"])))
