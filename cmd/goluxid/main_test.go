@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/release"
 	testbinary "github.com/goluxid/goluxid/internal/testkit/binary"
 	"github.com/goluxid/goluxid/luxi"
 )
@@ -49,6 +50,7 @@ func nodeRoot(t *testing.T, master string) *paths.Layout {
 	}
 	cfg, err := os.ReadFile("../../luxid/testdata/config.data")
 	require.NoError(t, err)
+	cfg = asInstalledRelease(t, cfg)
 	require.NoError(t, os.WriteFile(l.ConfigFile, cfg, 0o640))
 	require.NoError(t, os.WriteFile(l.Ssconf("master_node"), []byte(master+"\n"), 0o644))
 	require.NoError(t, os.WriteFile(l.SerialFile, []byte("0\n"), 0o600))
@@ -232,4 +234,18 @@ func TestDaemonModeThroughSymlink(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "daemon did not stop")
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// asInstalledRelease gives a Ganeti 3.0 config.data the format version of
+// the release installed here, which the daemon insists on. The object
+// model is the same in every release goluxid serves.
+func asInstalledRelease(t *testing.T, cfg []byte) []byte {
+	t.Helper()
+	installed, err := release.Installed()
+	if err != nil {
+		return cfg
+	}
+	const v30 = `"version": 3000000`
+	require.Contains(t, string(cfg), v30)
+	return bytes.Replace(cfg, []byte(v30), []byte(fmt.Sprintf(`"version": %d`, installed.ConfigVersion)), 1)
 }
