@@ -19,7 +19,7 @@ import (
 
 // recordingJobs stands in for the scheduler.
 type recordingJobs struct {
-	mu      sync.Mutex
+	mu      sync.Mutex // guards the fields below
 	jobs    []*jqueue.Job
 	secrets []string
 }

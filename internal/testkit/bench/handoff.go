@@ -31,7 +31,7 @@ type handoffWatch struct {
 	stop     chan struct{}
 	done     chan struct{}
 
-	mu      sync.Mutex
+	mu      sync.Mutex           // guards the fields below
 	next    uint64               // lowest job id not yet handed over
 	started map[uint64]time.Time // job id to when its start was seen
 	seen    map[uint64]time.Time // job id to when its handover was seen
