@@ -1,6 +1,6 @@
-// Command luxibench measures goluxid against Ganeti's Haskell luxid, side
-// by side, on sandboxed single-node clusters (see internal/testkit/bench for what
-// it measures and internal/testkit/sandbox for the clusters).
+// Command luxibench measures goluxid against Ganeti's Haskell luxid, side by
+// side, on sandboxed single-node clusters (see internal/testkit/bench for
+// what it measures and internal/testkit/sandbox for the clusters).
 //
 //	luxibench -goluxid PATH [-goluxid-flags FLAGS] [-profile short|default|full] [-rounds N]
 //	          [-scenarios a,b,…] [size flags] [-json FILE] [-md FILE]
