@@ -44,8 +44,8 @@ func TestConfigReplacedLikeWConfd(t *testing.T) {
 
 // replaceConfig rewrites config.data with new cluster and node tags, a new
 // max_running_jobs and a new candidate pool size, then waits until the
-// luxid answers with the new tags (at most a second, as the issue demands
-// of goluxid; the Haskell luxid is as quick).
+// luxid answers with the new tags (goluxid within a second; the Haskell
+// luxid is as quick).
 func replaceConfig(t *testing.T, sb *sandbox.Sandbox) {
 	t.Helper()
 	path := sb.Layout().ConfigFile

@@ -42,7 +42,7 @@ type startupWatch struct {
 	answered chan struct{}
 	wg       sync.WaitGroup
 
-	mu      sync.Mutex
+	mu      sync.Mutex // guards the fields below
 	figures startupFigures
 	started time.Time
 }

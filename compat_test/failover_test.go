@@ -110,8 +110,8 @@ func TestMasterFailover(t *testing.T) {
 }
 
 // TestMasterFailoverStaleQueue is TestMasterFailover with $COMPAT_FAILOVER_
-// STALE_JOBS stale finished job files left on the candidate (Ganeti issues
-// 1266 and 1149: luxid died with "Too many open files" on such a queue).
+// STALE_JOBS stale finished job files left on the candidate (Ganeti's
+// luxid has died with "Too many open files" on such a queue).
 // It logs how fast the new master's luxid answered and how many
 // descriptors it held, and requires goluxid's to stay bounded. The master
 // then fails back with --no-voting (daemon-util passes it to the luxid in

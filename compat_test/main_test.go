@@ -1,13 +1,14 @@
 // Package compat_test holds the compatibility tests of goluxid: each test
-// group starts a sandboxed Ganeti cluster (internal/testkit/sandbox) with goluxid,
-// runs the real gnt-* clients against it, then does the same with the
-// Haskell ganeti-luxid of Ganeti 3.0.2, and requires the same stdout, stderr
-// and exit code. Only values that differ by design are normalized, and each
-// normalization is named where a test uses it.
+// group starts a sandboxed Ganeti cluster (internal/testkit/sandbox) with
+// goluxid, runs the real gnt-* clients against it, then does the same with
+// the Haskell ganeti-luxid of the installed Ganeti release (3.0 or 3.1), and
+// requires the same stdout, stderr and exit code. Only values that differ by
+// design are normalized, and each normalization is named where a test uses
+// it.
 //
-// The tests need root and Ganeti's Debian packages (ganeti-3.0,
-// ganeti-haskell-3.0, ganeti-testsuite). Without them they fail when CI=true
-// and are skipped otherwise.
+// The tests need root and the installed release's Debian packages
+// (ganeti-<release>, ganeti-haskell-<release>, ganeti-testsuite). Without
+// them they fail when CI=true and are skipped otherwise.
 package compat_test
 
 import (

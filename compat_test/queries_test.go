@@ -123,9 +123,9 @@ func rowsAtLeast(n int) normalization {
 // Haskell luxid needs minutes for the large cluster's queries.
 const largeEnv = "COMPAT_LARGE"
 
-// TestQueriesOnLargeGeneratedConfig compares the list commands on the
-// size issue #7 names: 1,000 nodes in 4 groups (all but the master
-// offline) and 10,000 instances. It runs only with COMPAT_LARGE=1.
+// TestQueriesOnLargeGeneratedConfig compares the list commands on the size
+// of a large cluster: 1,000 nodes in 4 groups (all but the master offline)
+// and 10,000 instances. It runs only with COMPAT_LARGE=1.
 func TestQueriesOnLargeGeneratedConfig(t *testing.T) {
 	if os.Getenv(largeEnv) == "" {
 		t.Skipf("set %s=1 to run it (several minutes)", largeEnv)

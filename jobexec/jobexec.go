@@ -22,6 +22,19 @@
 // process inherit SIGCHLD ignored (its commands then report exit code 0
 // whatever happened), children here keep the default disposition and are
 // reaped by Wait.
+//
+// # Warm start
+//
+// Warm starts the same children from a helper (warmhelper.py) that has
+// loaded exec.py once: `<python> -c <bootstrap> <exec.py> 3`, the script
+// read from descriptor 4, a SOCK_SEQPACKET control socket on descriptor 3.
+// The helper sends "ready" once loaded; each request is a job id with the
+// child's stdin and stdout attached, answered by "pid <pid>" with a pidfd
+// attached, or by "error <text>". The handshake then runs as above. A warm
+// child is the helper's, which reaps it; the daemon follows and signals
+// it through the pidfd. While no helper is ready, jobs start cold. Close
+// stops the helper, and one still starting, and waits until they have
+// exited; running jobs go on.
 package jobexec
 
 import (

@@ -282,7 +282,7 @@ func TestWarmHelperThatCannotLoadStartsCold(t *testing.T) {
 
 // lockedWriter serializes writes of the helper's and jobs' stderr copiers.
 type lockedWriter struct {
-	mu sync.Mutex
+	mu sync.Mutex // guards writes to w
 	w  io.Writer
 }
 

@@ -116,7 +116,7 @@ func (w *Warm) currentHelper() *warmHelper {
 	}
 	if w.helper != nil {
 		w.Logger.Warn("warm-start helper exited; starting a new one")
-		go w.helper.close()
+		w.helper.close() // returns at once: the helper has exited
 		w.helper = nil
 	}
 	w.launchLocked()
@@ -124,7 +124,9 @@ func (w *Warm) currentHelper() *warmHelper {
 }
 
 // launchLocked starts a helper in the background unless one is starting,
-// the starter is closed, or the last failure is too recent.
+// the starter is closed, or the last failure is too recent. The goroutine
+// ends by closing w.starting, which Close waits for; a helper that got
+// ready after Close is stopped before that.
 func (w *Warm) launchLocked() {
 	if w.closed || w.starting != nil || time.Now().Before(w.retryAt) {
 		return
@@ -134,20 +136,30 @@ func (w *Warm) launchLocked() {
 	go func() {
 		defer close(starting)
 		h, err := startHelper(w.Cold)
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		w.starting = nil
-		switch {
-		case err != nil:
-			w.retryAt = time.Now().Add(helperRetryDelay)
-			w.Logger.Error("cannot start the warm-start helper; jobs start cold", "retry_in", helperRetryDelay, "error", err)
-		case w.closed:
-			go h.close()
-		default:
-			w.helper = h
-			w.Logger.Info("warm-start helper ready", "pid", h.cmd.Process.Pid)
+		if !w.adopt(h, err) {
+			h.close()
 		}
 	}()
+}
+
+// adopt ends a helper start: it keeps h as the ready helper, or records
+// the failure err. It reports false when h is ready but the starter was
+// closed meanwhile; the caller then stops h.
+func (w *Warm) adopt(h *warmHelper, err error) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.starting = nil
+	switch {
+	case err != nil:
+		w.retryAt = time.Now().Add(helperRetryDelay)
+		w.Logger.Error("cannot start the warm-start helper; jobs start cold", "retry_in", helperRetryDelay, "error", err)
+	case w.closed:
+		return false
+	default:
+		w.helper = h
+		w.Logger.Info("warm-start helper ready", "pid", h.cmd.Process.Pid)
+	}
+	return true
 }
 
 // dropHelper stops a helper that failed a request.
@@ -160,7 +172,8 @@ func (w *Warm) dropHelper(h *warmHelper) {
 	h.close()
 }
 
-// Close stops the helper; running jobs go on. Later starts are cold.
+// Close stops the helper, and one still starting, and returns when both
+// have exited; running jobs go on. Later starts are cold.
 func (w *Warm) Close() error {
 	w.mu.Lock()
 	w.closed = true
@@ -191,7 +204,7 @@ type warmHelper struct {
 	cmd    *exec.Cmd
 	exited chan struct{}
 
-	mu   sync.Mutex // one request at a time on conn
+	mu   sync.Mutex // guards conn's request-reply exchange: one at a time
 	conn *net.UnixConn
 }
 

@@ -63,4 +63,9 @@
 // reason (source, reason and timestamp of any reason trail entry). FILTER
 // is the query language of package query; jobid and reason accept only
 // comparisons, and any other leaf makes the predicate false.
+//
+// ParseReplaceFilter decodes the arguments of the LUXI call ReplaceFilter,
+// [uuid|null, priority, predicates, action, reason], and Rule makes the
+// rule to store from them: its watermark is the job queue's serial, and an
+// entry of source "luxid" ends its reason trail.
 package jqscheduler

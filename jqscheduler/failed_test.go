@@ -11,7 +11,7 @@ import (
 )
 
 // Death detection applied to a running job as the job process last wrote
-// it (spec job-queue-format.md §8.4): every opcode fails with the message,
+// it (testdata/spec-8_4.json): every opcode fails with the message,
 // the reason is appended, the log and the original job stay untouched.
 func TestFailedLikeDeathDetection(t *testing.T) {
 	data, err := os.ReadFile("testdata/spec-8_4.json")

@@ -92,8 +92,8 @@ func (w *world) step(s *State) {
 	}
 }
 
-// Random queues and rule sets: every round keeps the invariants of §4
-// and agrees with a literal transcription of the spec's pseudo-code.
+// Random queues and rule sets: every round keeps the invariants of
+// checkInvariants and agrees with referencePlan.
 func TestRoundProperties(t *testing.T) {
 	for seed := range uint64(300) {
 		w := &world{t: t, rng: rand.New(rand.NewPCG(seed, 7))}
@@ -184,8 +184,9 @@ func checkAgainstReference(t *testing.T, before *State, c *Config, d Decision, c
 	require.Equal(t, nilIfEmpty(reject), nilIfEmpty(rejectedIDs(d)), "%s: rejected", ctx)
 }
 
-// referencePlan transcribes §4.3, §5.5 and §5.8 literally: every pass
-// over every candidate, the limit applied last.
+// referencePlan computes a round the plain way, step by step as the
+// package doc lists them: every pass over every candidate, the limit
+// applied last.
 func referencePlan(s *State, c *Config) (start, reject []uint64) {
 	rules := c.Rules.Rules()
 	applying := func(j *Job) *Rule {

@@ -12,8 +12,8 @@ import (
 	"github.com/goluxid/goluxid/jqueue"
 )
 
-// A rule as WConfd stored it (luxid-peers.md §2.2) decodes and encodes
-// back compactly, in luxid's key order.
+// A rule as WConfd stored it decodes and encodes back compactly, in
+// luxid's key order.
 func TestRuleRoundTrip(t *testing.T) {
 	stored := `{"watermark": 29, "priority": 5, "predicates": [["reason", ["=~", "reason", "^rate"]], ["jobid", [">", "id", "watermark"]]], "action": ["RATE_LIMIT", 2], "reason_trail": [["gnt:user", "why", 0], ["luxid", "", 1795754856673774000]], "uuid": "318891f0-2e57-4900-a673-792c353266fd"}`
 	var r Rule

@@ -21,7 +21,15 @@ func withStatuses(statuses []jqueue.Status, prios []int) []jobOpt {
 	return opts
 }
 
-// Scenarios A of scheduler.md §12: status and priority of a job entry.
+// Scenario tests name their cases by family and number: A job status and
+// priority, B slots and ordering, C dependencies, D rule order, E rule
+// predicates, F rule actions, G RATE_LIMIT rules, H reason rate limits,
+// I watching and death of running jobs, J queue manipulation, K
+// configuration changes and startup. TestScenariosElsewhere lists the
+// numbers tested outside this package.
+//
+// Scenarios A: the status and priority a job entry derives from its
+// opcodes.
 func TestScenariosA(t *testing.T) {
 	const (
 		q   = jqueue.StatusQueued

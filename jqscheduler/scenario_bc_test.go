@@ -44,7 +44,8 @@ func nilIfEmpty(ids []uint64) []uint64 {
 	return ids
 }
 
-// Scenarios B (slots and ordering) and C (dependencies) of §12.
+// Scenarios B (free slots and start order) and C (dependencies), as
+// rounds.
 func TestScenariosBC(t *testing.T) {
 	pause12 := rule(t, "00000000-0000-0000-0000-000000000001", 0, 11, `"PAUSE"`, `["jobid",["==","id",12]]`)
 	accept := rule(t, "00000000-0000-0000-0000-000000000002", 1, 11, `"ACCEPT"`, `["jobid",[">","id",12]]`)

@@ -26,7 +26,7 @@ func hsJobs(ids ...uint64) []*Job {
 
 func uuid(n int) string { return fmt.Sprintf("00000000-0000-0000-0000-%012d", n) }
 
-// Scenarios D of §12: rule order and the applying rule, as rounds.
+// Scenarios D: rule order and the applying rule, as rounds.
 func TestScenariosD(t *testing.T) {
 	idIs1 := `["jobid",["==","id",1]]`
 	fr1 := rule(t, uuid(1), 1, 1, `"REJECT"`, idIs1)
@@ -86,8 +86,8 @@ func uuids(rules []*Rule) []string {
 	return out
 }
 
-// Scenarios E of §12: predicates, for the Haskell tests' job J1 and a
-// rule with watermark 1 unless stated.
+// Scenarios E: jobid, opcode and reason predicates, for the Haskell
+// filtering tests' job (hsJob) and a rule with watermark 1 unless stated.
 func TestScenariosE(t *testing.T) {
 	multiOp := job(1, fields(testDelay), reason("s0", "r0", 1), nextOp(), fields(clusterRename), reason("s1", "r1", 2))
 	invalidOnly := job(1, rawInput(`{"OP_ID":"OP_TEST_DELAY","duration":1}`))

@@ -2,8 +2,9 @@ package jqscheduler
 
 import "testing"
 
-// The scenarios of §12 that are not scheduler rules, and where they are
-// covered; listed so that every scenario id shows up in go test -v.
+// The numbered scenarios (see TestScenariosA) that are not the
+// scheduler's rules, and where they are covered; listed so that every
+// number shows up in go test -v.
 func TestScenariosElsewhere(t *testing.T) {
 	for _, s := range []struct{ id, where string }{
 		{"C18", "relative dependencies are made absolute by the submission handler"},

@@ -11,8 +11,8 @@ import (
 	"github.com/goluxid/goluxid/jqueue"
 )
 
-// Scenarios F (actions), G (RATE_LIMIT rules) and H (reason rate limits)
-// of §12, as rounds.
+// Scenarios F (ACCEPT, PAUSE, REJECT, CONTINUE), G (RATE_LIMIT rules) and
+// H (rate-limit reasons), as rounds.
 func TestScenariosFGH(t *testing.T) {
 	rejectMe := rule(t, uuid(1), 0, 10, `"REJECT"`, `["reason",["==","reason","reject-me"]]`)
 	pauseNew := rule(t, uuid(2), 0, 10, `"PAUSE"`, `["jobid",[">","id","watermark"]]`)

@@ -12,10 +12,10 @@ import (
 	"github.com/goluxid/goluxid/jqueue"
 )
 
-// Scenarios I of §12 (watchers, cleanup, death), as far as they are
-// rules: goluxid watches every running job, so max_tracked_jobs limits
-// neither starting nor watching; the watcher, the poll and the livelock
-// checks themselves (I65, I66, I68) are the daemon's.
+// Scenarios I (watching, cleanup and death of running jobs), as far as
+// they are rules: goluxid watches every running job, so max_tracked_jobs
+// limits neither starting nor watching; the watcher, the poll and the
+// livelock checks themselves (I65, I66, I68) are the daemon's.
 func TestScenariosI(t *testing.T) {
 	t.Run("I62", func(t *testing.T) {
 		s := queue(jobs(24, 25), jobs(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23), nil)
@@ -65,7 +65,8 @@ func TestScenariosI(t *testing.T) {
 	})
 }
 
-// §4.5: a job that failed to start, as luxid writes it.
+// A job that failed to start, as luxid writes it: its opcodes fail with
+// the message and get the reason, the job keeps its priority.
 func TestFailedStartFile(t *testing.T) {
 	in := file(14, prio(-10), reason("gnt:client:test", "pink bunny", 1400000000000000000))
 	now := jqueue.Timestamp{Sec: 1795754135, Usec: 83923}
@@ -92,7 +93,8 @@ func TestFailedKeepsInvalidInput(t *testing.T) {
 	assert.Equal(t, jqueue.StatusError, out.Ops[0].Status)
 }
 
-// Scenarios J of §12: queue manipulation.
+// Scenarios J: dequeuing jobs to cancel them or change their priority,
+// and a queue that holds a job twice.
 func TestScenariosJ(t *testing.T) {
 	t.Run("J70", func(t *testing.T) {
 		s := queue(jobs(11, 12), nil, nil)
@@ -147,8 +149,8 @@ func TestScenariosJ(t *testing.T) {
 	})
 }
 
-// Scenarios K of §12: configuration changes and startup. K81 (the drain
-// file) is the submission handler's.
+// Scenarios K: configuration changes that reschedule, and recovery at
+// startup. K81 (the drain file) is the submission handler's.
 func TestScenariosK(t *testing.T) {
 	ruleJSON := func(trail string) json.RawMessage {
 		return json.RawMessage(`{"` + uuid(1) + `":{"watermark":3,"priority":0,"predicates":[],"action":"PAUSE",` +

@@ -44,13 +44,14 @@
 // Each kind of write reaches the disk its own way:
 //
 //   - WriteJob and AddJob (a new job, and every later change luxid makes
-//     but the livelock) write a temporary file in the queue directory, fsync it, close
-//     it, rename it over job-<id> and fsync the queue directory. Writers
-//     at the same time share directory syncs: each waits for one sync that
-//     started after its rename.
+//     but the livelock) write a temporary file in the queue directory,
+//     fsync it, close it, rename it over job-<id> and fsync the queue
+//     directory. Writers at the same time share directory syncs: each
+//     waits for one sync that started after its rename.
 //   - WriteJobNoSync (the livelock of a starting job: luxid's own, then
-//     its process's) writes a temporary file and renames it, with no fsync: after a power
-//     failure the file holds the old or the new content.
+//     its process's) writes a temporary file and renames it, with no
+//     fsync: after a power failure the file holds the old or the new
+//     content.
 //   - Archive renames job-<id> into its archive directory, then fsyncs
 //     that directory and the queue directory. Creating an archive
 //     directory is not synced in archive/.

@@ -9,7 +9,7 @@ import (
 )
 
 type recordingReplicator struct {
-	mu      sync.Mutex
+	mu      sync.Mutex // guards the fields below
 	updates []string
 	renames [][2]string
 	drains  []bool

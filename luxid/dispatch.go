@@ -138,8 +138,8 @@ func (d *Dispatcher) ServeLUXI(ctx context.Context, req luxi.Request) (any, erro
 	return m(d, c)
 }
 
-// notImplemented is the answer of a LUXI method whose implementation has not
-// landed yet.
+// notImplemented is the answer to a method, or a method's query kind, that
+// the dispatcher has no handler for.
 func notImplemented(method string) error {
 	return gerrors.Generic("Luxi call '%s' is not implemented by goluxid yet", method)
 }

@@ -242,7 +242,7 @@ func TestPickupJobAndUnimplemented(t *testing.T) {
 }
 
 // The whole answer, byte for byte, against the real luxid's on the demo
-// configuration (captured from ganeti-luxid 3.0.2 in the reference sandbox),
+// configuration (captured from ganeti-luxid 3.0.2 in a sandbox),
 // but for vcs_version, which names goluxid by design.
 func TestQueryClusterInfoMatchesRealLuxid(t *testing.T) {
 	d := dispatcherOnConfig(t, "../internal/testkit/sandbox/demo-config.json")

@@ -13,7 +13,8 @@ import (
 )
 
 // goldenCase is one request answered by the real luxid 3.0.2 on the golden
-// configuration and queue (testdata/query-cases.json, from the spec).
+// configuration (testdata/config.data) and queue (testdata/queue), kept in
+// testdata/query-cases.json.
 type goldenCase struct {
 	Method   string          `json:"method"`
 	Args     json.RawMessage `json:"args"`

@@ -19,7 +19,7 @@ import (
 
 // recordingJobs stands in for the scheduler.
 type recordingJobs struct {
-	mu      sync.Mutex
+	mu      sync.Mutex // guards the fields below
 	jobs    []*jqueue.Job
 	secrets []string
 }
@@ -79,7 +79,8 @@ func TestSubmitJobWritesLuxidForm(t *testing.T) {
 	assert.Equal(t, "1", got)
 	data, err := os.ReadFile(layout.JobFile(1))
 	require.NoError(t, err)
-	// The shape of spec job-queue-format.md §8.1, with this job's id and time.
+	// A queued job as luxid writes it (jqueue's testdata/golden/spec-8_1.json),
+	// with this job's id and time.
 	want := regexp.MustCompile(`^\{"id":1,"ops":\[\{"input":\{"priority":0,"depends":null,"comment":null,"reason":\[\["gnt:opcode:test_delay","job=1;index=0",(\d+)000\]\],"OP_ID":"OP_TEST_DELAY","duration":2,"on_master":true,"on_nodes":\[\],"repeat":3,"interruptible":false,"no_locks":true\},"status":"queued","result":null,"log":\[\],"priority":0,"start_timestamp":null,"exec_timestamp":null,"end_timestamp":null\}\],"received_timestamp":\[(\d+),(\d+)\],"start_timestamp":null,"end_timestamp":null\}$`)
 	assert.Regexp(t, want, string(data))
 	serial, _ := os.ReadFile(layout.SerialFile)

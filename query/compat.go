@@ -7,7 +7,7 @@ import (
 )
 
 // The classic query calls (QueryNodes, QueryJobs…) run a Query with a
-// filter built from their name list and answer plain values (§7).
+// filter built from their name list and answer plain values.
 
 // ClassicFilter returns the filter of a classic query over names:
 // ["|", simple(f1), simple(f2), …] for the nameFields fi, where simple(f)

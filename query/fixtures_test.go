@@ -227,7 +227,9 @@ func isNilSlice(v any) bool {
 	return ok && s == nil
 }
 
-// jobResource selects jobs as luxid does (§9).
+// jobResource selects jobs as luxid does: the requested ids in request
+// order, else every live job (and the archived ones when the archived
+// field is involved) in id order.
 var jobResource = &Resource[uint64, *testJob]{
 	Table:     jobTable,
 	NameField: "id",

@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// fuzzSeeds are filters of the spec and edge cases of the decoder.
+// fuzzSeeds are filters of the package doc's wire format and edge cases
+// of the decoder.
 var fuzzSeeds = []string{
 	`null`, `["&"]`, `["|"]`, `["!", ["?", "offline"]]`,
 	`["==", "name", "node1"]`, `["=", "name", "x"]`, `["!=", "name", "x"]`,

@@ -103,7 +103,8 @@ func TestLeafCompare(t *testing.T) {
 	})
 }
 
-// TestLeafHostname checks the hostname rule of §3.4.
+// TestLeafHostname checks "==" on hostname fields: "node1" matches
+// "node1" and "node1.example.com", never "node10.example.com".
 func TestLeafHostname(t *testing.T) {
 	runLeafCases(t, []leafCase{
 		{name: "short name", filter: `["==", "name", "node1"]`, mode: ModeHostname, value: "node1.example.com", want: true},

@@ -1,10 +1,10 @@
 package query
 
 // RequestedNames finds the names a filter asks for on the resource's name
-// field (§4.2 of the spec). A filter is simple if it is empty, an equality
-// on nameField, or an | of simple filters; for a simple filter names are
-// the compared values in filter order, duplicates kept. Anything else (&,
-// !, "!=", other operators or fields) is not simple: simple is false.
+// field. A filter is simple if it is empty, an equality on nameField, or an
+// | of simple filters; for a simple filter names are the compared values in
+// filter order, duplicates kept. Anything else (&, !, "!=", other operators
+// or fields) is not simple: simple is false.
 func (f *Filter) RequestedNames(nameField string) (names []Value, simple bool) {
 	if f == nil {
 		return nil, true

@@ -52,7 +52,8 @@ func TestParseFilterRoundTrip(t *testing.T) {
 	}
 }
 
-// TestParseFilterErrors checks the error texts of §3.1 and §11.
+// TestParseFilterErrors checks the texts of Ganeti's errors for filters
+// that do not decode.
 func TestParseFilterErrors(t *testing.T) {
 	tests := []struct {
 		name, in, msg string

@@ -35,11 +35,11 @@ type Resource[T, R any] struct {
 	Live func(ctx context.Context, items []T, fields []string, emit func(item T, live R) error) error
 }
 
-// Query runs a query (§4 of the spec): compile the filter, select the
-// items, filter them without live data, fetch live data for the rest,
-// filter again with it and build a row of the requested fields for each
-// item kept. Unknown requested fields give "unknown" definitions and
-// [1,null] cells; unknown filter fields fail the query.
+// Query runs a query: compile the filter, select the items, filter them
+// without live data, fetch live data for the rest, filter again with it and
+// build a row of the requested fields for each item kept. Unknown requested
+// fields give "unknown" definitions and [1,null] cells; unknown filter
+// fields fail the query.
 func (r *Resource[T, R]) Query(ctx context.Context, fields []string, flt *Filter) (*Result, error) {
 	compiled, err := r.Table.Compile(flt)
 	if err != nil {
@@ -151,12 +151,12 @@ func allFields(fields []string, flt *Filter) []string {
 	return all
 }
 
-// SelectByName returns the Select of a configuration-backed resource
-// (§4.2). Without string names it returns all(), stably sorted by niceSort
-// of name (all should list the configuration map in key order, which
-// breaks ties). Otherwise it looks each string name up in order,
-// duplicates kept; a failed lookup (an OpPrereqError "… not found") fails
-// the query. Integer names are ignored.
+// SelectByName returns the Select of a configuration-backed resource.
+// Without string names it returns all(), stably sorted by niceSort of name
+// (all should list the configuration map in key order, which breaks ties).
+// Otherwise it looks each string name up in order, duplicates kept; a failed
+// lookup (an OpPrereqError "… not found") fails the query. Integer names are
+// ignored.
 func SelectByName[T any](all func() []T, name func(T) string, lookup func(key string) (T, error)) func(context.Context, []Value, []string) ([]T, error) {
 	return func(_ context.Context, names []Value, _ []string) ([]T, error) {
 		wanted := StringNames(names)

@@ -32,8 +32,8 @@ func rowNames(res *Result) string {
 	return joinNames(names...)
 }
 
-// TestTwoPass checks §4.4: live data is fetched only for the items the
-// first pass keeps, and only when a runtime field is involved.
+// TestTwoPass checks the two passes of Query: live data is fetched only for
+// the items the first pass keeps, and only when a runtime field is involved.
 func TestTwoPass(t *testing.T) {
 	tests := []struct {
 		name   string

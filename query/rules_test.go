@@ -42,7 +42,8 @@ func matchReason(pred *Filter, source, reason string, timestamp int64) bool {
 	})
 }
 
-// TestJobIDPredicate follows scheduler.md §12 E (33, 36) and D (27).
+// TestJobIDPredicate checks the jobid predicate cases of jqscheduler's
+// scenarios E33, E36 and D27.
 func TestJobIDPredicate(t *testing.T) {
 	tests := []struct {
 		pred string
@@ -69,7 +70,8 @@ func TestJobIDPredicate(t *testing.T) {
 	}
 }
 
-// TestReasonPredicate follows scheduler.md §12 E (35, 37).
+// TestReasonPredicate checks the reason predicate cases of jqscheduler's
+// scenarios E35 and E37.
 func TestReasonPredicate(t *testing.T) {
 	tests := []struct {
 		pred string
@@ -90,7 +92,8 @@ func TestReasonPredicate(t *testing.T) {
 	}
 }
 
-// TestOpcodePredicate follows scheduler.md §12 E (34, 38–40).
+// TestOpcodePredicate checks the opcode predicate cases of jqscheduler's
+// scenarios E34 and E38 to E40.
 func TestOpcodePredicate(t *testing.T) {
 	rename := json.RawMessage(`{"OP_ID": "OP_CLUSTER_RENAME", "name": "cluster1", "nested": {"a": {"b": [1, 2]}}}`)
 	delay := json.RawMessage(`{"OP_ID": "OP_TEST_DELAY", "duration": 7.0, "on_nodes": ["n1"]}`)

@@ -15,8 +15,8 @@ type Field[T, R any] struct {
 	// configuration.
 	Get func(item T) Cell
 	// GetLive computes the cell from the item and its live data; a field
-	// with GetLive is a runtime field (§4.4 of the spec): using it makes
-	// the query fetch live data.
+	// with GetLive is a runtime field: using it makes the query fetch
+	// live data.
 	GetLive func(item T, live R) Cell
 }
 

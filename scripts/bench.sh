@@ -3,12 +3,12 @@
 # goluxid against Ganeti's Haskell luxid (see BENCHMARKS.md). Extra flags
 # go to luxibench, e.g.
 #
-#   scripts/bench.sh -profile full -json bench.json -md bench.md   # BENCHMARKS.md's run, ~10 min
+#   scripts/bench.sh -profile full -json bench.json -md bench.md   # BENCHMARKS.md's run, over an hour
 #   scripts/bench.sh -profile short                               # every scenario in about 30 s
 #   scripts/bench.sh -scenarios wait -waiters 100,500,1000
 #
-# Needs root and Ganeti's Debian packages (ganeti-3.0, ganeti-haskell-3.0),
-# as the sandbox does. CI runs the short profile through
+# Needs root and the installed release's Debian packages (ganeti-<release>,
+# ganeti-haskell-<release>), as the sandbox does. CI runs the short profile through
 # cmd/luxibench's TestShortBenchmark (scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -1,6 +1,6 @@
-// Command gnt-sandbox starts and stops a sandboxed single-node Ganeti cluster
-// (see internal/testkit/sandbox) in which the real gnt-* clients talk to goluxid or
-// to the Haskell ganeti-luxid.
+// Command gnt-sandbox starts and stops a sandboxed single-node Ganeti
+// cluster (see internal/testkit/sandbox) in which the real gnt-* clients
+// talk to goluxid or to the Haskell ganeti-luxid.
 //
 //	gnt-sandbox up [--luxid=go|haskell] [--goluxid=PATH] [--noded] [flags] DIR
 //	gnt-sandbox down [--rm] DIR

@@ -41,12 +41,12 @@ func readSoakFigures(t *testing.T, metricsSock string) soakFigures {
 	}
 }
 
-// TestSoakStaysFlat loads goluxid with 100 clients of mixed calls
-// (queries, submissions each canceled again, archiving) and 1,000
-// WaitForJobChange waiters renewing their waits, for GOLUXID_SOAK (20 s by
-// default; issue #9's soak is 15 minutes). No call may fail, and the
-// daemon's goroutines, descriptors and memory at the end must match those
-// once the load was up (read from its own metrics endpoint).
+// TestSoakStaysFlat loads goluxid with 100 clients of mixed calls (queries,
+// submissions each canceled again, archiving) and 1,000 WaitForJobChange
+// waiters renewing their waits, for GOLUXID_SOAK (20 s by default; a full
+// soak runs 15 minutes). No call may fail, and the daemon's goroutines,
+// descriptors and memory at the end must match those once the load was up
+// (read from its own metrics endpoint).
 func TestSoakStaysFlat(t *testing.T) {
 	requireGanetiUsers(t)
 	duration := 20 * time.Second

@@ -1,6 +1,6 @@
-// Command luxibench measures goluxid against Ganeti's Haskell luxid, side
-// by side, on sandboxed single-node clusters (see internal/testkit/bench for what
-// it measures and internal/testkit/sandbox for the clusters).
+// Command luxibench measures goluxid against Ganeti's Haskell luxid, side by
+// side, on sandboxed single-node clusters (see internal/testkit/bench for
+// what it measures and internal/testkit/sandbox for the clusters).
 //
 //	luxibench -goluxid PATH [-goluxid-flags FLAGS] [-profile short|default|full] [-rounds N]
 //	          [-scenarios a,b,…] [size flags] [-json FILE] [-md FILE]
@@ -82,7 +82,7 @@ func parse(args []string) (options, *flag.FlagSet, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.goluxid, "goluxid", "", "goluxid binary to measure (required)")
 	fs.StringVar(&o.goFlags, "goluxid-flags", "", "extra flags of goluxid, space-separated (e.g. --warm-start)")
-	fs.StringVar(&o.profile, "profile", "default", "sizes: short (CI, seconds), default (minutes) or full (issue #8's sizes)")
+	fs.StringVar(&o.profile, "profile", "default", "sizes: short (CI, seconds), default (minutes) or full (the largest sizes, an hour or more)")
 	fs.IntVar(&o.rounds, "rounds", 0, "rounds per scenario and luxid (default: 1 for short, 3 for default, 2 for full)")
 	fs.StringVar(&o.scenarios, "scenarios", "", "comma-separated scenario names or families (default: all; see -list)")
 	fs.StringVar(&o.dir, "dir", "/tmp", "where the sandboxes go (the durable-write baseline is measured there)")

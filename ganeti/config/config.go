@@ -47,7 +47,8 @@ type Store struct {
 	current atomic.Pointer[Snapshot]
 	// loadErr is the reason the last load failed; nil after a good load.
 	loadErr atomic.Pointer[error]
-	// reloadMu serializes reloads so that two never race to swap.
+	// reloadMu guards the writes of current and loadErr: Reload holds it
+	// throughout, so that two reloads never race to swap.
 	reloadMu sync.Mutex
 	// installed and failed count reloads that installed a new snapshot
 	// and reloads that failed.

@@ -1,6 +1,7 @@
 // Package constants holds the Ganeti build constants that luxid reports or
-// obeys and that are the same in every release goluxid serves: versions of
-// interfaces that did not change, timeouts and the daemon's identity. What
+// obeys and that are the same in every release goluxid serves: the
+// versions of interfaces that did not change (OS API, export) and the
+// daemon's identity (name, user and groups, socket mode, exit codes). What
 // differs between releases comes from package release.
 package constants
 

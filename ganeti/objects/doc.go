@@ -1,16 +1,18 @@
-// Package objects is Ganeti 3.0's configuration model: the whole of
-// config.data as Go types, parameter inheritance, and the encoding of
-// config values in luxid's answers.
+// Package objects is Ganeti's configuration model, the same for every
+// release goluxid serves: the whole of config.data as Go types, parameter
+// inheritance, and the encoding of config values in luxid's answers.
 //
 // # The file
 //
-// config.data is one JSON object: "version" (3000000), "serial_no",
+// config.data is one JSON object: "version" (the release's
+// CONFIG_VERSION: 3000000 for Ganeti 3.0, 3010000 for 3.1), "serial_no",
 // "ctime", "mtime", and uuid-keyed maps "nodes", "nodegroups",
 // "instances", "networks", "disks" (top level since Ganeti 2.12; an
 // instance lists its disks' uuids, a DRBD disk holds its two LVM volumes
 // as "children") and "filters" (job scheduler rules), plus the "cluster"
-// object. Parse refuses any other version before reading further, and
-// returns nothing of a file it cannot read whole.
+// object. Parse is given the installed release's version and refuses any
+// other before reading further, and returns nothing of a file it cannot
+// read whole.
 //
 // # Lossless loading
 //

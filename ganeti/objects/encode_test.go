@@ -20,7 +20,8 @@ func marshal(t *testing.T, v any) string {
 }
 
 // The expected strings of these tests are cut from the real luxid's
-// answers in shared/spec/data/golden/query-cases.json.
+// answers on testdata/config.data.json, kept in
+// luxid/testdata/query-cases.json.
 
 func TestEncodeFilledParamsLikeLuxid(t *testing.T) {
 	cfg := golden(t)

@@ -13,8 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testConfigs lists the config files of testdata: the golden config of
-// the spec and Ganeti's testsuite configs upgraded by mkupgraded.py.
+// testConfigs lists the config files of testdata (testdata/README.md):
+// the golden config and Ganeti's testsuite configs upgraded by
+// mkupgraded.py.
 func testConfigs(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob("testdata/*.json")

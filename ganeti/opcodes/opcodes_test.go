@@ -151,9 +151,10 @@ func TestValidateCanonical(t *testing.T) {
 	}
 }
 
-// TestCanonicalSpecExamples reproduces job file inputs luxid wrote
-// (job-queue-format.md §2.4, §8.1, §8.9, refstack job-3).
-func TestCanonicalSpecExamples(t *testing.T) {
+// TestCanonicalJobFileExamples reproduces job file inputs luxid wrote: a
+// queued job, a relative dependency, a client's reason trail, and a job
+// process's input rewritten by death detection.
+func TestCanonicalJobFileExamples(t *testing.T) {
 	t.Run("queued job 26", func(t *testing.T) {
 		op := mustValidate(t, `{"OP_ID": "OP_TEST_DELAY", "duration": 2, "on_master": true, "repeat": 3, "reason": []}`)
 		got, err := op.Canonical(26, 0, 1795754335000232000)
@@ -303,8 +304,9 @@ func TestInvalidInput(t *testing.T) {
 }
 
 // TestGoldenQueueInputs reads the inputs of the job files of the golden
-// queue (spec data/golden/queue) as luxid shows them in the job field
-// "ops" and "summary" (query-cases.json, job-ops and job-all-default).
+// queue (luxid/testdata/queue) as luxid shows them in the job fields
+// "ops" and "summary" (luxid/testdata/query-cases.json, cases job-ops
+// and job-all-default).
 func TestGoldenQueueInputs(t *testing.T) {
 	tests := []struct{ raw, ops, summary string }{
 		{`{"OP_ID": "OP_CLUSTER_VERIFY_CONFIG", "debug_simulate_errors": false, "error_codes": false, "ignore_errors": [], "verbose": false, "priority": 0, "reason": []}`,

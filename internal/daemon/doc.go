@@ -1,5 +1,6 @@
 // Package daemon has the pieces a Ganeti master daemon needs around its
-// real work: Ganeti's command-line options, the PID file and queue lock
-// (fcntl write locks), the livelock file, the Unix socket with Ganeti's
-// owner and mode, and log lines in Ganeti's format.
+// real work: Ganeti's command-line options, detaching into the background,
+// master voting, the PID file, queue lock and livelock (files held with
+// fcntl write locks), the Unix socket with Ganeti's owner and mode, and
+// log lines in Ganeti's format to a reopenable file and to syslog.
 package daemon

@@ -1,6 +1,8 @@
 // Package durable writes files so that they survive a crash whole or not at
 // all: the data goes to a temporary file in the target's directory, which
-// is synced, renamed over the target, and the directory is synced.
+// is synced, renamed over the target, and the directory is synced. Renames
+// between directories sync both. WriteFileNoSync replaces a file
+// atomically with no sync at all, for writes a crash may lose.
 //
 // Directory syncs of concurrent writers are shared (group commit): a writer
 // waits for one directory sync that started after its rename, so eight

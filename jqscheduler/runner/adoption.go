@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/livelock"
@@ -91,13 +92,18 @@ func neverStarted(file *jqueue.Job) bool {
 	return true
 }
 
-// waitAny waits for a wake-up on any channel; false when ctx ends.
+// waitAny waits for a wake-up on any channel; false when ctx ends. It
+// returns once the goroutine it starts per channel has ended.
 func waitAny(ctx context.Context, wake []<-chan struct{}, tick <-chan time.Time) bool {
 	cases := make(chan struct{}, 1)
 	stop := make(chan struct{})
+	var watchers sync.WaitGroup
+	defer watchers.Wait()
 	defer close(stop)
 	for _, c := range wake {
+		watchers.Add(1)
 		go func() {
+			defer watchers.Done()
 			select {
 			case <-c:
 				select {

@@ -27,7 +27,7 @@ const candidate = "2ae3d962-2dad-44f2-bdb1-85f77107f907"
 // fakeNoded keeps each node's queue as path -> content (drain as "drain")
 // and fails every call to a node that is down.
 type fakeNoded struct {
-	mu    sync.Mutex
+	mu    sync.Mutex // guards down, files and calls
 	down  map[string]bool
 	files map[string]map[string]string
 	calls map[string]int

@@ -16,8 +16,8 @@ import (
 )
 
 // goldenCase is one request/response pair captured from the real luxid
-// (the testdata/*-golden-query-cases.json files hold the cases of the
-// spec's query-cases.json by kind).
+// (the testdata/*-golden-query-cases.json files hold the cases of
+// luxid/testdata/query-cases.json by kind).
 type goldenCase struct {
 	Method   string          `json:"method"`
 	Args     json.RawMessage `json:"args"`

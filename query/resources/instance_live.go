@@ -15,9 +15,9 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// Live data of instances (§8.1 of the query spec): all_instances_info on
-// the primary nodes of the instances, instance_console_info when the
-// console field is involved, and the instance status computed from them.
+// Live data of instances: all_instances_info on the primary nodes of the
+// instances, instance_console_info when the console field is involved, and
+// the instance status computed from them.
 
 // Instance states in all_instances_info answers.
 const (
@@ -380,8 +380,8 @@ const (
 	instUserShutdownHVParam = "user_shutdown"
 )
 
-// status computes the instance status (§8.1): the primary node's offline
-// flag first, then the runtime.
+// status computes the instance status: the primary node's offline flag
+// first, then the runtime.
 func (it *instItem) status(rt *instLive) string {
 	inst := it.inst
 	if inst.PrimaryNode != "" {

@@ -19,8 +19,9 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// jobQueue fills a queue with n finished jobs, ids 1 to n, each the
-// job process's form of the spec's example job.
+// jobQueue fills a queue with n finished jobs, ids 1 to n, each
+// testdata/job-spec-8_5.json (a job as its job process wrote it at the
+// end) with its own id.
 func jobQueue(tb testing.TB, n int) *jqueue.Queue {
 	tb.Helper()
 	l := paths.New(tb.TempDir())

@@ -14,10 +14,10 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// The lock resource: WConfd's locks as listLocksWaitingStatus reports
-// them (luxid-peers.md §2). Every lock WConfd lists, held or not, and
-// every lock named in a pending request gives a row, in niceSort order of
-// the lock names; filters never select locks by name.
+// The lock resource: WConfd's locks as listLocksWaitingStatus reports them
+// (wconfd.Client.ListLocksWaitingStatus). Every lock WConfd lists, held or
+// not, and every lock named in a pending request gives a row, in niceSort
+// order of the lock names; filters never select locks by name.
 
 func init() {
 	register("lock", func(env Env) (Queryable, error) { return lockResource{env: env}, nil })

@@ -25,9 +25,9 @@ func (f lockFake) ListLocksWaitingStatus(context.Context) (json.RawMessage, erro
 	return json.RawMessage(f.answer), f.err
 }
 
-// lockObserved is a listLocksWaitingStatus answer of a real WConfd
-// (luxid-peers.md §2), plus a pending request of a non-job client for a
-// lock nobody holds and a release request.
+// lockObserved is a listLocksWaitingStatus answer of a real WConfd, plus a
+// pending request of a non-job client for a lock nobody holds and a release
+// request.
 const lockObserved = `[[["cluster/[lockset]",[]],
   ["cluster/BGL",[[[27,"/var/run/ganeti/livelocks/job_000027_1795754461",25614],"shared"],[[28,"/var/run/ganeti/livelocks/job_000028_1795754463",25624],"shared"]]],
   ["node/[lockset]",[]],

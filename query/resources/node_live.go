@@ -15,11 +15,11 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// Live node data comes from noded's node_info (§8.1 of the spec). The
-// request is [storage units, hypervisors]: the cluster's storage units
-// only when a storage field is involved, the default hypervisor and its
-// cluster parameters only when a hypervisor field is. The answer is
-// [boot_id, [storage info…], [hypervisor info…]].
+// Live node data comes from noded's node_info. The request is [storage
+// units, hypervisors]: the cluster's storage units only when a storage field
+// is involved, the default hypervisor and its cluster parameters only when a
+// hypervisor field is. The answer is [boot_id, [storage info…], [hypervisor
+// info…]].
 
 // nodeLive is one node's live data: the parsed node_info answer, or the
 // status of every live cell when there is none.

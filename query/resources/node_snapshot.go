@@ -126,9 +126,9 @@ func (ix *nodeNames[T]) find(key string) (*T, error) {
 	return ix.byName[ix.names[i]], nil
 }
 
-// selectItems returns the objects a query runs over (§4.2 of the spec):
-// the wanted ones in order, duplicates kept, if the filter names some,
-// else all in niceSort order.
+// selectItems returns the objects a query runs over: the wanted ones in
+// order, duplicates kept, if the filter names some, else all in niceSort
+// order.
 func (ix *nodeNames[T]) selectItems(names []query.Value) ([]*T, error) {
 	wanted := query.StringNames(names)
 	if len(wanted) == 0 {

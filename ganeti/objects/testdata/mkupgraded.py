@@ -70,8 +70,8 @@ def upgrade_one(src, dst):
                                   HOSTNAME)
   ssconf.WriteSsconfFiles({"master_node": HOSTNAME})
 
-  # As in shared/refstack/mkconfig.py: the master-name check resolves the
-  # host name; compare with ssconf instead of touching /etc/hosts.
+  # The master-name check resolves the host name; compare with ssconf
+  # instead of touching /etc/hosts.
   cfgupgrade.CfgUpgrade.CheckHostname = staticmethod(
       lambda path: utils.ReadOneLineFile(path) == HOSTNAME)
   opts, args = cfgupgrade.ParseOptions(["-f"])

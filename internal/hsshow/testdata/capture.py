@@ -2,10 +2,10 @@
 """Captures how the real Haskell ganeti-luxid pretty-prints JSON values.
 
 Not run by the tests: it recorded internal/hsshow/testdata/luxid-pretty.json
-from Ganeti 3.0.2's luxid (shared/refstack/start-ref.sh ROOT), and can
-record it again:
+from Ganeti 3.0.2's luxid in a sandbox (cmd/gnt-sandbox up --luxid=haskell
+DIR), and can record it again:
 
-    . ROOT/env.sh
+    . DIR/env.sh
     /usr/bin/python3 internal/hsshow/testdata/capture.py \
         > internal/hsshow/testdata/luxid-pretty.json
 
@@ -124,7 +124,7 @@ def as_args(text):
 
 def main():
   if not SOCKET:
-    sys.exit("no LUXI socket: source the env.sh of a reference stack")
+    sys.exit("no LUXI socket: source the env.sh of a sandbox")
   gen = Gen(SEED)
   fixed = [
       '["aaaaaaaa-0000-4000-8000-00000000000a", 0,'

@@ -13,14 +13,15 @@ import (
 	"github.com/goluxid/goluxid/internal/inotify"
 )
 
-// handoffWatch notes when each job's file first names a livelock at all
-// (the luxid's own: it has decided to start the job and is about to fork
-// its process) and when it first names its job process's livelock. Both luxids write it there in the middle of the start-up
-// handshake, just before they hand the process its secret parameters, so
-// the time from the job's received_ts to then is what issue #5 calls the
-// luxid's own share of the queued-to-running latency: scheduling, the job
-// file writes and the process start up to its first handshake message
-// (with a cold start that includes Python's start and imports).
+// handoffWatch notes when each job's file first names a livelock at all (the
+// luxid's own: it has decided to start the job and is about to fork its
+// process) and when it first names its job process's livelock. Both luxids
+// write it there in the middle of the start-up handshake, just before they
+// hand the process its secret parameters, so the time from the job's
+// received_ts to then is the luxid's own share of the queued-to-running
+// latency: scheduling, the job file writes and the process start up to its
+// first handshake message (with a cold start that includes Python's start
+// and imports).
 //
 // Jobs must be handed over in id order, one after another (the latency
 // scenario); the watch follows the lowest id not seen yet.
@@ -31,7 +32,7 @@ type handoffWatch struct {
 	stop     chan struct{}
 	done     chan struct{}
 
-	mu      sync.Mutex
+	mu      sync.Mutex           // guards the fields below
 	next    uint64               // lowest job id not yet handed over
 	started map[uint64]time.Time // job id to when its start was seen
 	seen    map[uint64]time.Time // job id to when its handover was seen

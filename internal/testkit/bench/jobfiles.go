@@ -11,10 +11,11 @@ import (
 )
 
 // finishedJob is the job file a Python job process leaves after an
-// OP_TEST_DELAY succeeded (spec job-queue-format.md §8.5): ", "-separated,
-// one trailing newline. The verbs fill in, in order: id; the id and the
-// reason timestamp in ns; op start, exec and end; job start and end;
-// received; the livelock directory, id and second; the process id.
+// OP_TEST_DELAY succeeded, in the form of jqueue's
+// testdata/golden/spec-8_5.json: ", "-separated, one trailing newline. The
+// verbs fill in, in order: id; the id and the reason timestamp in ns; op
+// start, exec and end; job start and end; received; the livelock
+// directory, id and second; the process id.
 const finishedJob = `{"id": %[1]d, "ops": [{"input": {"duration": 0.1, "on_master": false, "on_nodes": [], ` +
 	`"on_node_uuids": null, "repeat": 0, "interruptible": false, "no_locks": true, "dry_run": null, ` +
 	`"debug_level": 0, "priority": 0, "depends": null, "comment": null, "reason": [["gnt:opcode:test_delay", ` +

@@ -2,8 +2,8 @@ package bench
 
 import "time"
 
-// FullSizes are the sizes issue #8 names: QueryJobs over 1k, 10k and 50k
-// jobs, 100 to 1,000 waiters, SubmitManyJobs of 1,000, queued-to-running
+// FullSizes are the sizes of a full comparison: QueryJobs over 1k, 10k and
+// 50k jobs, 100 to 1,000 waiters, SubmitManyJobs of 1,000, queued-to-running
 // latency over 1,000 jobs, Ganeti's QA job-queue test (200 jobs from 10
 // clients), start-up with 10k and 50k job files.
 func FullSizes() Sizes {

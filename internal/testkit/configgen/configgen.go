@@ -1,8 +1,8 @@
-// Package configgen builds large, valid Ganeti 3.0 config.data files for
-// tests and benchmarks: many nodes in several groups, many instances
-// using every disk template and every NIC mode, with tags, networks and
-// filter rules. The output depends only on the Options, so two runs give
-// the same bytes.
+// Package configgen builds large, valid Ganeti 3.0 config.data files (a
+// sandbox of a later release upgrades them) for tests and benchmarks: many
+// nodes in several groups, many instances using every disk template and
+// every NIC mode, with tags, networks and filter rules. The output depends
+// only on the Options, so two runs give the same bytes.
 //
 // The master node is given by name and address, so that a sandbox can run
 // the real daemons on the result. Every other node is either marked

@@ -1,15 +1,18 @@
 // Package sandbox builds and runs a sandboxed single-node Ganeti "virtual
-// cluster" on this machine, of the release installed here (Ganeti, below), so that goluxid and the Haskell ganeti-luxid can
-// be started on identical state and driven by the real gnt-* clients.
+// cluster" on this machine, of the release installed here (the variable
+// Ganeti), so that goluxid and the Haskell ganeti-luxid can be started on
+// identical state and driven by the real gnt-* clients.
 //
 // A sandbox is a base directory holding one node root (Ganeti's vcluster
 // mode: GANETI_ROOTDIR=<base>/<hostname>, GANETI_HOSTNAME=<hostname>), the
-// daemons' output (out/), their pids (pids/) and the sandbox's own settings
-// (sandbox.json), so that another process can Open and Stop it. The node root
-// is laid out from the bundled, already upgraded demo configuration; the real
-// Haskell ganeti-wconfd, optionally the Python ganeti-noded, and one luxid
-// (Haskell or goluxid) run in it as root with --no-user-checks. Only loopback
-// addresses are used.
+// daemons' output (out/), their pids (pids/), the sandbox's own settings
+// (sandbox.json), so that another process can Open and Stop it, and env.sh,
+// which a shell sources to run the gnt-* clients against it. The node root
+// is laid out from the bundled Ganeti 3.0 demo configuration, upgraded with
+// the installed release's cfgupgrade when that release is newer; the real
+// Haskell ganeti-wconfd, optionally the Python ganeti-noded and RAPI
+// daemon, and one luxid (Haskell or goluxid) run in it as root with
+// --no-user-checks. Only loopback addresses are used.
 //
 // A Cluster is three such nodes side by side in one base directory, each
 // with its own root, loopback address and noded, two of them master
