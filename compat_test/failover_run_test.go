@@ -197,7 +197,7 @@ func wantStatuses(want map[string]string) func(*testing.T, string, result) {
 func wantArchived(ids []string, flag string) func(*testing.T, string, result) {
 	var b strings.Builder
 	for _, id := range ids {
-		fmt.Fprintf(&b, "%s success TEST_DELAY(0.1) %s\n", id, flag)
+		fmt.Fprintf(&b, "%s success %s %s\n", id, onRelease("TEST_DELAY(0.1)", "TEST_DELAY(100000000 ns)"), flag)
 	}
 	return wantResult(b.String(), "", 0)
 }

@@ -141,3 +141,13 @@ func replaceLine(s, prefix, replacement string) (line string, out string, ok boo
 	}
 	return "", s, false
 }
+
+// onRelease returns v30 on Ganeti 3.0 and v31 on 3.1: what the installed
+// release's clients print where the releases differ (3.1 shows a delay's
+// summary in nanoseconds).
+func onRelease(v30, v31 string) string {
+	if sandbox.Ganeti.Dir == "3.1" {
+		return v31
+	}
+	return v30
+}

@@ -190,10 +190,15 @@ func TestJobsRun(t *testing.T) {
 		{name: "kill-running", cmd: []string{"gnt-job", "cancel", "--kill", "--yes-do-it", "13"}},
 		{name: "list-after-kill", cmd: []string{"gnt-job", "list", "-o", "id,status,summary,opresult", "13", "14", "15"},
 			before: waitJobsBefore(5*time.Second, "error", 13),
-			check: wantResult("ID Status   Summary          OpCode_result\n"+
-				"13 error    TEST_DELAY(60.0) ['detected death of job 13']\n"+
-				"14 canceled TEST_DELAY(1.0)  ['Job canceled by request']\n"+
-				"15 canceled TEST_DELAY(1.0)  [None]\n", "", 0)},
+			check: wantResult(onRelease(
+				"ID Status   Summary          OpCode_result\n"+
+					"13 error    TEST_DELAY(60.0) ['detected death of job 13']\n"+
+					"14 canceled TEST_DELAY(1.0)  ['Job canceled by request']\n"+
+					"15 canceled TEST_DELAY(1.0)  [None]\n",
+				"ID Status   Summary                    OpCode_result\n"+
+					"13 error    TEST_DELAY(60000000000 ns) ['detected death of job 13']\n"+
+					"14 canceled TEST_DELAY(1000000000 ns)  ['Job canceled by request']\n"+
+					"15 canceled TEST_DELAY(1000000000 ns)  [None]\n"), "", 0)},
 		{name: "info-killed", cmd: []string{"gnt-job", "info", "13"},
 			norms: []normalization{jobTimestamps, delayTestSocket}},
 		// The killed job's node lock must have been released.
@@ -204,7 +209,9 @@ func TestJobsRun(t *testing.T) {
 		// starts the dependant 18 after it.
 		{name: "restart-submit", py: restartSubmitScript, only: goKind, check: wantResult("17 18\n", "", 0)},
 		{name: "restart-list", cmd: []string{"gnt-job", "list", "17", "18"}, only: goKind, before: restartGoluxid,
-			check: wantResult("ID Status  Summary\n17 running TEST_DELAY(4.0)\n18 queued  TEST_DELAY(0.1)\n", "", 0)},
+			check: wantResult(onRelease(
+				"ID Status  Summary\n17 running TEST_DELAY(4.0)\n18 queued  TEST_DELAY(0.1)\n",
+				"ID Status  Summary\n17 running TEST_DELAY(4000000000 ns)\n18 queued  TEST_DELAY(100000000 ns)\n"), "", 0)},
 		{name: "restart-finish", py: restartCheckScript, args: []string{"17", "18"}, only: goKind,
 			check: wantResult("17 success [None]\n18 success [None]\ndependant started after the parent ended: True\n", "", 0)},
 		// Documented difference: "autoarchive all" archives every finished

@@ -18,9 +18,15 @@ import (
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
+// debEnv names a prebuilt package to test instead of building one with
+// scripts/build-deb.sh (which needs Go: the Debian 13 root has none).
+const debEnv = "GOLUXID_DEB"
+
+// haskellLuxid is the installed release's own luxid.
+var haskellLuxid = filepath.Join(sandbox.HaskellSbin, "ganeti-luxid")
+
 const (
 	installedLuxid = "/usr/sbin/ganeti-luxid"
-	haskellLuxid   = "/usr/lib/ganeti/3.0/usr/sbin/ganeti-luxid"
 	daemonUtil     = "/usr/lib/ganeti/daemon-util"
 	// packageLock serialises the tests that install the package, also
 	// across test binaries of several checkouts on one machine.
@@ -49,11 +55,9 @@ func TestSwitchOverAndBack(t *testing.T) {
 
 	m := startMaster(t)
 	m.daemonUtil("start", "ganeti-luxid")
-	assert.Contains(t, m.gnt("gnt-cluster", "version"), "(ganeti) version 3.0")
+	assert.Contains(t, m.gnt("gnt-cluster", "version"), "(ganeti) version "+sandbox.Ganeti.Version)
 
-	out, err := exec.Command("../scripts/build-deb.sh", t.TempDir()).Output()
-	require.NoError(t, err)
-	install(t, strings.TrimSpace(string(out)))
+	install(t, debPackage(t))
 	version, err := exec.Command(installedLuxid, "--version").CombinedOutput()
 	require.NoError(t, err)
 	assert.Contains(t, string(version), "goluxid")
@@ -79,7 +83,7 @@ func TestSwitchOverAndBack(t *testing.T) {
 	require.NoError(t, err, "Ganeti's symlink is back")
 	assert.Equal(t, symlinkBefore, symlinkAfter)
 	m.daemonUtil("start", "ganeti-luxid")
-	assert.Contains(t, m.gnt("gnt-cluster", "version"), "(ganeti) version 3.0")
+	assert.Contains(t, m.gnt("gnt-cluster", "version"), "(ganeti) version "+sandbox.Ganeti.Version)
 	m.gnt("gnt-debug", "delay", "--no-master", "0.1")
 	assert.Equal(t, "1 success\n2 success\n3 success\n",
 		normalizeSpaces(m.gnt("gnt-job", "list", "--no-headers", "-o", "id,status")))
@@ -236,4 +240,15 @@ func normalizeSpaces(s string) string {
 		lines = append(lines, strings.Join(strings.Fields(line), " "))
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// debPackage returns the package to install: $GOLUXID_DEB, or one built
+// with scripts/build-deb.sh.
+func debPackage(t *testing.T) string {
+	if deb := os.Getenv(debEnv); deb != "" {
+		return deb
+	}
+	out, err := exec.Command("../scripts/build-deb.sh", t.TempDir()).Output()
+	require.NoError(t, err)
+	return strings.TrimSpace(string(out))
 }

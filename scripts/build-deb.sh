@@ -4,7 +4,9 @@
 # The package installs goluxid as /usr/sbin/ganeti-luxid, moving Ganeti's
 # own /usr/sbin/ganeti-luxid aside with dpkg-divert, so that daemon-util
 # and /etc/init.d/ganeti start goluxid; removing the package puts the
-# original back. /usr/lib/ganeti/3.0/usr/sbin/ganeti-luxid is not touched.
+# original back. The release's own /usr/lib/ganeti/<release>/usr/sbin/ganeti-luxid
+# is not touched. The package serves Ganeti 3.0 (Debian 12) and 3.1
+# (Debian 13).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=${1:-$PWD/out}

@@ -67,6 +67,9 @@ test_31() {
   rm -rf "$out"
   mkdir -p "$out/bin"
   go build -o "$out/goluxid" ./cmd/goluxid
+  # The package test installs the .deb built here (the root has no Go).
+  local deb
+  deb=$(scripts/build-deb.sh "$PWD/$out")
   local pkgs=() list=() pkg
   mapfile -t pkgs < <(release_packages)
   # One binary per package, named after its last path element; none for a
@@ -75,7 +78,7 @@ test_31() {
   for pkg in "${pkgs[@]}"; do
     [ -e "$out/bin/${pkg##*/}.test" ] && list+=("$pkg")
   done
-  scripts/in-debian13.sh env CI="${CI:-}" GOLUXID_BINARY="$PWD/$out/goluxid" \
+  scripts/in-debian13.sh env CI="${CI:-}" GOLUXID_BINARY="$PWD/$out/goluxid" GOLUXID_DEB="$deb" \
     scripts/run-tests.sh "$out" "$TIMEOUT" "${list[@]}"
 }
 

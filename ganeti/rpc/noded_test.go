@@ -23,7 +23,7 @@ func TestRealNoded(t *testing.T) {
 	ip := sb.NodeIP()
 	data, err := os.ReadFile(sb.Layout().ConfigFile)
 	require.NoError(t, err)
-	cfg, err := objects.Parse(data, 3000000)
+	cfg, err := objects.Parse(data, sandbox.Ganeti.ConfigVersion)
 	require.NoError(t, err)
 	master := cfg.MasterNode()
 	require.NotNil(t, master)

@@ -24,7 +24,7 @@ func TestNodeQueryRealNoded(t *testing.T) {
 	load := func() *objects.ConfigData {
 		data, err := os.ReadFile(sb.Layout().ConfigFile)
 		require.NoError(t, err)
-		cfg, err := objects.Parse(data, 3000000)
+		cfg, err := objects.Parse(data, sandbox.Ganeti.ConfigVersion)
 		require.NoError(t, err)
 		return cfg
 	}

@@ -139,7 +139,7 @@ func TestNewRejectsLongDir(t *testing.T) {
 }
 
 func TestCommandLines(t *testing.T) {
-	assert.Equal(t, []string{"/usr/lib/ganeti/3.0/usr/sbin/ganeti-luxid", "-f", "--no-user-checks", "--no-voting", "--yes-do-it"},
+	assert.Equal(t, []string{"/usr/lib/ganeti/" + Ganeti.Dir + "/usr/sbin/ganeti-luxid", "-f", "--no-user-checks", "--no-voting", "--yes-do-it"},
 		HaskellLuxid())
 	assert.Equal(t, []string{"/x/goluxid", "-f", "--no-user-checks", "--no-voting", "--yes-do-it"}, GoLuxid("/x/goluxid"))
 }
