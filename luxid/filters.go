@@ -102,8 +102,22 @@ func (d *Dispatcher) deleteFilter(c *call) (any, error) {
 var clientSeq atomic.Uint64
 
 // changeFilters changes the "filters" object of the configuration under
-// WConfd's lock, leaving everything else as WConfd handed it over.
+// WConfd's lock, leaving everything else as WConfd handed it over. WConfd
+// has written config.data when it answers the write, so the file is loaded
+// before the change is answered: the client's next query sees it, without
+// waiting for the file watch.
 func (d *Dispatcher) changeFilters(ctx context.Context, change func(map[string]json.RawMessage) error) error {
+	if err := d.writeFilters(ctx, change); err != nil {
+		return err
+	}
+	// A file that does not load is logged by the watch, which keeps the
+	// last good configuration as it does for any reload.
+	_, _ = d.deps.Config.Reload()
+	return nil
+}
+
+// writeFilters has WConfd write the configuration with changed filters.
+func (d *Dispatcher) writeFilters(ctx context.Context, change func(map[string]json.RawMessage) error) error {
 	if d.deps.WConfd == nil {
 		return gerrors.Generic("no WConfd to change the configuration through")
 	}
