@@ -61,30 +61,34 @@ func (d *Dispatcher) archiveJob(c *call) (any, error) {
 
 // waitForJobProcess waits until the livelock of a finished job is dead, so
 // that the job process has written its last. A job that never had a
-// process of its own (canceled while queued) has nothing to wait for.
+// process of its own (canceled while queued) has nothing to wait for, and
+// a livelock file that is gone, with its directory or not (a job file
+// from another node or release), is dead.
 func (d *Dispatcher) waitForJobProcess(c *call, job *jqueue.Job) error {
 	if job.Livelock == nil || *job.Livelock == d.deps.OwnLivelock {
 		return nil
 	}
 	path := *job.Livelock
-	sub, err := d.deps.Watcher.Subscribe(filepath.Dir(path), filepath.Base(path))
-	if err != nil {
-		return gerrors.Generic("%v", err)
+	if dead, err := livelock.IsDead(path); err != nil || dead {
+		return livelockErr(err)
 	}
-	defer sub.Close()
+	var changed <-chan struct{} // nil: polled only
+	if sub, err := d.deps.Watcher.Subscribe(filepath.Dir(path), filepath.Base(path)); err == nil {
+		defer sub.Close()
+		changed = sub.C
+	} else {
+		d.deps.Logger.Warn("watching a job's livelock; polling it instead", "job", job.ID, "error", err)
+	}
 	start := time.Now()
 	limit := time.NewTimer(archiveWaitLimit)
 	defer limit.Stop()
 	for {
 		dead, err := livelock.IsDead(path)
-		if err != nil {
-			return gerrors.Generic("%v", err)
-		}
-		if dead {
-			return nil
+		if err != nil || dead {
+			return livelockErr(err)
 		}
 		select {
-		case <-sub.C:
+		case <-changed:
 		case <-time.After(100 * time.Millisecond):
 		case <-limit.C:
 			return gerrors.Generic("user error (Job %d still running after %s)", job.ID, time.Since(start).Round(time.Millisecond))
@@ -92,6 +96,14 @@ func (d *Dispatcher) waitForJobProcess(c *call, job *jqueue.Job) error {
 			return gerrors.Generic("user error (Job %d still running: daemon shutting down)", job.ID)
 		}
 	}
+}
+
+// livelockErr is the error a failed livelock check answers, or nil.
+func livelockErr(err error) error {
+	if err != nil {
+		return gerrors.Generic("%v", err)
+	}
+	return nil
 }
 
 // autoArchiveJobs answers AutoArchiveJobs [age, timeout]: archives every

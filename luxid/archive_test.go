@@ -92,6 +92,22 @@ func TestArchiveJobWaitsForProcessExit(t *testing.T) {
 	}
 }
 
+// A job file written on another node or by another release may name a
+// livelock whose directory is missing here: the process is gone.
+func TestArchiveJobWithLivelockDirGone(t *testing.T) {
+	d, layout := newTestDispatcher(t)
+	running, err := os.ReadFile("testdata/running-job.json")
+	require.NoError(t, err)
+	gone := filepath.Join(t.TempDir(), "gone", "job_000026_1795754335")
+	finished := strings.Replace(string(running), `"status": "running"`, `"status": "success"`, 1)
+	finished = strings.Replace(finished, `/var/run/ganeti/livelocks/job_000026_1795754335`, gone, 1)
+	require.NoError(t, os.WriteFile(layout.JobFile(26), []byte(finished), 0o600))
+	got, err := callJSON(t, d, "ArchiveJob", `[26]`)
+	require.NoError(t, err)
+	assert.Equal(t, "true", got)
+	assert.FileExists(t, layout.ArchivedJobFile(26))
+}
+
 func TestAutoArchiveJobs(t *testing.T) {
 	d, layout := newTestDispatcher(t)
 	withGoldenQueue(t, layout)
