@@ -9,10 +9,12 @@
 // (sandbox.json), so that another process can Open and Stop it, and env.sh,
 // which a shell sources to run the gnt-* clients against it. The node root
 // is laid out from the bundled Ganeti 3.0 demo configuration, upgraded with
-// the installed release's cfgupgrade when that release is newer; the real
-// Haskell ganeti-wconfd, optionally the Python ganeti-noded and RAPI
-// daemon, and one luxid (Haskell or goluxid) run in it as root with
-// --no-user-checks. Only loopback addresses are used.
+// the installed release's cfgupgrade when that release is newer, and the
+// caller's own files (Options.NodeFiles, e.g. a job queue another release
+// wrote) are laid in before any daemon starts; the real Haskell
+// ganeti-wconfd, optionally the Python ganeti-noded and RAPI daemon, and
+// one luxid (Haskell or goluxid) run in it as root with --no-user-checks.
+// Only loopback addresses are used.
 //
 // A Cluster is three such nodes side by side in one base directory, each
 // with its own root, loopback address and noded, two of them master
@@ -100,6 +102,12 @@ type Options struct {
 	// bundled demo config (for example a large generated one). It is
 	// patched the same way: the master node gets Hostname and NodeIP.
 	BaseConfig []byte
+	// NodeFiles are laid into the node root after Ganeti's own setup,
+	// replacing what it wrote there, and before New's last ensure-dirs,
+	// which gives the files Ganeti knows (the job queue's, archived jobs
+	// included) their owners and modes: for example a job queue another
+	// release wrote.
+	NodeFiles []NodeFile
 	// ExtraEnv is appended to the daemons' environment (e.g. GOCOVERDIR).
 	ExtraEnv []string
 	// StartTimeout bounds the wait for each daemon to become ready.
@@ -107,6 +115,19 @@ type Options struct {
 	// StopTimeout is how long Stop waits after SIGTERM before SIGKILL.
 	StopTimeout time.Duration
 }
+
+// NodeFile is a file for Options.NodeFiles, written with mode 0640 (missing
+// directories above it 0750) before ensure-dirs sees it.
+type NodeFile struct {
+	Path string // relative to the node root
+	Data []byte
+}
+
+// Modes of node files and of the directories made for them.
+const (
+	nodeFileMode    = 0o640
+	nodeFileDirMode = 0o750
+)
 
 // luxidFlags are the flags a luxid needs in the sandbox: foreground, running
 // as root, and no master vote (the other two nodes are offline).
@@ -124,8 +145,10 @@ func GoLuxid(bin string) []string {
 
 // Sandbox is one sandboxed node: its directories and the daemons it runs.
 type Sandbox struct {
-	// baseConfig is Options.BaseConfig, used by setup only.
+	// baseConfig and nodeFiles are Options.BaseConfig and NodeFiles,
+	// used by setup only.
 	baseConfig []byte
+	nodeFiles  []NodeFile
 	dir        string
 	st         state
 	layout     *paths.Layout
@@ -157,6 +180,7 @@ func New(opts Options) (*Sandbox, error) {
 	}
 	s := newSandbox(dir, st)
 	s.baseConfig = opts.BaseConfig
+	s.nodeFiles = opts.NodeFiles
 	if err := s.setup(); err != nil {
 		return nil, errors.Join(fmt.Errorf("set up sandbox in %s: %w", dir, err), undoSetup(dir, created))
 	}

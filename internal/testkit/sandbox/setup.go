@@ -125,7 +125,7 @@ func chmodBase(dir string) error {
 
 // setup lays out the node root: directories with Ganeti's owners and modes,
 // the no-op master IP script, crypto, config.data, queue and ssconf files,
-// env.sh and the sandbox state.
+// the caller's node files, env.sh and the sandbox state.
 func (s *Sandbox) setup() error {
 	if err := s.checkSocketPath(); err != nil {
 		return err
@@ -156,13 +156,34 @@ func (s *Sandbox) setup() error {
 	if err := s.runSetupCommand("setup helper", setupHelper, Python, "-", PythonShare); err != nil {
 		return err
 	}
-	if err := s.ensureDirs(); err != nil {
+	if err := s.layNodeFiles(); err != nil {
+		return err
+	}
+	// In full mode ensure-dirs also walks the queue's archive.
+	if err := s.ensureDirs("--full-run"); err != nil {
 		return err
 	}
 	if err := s.writeEnvFile(); err != nil {
 		return err
 	}
 	return s.saveState()
+}
+
+// layNodeFiles writes Options.NodeFiles into the node root.
+func (s *Sandbox) layNodeFiles() error {
+	for _, f := range s.nodeFiles {
+		if !filepath.IsLocal(f.Path) {
+			return fmt.Errorf("node file %q: not a relative path inside the node root", f.Path)
+		}
+		path := filepath.Join(s.Root(), f.Path)
+		if err := os.MkdirAll(filepath.Dir(path), nodeFileDirMode); err != nil {
+			return fmt.Errorf("node file %s: %w", f.Path, err)
+		}
+		if err := os.WriteFile(path, f.Data, nodeFileMode); err != nil {
+			return fmt.Errorf("node file %s: %w", f.Path, err)
+		}
+	}
+	return nil
 }
 
 // makeDirs creates the directories ensure-dirs expects to exist already,
@@ -185,11 +206,12 @@ func (s *Sandbox) makeDirs() error {
 	return nil
 }
 
-// ensureDirs runs Ganeti's ensure-dirs, which creates the remaining
-// directories and gives directories and known files Ganeti's owners and
-// modes.
-func (s *Sandbox) ensureDirs() error {
-	return s.runSetupCommand("ensure-dirs", nil, Python, filepath.Join(PythonShare, "ensure-dirs"))
+// ensureDirs runs Ganeti's ensure-dirs with args, which creates the
+// remaining directories and gives directories and known files Ganeti's
+// owners and modes.
+func (s *Sandbox) ensureDirs(args ...string) error {
+	argv := append([]string{Python, filepath.Join(PythonShare, "ensure-dirs")}, args...)
+	return s.runSetupCommand("ensure-dirs", nil, argv...)
 }
 
 // runSetupCommand runs a setup step in vcluster mode, feeding stdin, with

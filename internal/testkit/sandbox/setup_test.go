@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"encoding/pem"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -187,4 +189,34 @@ func TestGenerateClusterCrypto(t *testing.T) {
 	assert.NotEqual(t, c.clients[0].digest, c.clients[1].digest)
 	assert.Equal(t, c.clients[0].pem, c.client)
 	assert.Regexp(t, `^[0-9a-f]{40}\n$`, c.hmacKey)
+}
+
+func TestLayNodeFiles(t *testing.T) {
+	root := t.TempDir()
+	queue := filepath.Join(root, "var/lib/ganeti/queue")
+	require.NoError(t, os.MkdirAll(queue, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(queue, "serial"), []byte("0\n"), 0o600))
+	s := newSandbox(t.TempDir(), state{Root: root})
+	s.nodeFiles = []NodeFile{
+		{Path: "var/lib/ganeti/queue/serial", Data: []byte("30\n")},
+		{Path: "var/lib/ganeti/queue/archive/0/job-5", Data: []byte(`{"id": 5}`)},
+	}
+	require.NoError(t, s.layNodeFiles())
+	for _, f := range s.nodeFiles {
+		data, err := os.ReadFile(filepath.Join(root, f.Path))
+		require.NoError(t, err)
+		assert.Equal(t, string(f.Data), string(data), f.Path)
+	}
+	st, err := os.Stat(filepath.Join(queue, "archive/0/job-5"))
+	require.NoError(t, err)
+	assert.Zero(t, st.Mode()&^nodeFileMode, "no permission beyond 0640")
+	st, err = os.Stat(filepath.Join(queue, "archive/0"))
+	require.NoError(t, err)
+	assert.True(t, st.IsDir())
+	assert.Zero(t, st.Mode().Perm()&^nodeFileDirMode, "no permission beyond 0750")
+
+	for _, bad := range []string{"/etc/passwd", "../outside", ""} {
+		s.nodeFiles = []NodeFile{{Path: bad}}
+		assert.ErrorContains(t, s.layNodeFiles(), "not a relative path", bad)
+	}
 }
