@@ -37,7 +37,7 @@ func TestRealNoded(t *testing.T) {
 	t.Run("version", func(t *testing.T) {
 		v := cl.Version(ctx, nodes)[master.UUID]
 		require.NoError(t, v.Err)
-		assert.Equal(t, 3000000, v.Value)
+		assert.Equal(t, sandbox.Ganeti.ProtocolVersion, v.Value, "the installed release's protocol version")
 	})
 
 	t.Run("master_node_name", func(t *testing.T) {
