@@ -3,7 +3,8 @@ package objects
 import "encoding/json"
 
 // Cluster is the "cluster" object of config.data, with every field of
-// Ganeti 3.0's Cluster record. Fields Ganeti may leave unset are pointers.
+// Ganeti's Cluster record, the same in 3.0 and 3.1. Fields Ganeti may
+// leave unset are pointers.
 type Cluster struct {
 	RSAHostKeyPub        string   `json:"rsahostkeypub"`
 	DSAHostKeyPub        *string  `json:"dsahostkeypub"`

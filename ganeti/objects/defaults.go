@@ -1,7 +1,8 @@
 package objects
 
 // Ganeti's built-in parameter defaults (NDC_DEFAULTS, BEC_DEFAULTS,
-// NICC_DEFAULTS, IPOLICY_DEFAULTS of Ganeti 3.0 as Debian builds it). A
+// NICC_DEFAULTS, IPOLICY_DEFAULTS; the same in Ganeti 3.0 and 3.1 as
+// Debian builds them). A
 // config written by Ganeti has every one of these keys at cluster level;
 // they fill only what a hand-made config leaves out, as Python's
 // UpgradeConfig would.

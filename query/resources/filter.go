@@ -10,7 +10,7 @@ import (
 )
 
 // The filter resource: the job scheduler's filter rules of the
-// configuration ("filters" in config.data), with Ganeti 3.0.2's six filter
+// configuration ("filters" in config.data), with Ganeti's six filter
 // fields. The rules are parsed when the resource is made: rules that do
 // not decode fail QueryFields as well as Query with a ConfigurationError.
 
@@ -22,7 +22,7 @@ func init() {
 // answers ConfigurationError before getting here.
 var errFilterNoConfig = errors.New("resources: filter query without a configuration")
 
-// filterFieldDefs are the fields of filter rules, as Ganeti 3.0.2 defines
+// filterFieldDefs are the fields of filter rules, as Ganeti defines
 // them.
 var filterFieldDefs = []struct {
 	def query.FieldDefinition

@@ -7,7 +7,7 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// The node group resource: Ganeti 3.0.2's 25 group fields, all from the
+// The node group resource: Ganeti's 25 group fields, all from the
 // configuration.
 
 func init() {

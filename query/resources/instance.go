@@ -8,7 +8,7 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// The instance resource: every field of Ganeti 3.0.2's instance queries
+// The instance resource: every field of Ganeti's instance queries
 // (instance_fields.go), the live data of the primary nodes
 // (instance_live.go) and the instance status.
 

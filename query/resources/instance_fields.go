@@ -9,7 +9,7 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// The instance fields of Ganeti 3.0.2 (292 with the aliases): named
+// The instance fields of Ganeti (292 with the aliases): named
 // fields, be/* and hv/* parameters, disk and NIC aggregates and their
 // per-index families, live fields and the common ones.
 

@@ -3,7 +3,7 @@ package resources
 import "github.com/goluxid/goluxid/query"
 
 // instHVParam is one hypervisor parameter offered as an "hv/<name>"
-// instance field: Ganeti 3.0.2's hypervisor parameters without the
+// instance field: Ganeti's hypervisor parameters without the
 // cluster-wide ones, with their field titles ("" for the field name
 // itself) and kinds.
 type instHVParam struct {

@@ -14,8 +14,8 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// The job resource: the jobs of the queue, live and archived, with Ganeti
-// 3.0.2's 16 job fields. Only the id comes without reading the job file;
+// The job resource: the jobs of the queue, live and archived, with
+// Ganeti's 16 job fields. Only the id comes without reading the job file;
 // every other field is live data read from the file.
 
 func init() {

@@ -42,7 +42,7 @@ func jobTablesOf(ops *opcodes.Schema) *jobTables {
 	return t.(*jobTables)
 }
 
-// jobFields returns the 16 fields of Ganeti 3.0.2's job queries, exactly
+// jobFields returns the 16 fields of Ganeti's job queries, exactly
 // as its QueryFields answers them. summarize gives an opcode input's entry
 // in "summary", canonical its entry in "ops".
 func jobFields(summarize func(json.RawMessage) string, canonical func(json.RawMessage) json.RawMessage) []jobField {

@@ -9,7 +9,7 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// The network resource: Ganeti 3.0.2's 19 network fields, all from the
+// The network resource: Ganeti's 19 network fields, all from the
 // configuration.
 
 func init() {

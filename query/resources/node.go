@@ -7,7 +7,7 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// The node resource: Ganeti 3.0.2's 46 node fields, the live ones
+// The node resource: Ganeti's 46 node fields, the live ones
 // fetched with node_info (node_live.go).
 
 func init() {
