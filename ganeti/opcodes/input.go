@@ -17,7 +17,7 @@ type Input struct {
 // ParseInput reads the input of an opcode from a job file.
 func ParseInput(raw json.RawMessage) Input {
 	s := schema()
-	v, err := parseJSON(raw, s.keys)
+	v, err := parseJSON(raw, s.reader)
 	if err != nil {
 		return Input{text: append(json.RawMessage(nil), raw...)}
 	}

@@ -26,7 +26,7 @@ type OpCode struct {
 // matching ErrInvalid.
 func Validate(raw []byte) (*OpCode, error) {
 	s := schema()
-	v, err := parseJSON(raw, s.keys)
+	v, err := parseJSON(raw, s.reader)
 	if err != nil {
 		return nil, invalid(err)
 	}
@@ -311,7 +311,7 @@ func appendRedacted(buf []byte, v *value) []byte {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = hsjson.AppendString(buf, v.obj[i].key)
+		buf = hsjson.AppendString(buf, v.obj[i].Key)
 		buf = append(buf, ':')
 		buf = hsjson.AppendString(buf, redacted)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 //go:embed opcodes.json
@@ -73,8 +75,8 @@ type table struct {
 	Unmapped []Unmapped `json:"unmapped"`
 
 	byID map[string]*Def
-	// keys interns every key the schema knows, for the parser.
-	keys map[string]string
+	// reader reads opcodes, interning every key the schema knows.
+	reader *hsjson.Reader[value]
 }
 
 // Unmapped is a Python type check the generator could not map, and where
@@ -100,9 +102,9 @@ func loadTable(data []byte) (*table, error) {
 		return nil, fmt.Errorf("decoding: %w", err)
 	}
 	t.byID = make(map[string]*Def, len(t.Opcodes))
-	t.keys = make(map[string]string)
+	keys := make(map[string]string)
 	for _, k := range append(commonKeys[:], opIDKey) {
-		t.keys[k] = k
+		keys[k] = k
 	}
 	for _, d := range t.Opcodes {
 		if err := d.compile(); err != nil {
@@ -110,9 +112,10 @@ func loadTable(data []byte) (*table, error) {
 		}
 		t.byID[d.ID] = d
 		for _, p := range d.Params {
-			t.keys[p.Name] = p.Name
+			keys[p.Name] = p.Name
 		}
 	}
+	t.reader = newReader(keys)
 	return t, nil
 }
 
@@ -201,12 +204,3 @@ func CommonParams() []Param { return schema().Common }
 // UnmappedChecks returns the Python type checks the generator mapped to
 // "any", with the parameters that use them.
 func UnmappedChecks() []Unmapped { return schema().Unmapped }
-
-// internKey returns key as a string, shared with the schema's copy when
-// the schema knows it.
-func internKey(keys map[string]string, raw []byte) string {
-	if s, ok := keys[string(raw)]; ok {
-		return s
-	}
-	return string(raw)
-}
