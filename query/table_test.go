@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // TestQueryFieldsJob checks QueryFields over the job field definitions
@@ -19,7 +21,7 @@ func TestQueryFieldsJob(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got))
 
-	compact, err := marshalNoEscape(jobTable.QueryFields([]string{}))
+	compact, err := hsjson.Marshal(jobTable.QueryFields([]string{}))
 	require.NoError(t, err)
 	assert.Contains(t, string(compact), `{"fields":[{"name":"archived","title":"Archived","kind":"bool","doc":"Whether job is archived"},{"name":"end_ts"`)
 }
@@ -78,7 +80,7 @@ func TestCellJSON(t *testing.T) {
 		{Status(RSOffline), `[4,null]`},
 	}
 	for _, tt := range tests {
-		got, err := marshalNoEscape(tt.cell)
+		got, err := hsjson.Marshal(tt.cell)
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, string(got))
 	}
