@@ -43,9 +43,9 @@ func parseOpcode(input json.RawMessage) (*opcode, bool) {
 		return nil, false
 	}
 	for _, m := range members {
-		if !commonParams[m.key] {
+		if !commonParams[m.Key] {
 			op.fields = append(op.fields, m)
-			op.values = append(op.values, leafValue(m.val))
+			op.values = append(op.values, leafValue(m.Value))
 		}
 	}
 	return op, true
@@ -147,14 +147,14 @@ func readDependency(raw json.RawMessage) (id uint64, absolute bool, err error) {
 // each step but the last must be an object with that key.
 func (op *opcode) lookupField(path string) (any, bool) {
 	first, rest, nested := strings.Cut(path, ".")
-	i := slices.IndexFunc(op.fields, func(m member) bool { return m.key == first })
+	i := slices.IndexFunc(op.fields, func(m member) bool { return m.Key == first })
 	if i < 0 {
 		return nil, false
 	}
 	if !nested {
 		return op.values[i], true
 	}
-	v := op.fields[i].val
+	v := op.fields[i].Value
 	for key := range strings.SplitSeq(rest, ".") {
 		members, ok := readObject(v)
 		if !ok {

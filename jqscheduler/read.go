@@ -15,38 +15,21 @@ import (
 // it matters to the scheduler: numbers read as integers are rounded, and
 // failures carry the texts of Text.JSON and Ganeti.JSON.
 
-// member is one key and value of a JSON object, in file order.
-type member struct {
-	key string
-	val json.RawMessage
-}
+// member is one key and value of a JSON object.
+type member = hsjson.Member[json.RawMessage]
 
-// readObject decodes a JSON object keeping its member order.
+// readObject decodes a JSON object keeping its member order; the values
+// alias raw.
 func readObject(raw json.RawMessage) ([]member, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, false
-	}
-	var members []member
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return nil, false
-		}
-		members = append(members, member{key: key.(string), val: val})
-	}
-	return members, true
+	members, err := hsjson.ReadMembers(raw)
+	return members, err == nil
 }
 
 // lookup returns the value of the first member called key.
 func lookup(members []member, key string) (json.RawMessage, bool) {
 	for _, m := range members {
-		if m.key == key {
-			return m.val, true
+		if m.Key == key {
+			return m.Value, true
 		}
 	}
 	return nil, false
@@ -59,7 +42,7 @@ func requireKey(members []member, key string) (json.RawMessage, error) {
 	}
 	keys := make([]string, len(members))
 	for i, m := range members {
-		keys[i] = m.key
+		keys[i] = m.Key
 	}
 	return nil, parseErrorf("key '%s' not found, object contains only %s", key, hsshow.Strings(keys))
 }
@@ -117,26 +100,11 @@ func readRounded(raw json.RawMessage, what string) (int64, error) {
 	if !ok {
 		return 0, parseErrorf("Unable to read %s", what)
 	}
-	n := roundHalfEven(r)
+	n := hsjson.RoundHalfEven(r)
 	if !n.IsInt64() {
 		return 0, parseErrorf("Unable to read %s", what)
 	}
 	return n.Int64(), nil
-}
-
-// roundHalfEven rounds r to the nearest integer, halves to even.
-func roundHalfEven(r *big.Rat) *big.Int {
-	floor := new(big.Int).Div(r.Num(), r.Denom()) // Euclidean: floor for positive denominators
-	frac := new(big.Rat).Sub(r, new(big.Rat).SetInt(floor))
-	switch frac.Cmp(big.NewRat(1, 2)) {
-	case 1:
-		floor.Add(floor, big.NewInt(1))
-	case 0:
-		if floor.Bit(0) == 1 {
-			floor.Add(floor, big.NewInt(1))
-		}
-	}
-	return floor
 }
 
 // readNonNegative decodes Ganeti's NonNegative Int.

@@ -49,10 +49,10 @@ func ParseRules(filters json.RawMessage) (*RuleSet, error) {
 	byKey := make(map[string]*Rule, len(members))
 	for _, m := range members {
 		var r Rule
-		if err := r.UnmarshalJSON(m.val); err != nil {
-			return nil, fmt.Errorf("jqscheduler: filter rule %s: %w", m.key, err)
+		if err := r.UnmarshalJSON(m.Value); err != nil {
+			return nil, fmt.Errorf("jqscheduler: filter rule %s: %w", m.Key, err)
 		}
-		byKey[m.key] = &r
+		byKey[m.Key] = &r
 	}
 	return newRuleSet(byKey), nil
 }

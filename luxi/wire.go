@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
@@ -102,28 +103,21 @@ func syntaxDetail(msg []byte) string {
 }
 
 // requestMembers returns the member names of the valid JSON object msg in
-// order, and the first "method" and "args" values (nil when absent).
+// order, and the first "method" and "args" values (nil when absent); args
+// is a copy.
 func requestMembers(msg []byte) (keys []string, method, args json.RawMessage) {
-	dec := json.NewDecoder(bytes.NewReader(msg))
-	if _, err := dec.Token(); err != nil {
+	members, err := hsjson.ReadMembers(msg)
+	if err != nil {
 		return nil, nil, nil
 	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			break
-		}
-		key, _ := tok.(string)
-		keys = append(keys, key)
-		var value json.RawMessage
-		if err := dec.Decode(&value); err != nil {
-			break
-		}
+	keys = make([]string, len(members))
+	for i, m := range members {
+		keys[i] = m.Key
 		switch {
-		case key == "method" && method == nil:
-			method = value
-		case key == "args" && args == nil:
-			args = value
+		case m.Key == "method" && method == nil:
+			method = m.Value
+		case m.Key == "args" && args == nil:
+			args = bytes.Clone(m.Value)
 		}
 	}
 	return keys, method, args
@@ -174,13 +168,10 @@ type response struct {
 // {"success":…,"result":…} without HTML escaping and always valid UTF-8
 // (invalid bytes in a json.RawMessage result become U+FFFD).
 func EncodeResponse(success bool, result any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(response{Success: success, Result: result}); err != nil {
+	out, err := hsjson.Marshal(response{Success: success, Result: result})
+	if err != nil {
 		return nil, fmt.Errorf("luxi: encoding response: %w", err)
 	}
-	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if !utf8.Valid(out) {
 		out = bytes.ToValidUTF8(out, []byte(string(utf8.RuneError)))
 	}
@@ -202,13 +193,11 @@ func EncodeRequest(method string, args any) ([]byte, error) {
 	if args == nil {
 		args = []any{}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(wireRequest{Method: method, Args: args, Version: ProtocolVersion}); err != nil {
+	msg, err := hsjson.Marshal(wireRequest{Method: method, Args: args, Version: ProtocolVersion})
+	if err != nil {
 		return nil, fmt.Errorf("luxi: encoding %s request: %w", method, err)
 	}
-	return buf.Bytes(), nil
+	return append(msg, '\n'), nil
 }
 
 // Response is a decoded LUXI answer.

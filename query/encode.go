@@ -92,7 +92,7 @@ func appendValue(buf []byte, v any) ([]byte, error) {
 		}
 		return append(buf, ']'), nil
 	}
-	data, err := marshalNoEscape(v)
+	data, err := hsjson.Marshal(v)
 	if err != nil {
 		return nil, err
 	}

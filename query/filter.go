@@ -3,6 +3,8 @@ package query
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // Op is the operator of a filter node.
@@ -164,7 +166,7 @@ func (f *Filter) encode(buf *bytes.Buffer) error {
 // writeJSON appends each of vs, preceded by sep, to buf.
 func writeJSON(buf *bytes.Buffer, sep string, vs ...any) error {
 	for _, v := range vs {
-		data, err := marshalNoEscape(v)
+		data, err := hsjson.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("query: encoding filter: %w", err)
 		}

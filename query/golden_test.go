@@ -7,9 +7,11 @@ import (
 	"os"
 	"testing"
 
-	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // goldenCase is one request/response pair captured from the real luxid.
@@ -145,7 +147,7 @@ func mustDecode(raw json.RawMessage, v any) {
 // encodeResponse writes the LUXI response envelope.
 func encodeResponse(t *testing.T, success bool, result any) string {
 	t.Helper()
-	data, err := marshalNoEscape(struct {
+	data, err := hsjson.Marshal(struct {
 		Success bool `json:"success"`
 		Result  any  `json:"result"`
 	}{success, result})

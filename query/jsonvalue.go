@@ -1,16 +1,15 @@
 package query
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
 
+	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
@@ -20,13 +19,7 @@ import (
 // anything else through its JSON encoding.
 
 // object is a JSON object whose members keep their order.
-type object []member
-
-// member is one key and value of an object.
-type member struct {
-	key string
-	val any
-}
+type object []hsjson.Member[any]
 
 // maxExponent bounds the decimal exponent of a number literal the engine
 // expands exactly; a bigger one would cost unbounded time and memory.
@@ -89,83 +82,51 @@ func normalizeEncoded(v any) (any, error) {
 	return decodeJSON(data, true)
 }
 
-// jsonDecoder decodes JSON keeping object member order. With exact set,
-// numbers become int64 or *big.Rat; otherwise they stay json.Number
-// literals, to be read later.
-type jsonDecoder struct {
-	dec   *json.Decoder
-	exact bool
-}
+// Readers of JSON keeping object member order: exactReader reads numbers
+// as int64 or *big.Rat, literalReader leaves them json.Number literals,
+// to be read later. Strings are read as encoding/json reads them.
+var (
+	exactReader   = hsjson.Reader[any]{Build: jsonBuilder{exact: true}}
+	literalReader = hsjson.Reader[any]{Build: jsonBuilder{}}
+)
+
+// errUnexpectedEnd is the failure of a text cut short, in
+// encoding/json's words.
+var errUnexpectedEnd = errors.New("unexpected end of JSON input")
 
 // decodeJSON decodes one JSON text.
 func decodeJSON(data []byte, exact bool) (any, error) {
-	d := jsonDecoder{dec: json.NewDecoder(bytes.NewReader(data)), exact: exact}
-	d.dec.UseNumber()
-	v, err := d.next()
-	if err == io.EOF {
-		return nil, errors.New("unexpected end of JSON input")
+	r := &literalReader
+	if exact {
+		r = &exactReader
 	}
+	v, err := r.Read(data)
 	if err != nil {
+		var syn *hsjson.SyntaxError
+		if errors.As(err, &syn) && syn.Offset == len(data) {
+			return nil, errUnexpectedEnd
+		}
 		return nil, err
-	}
-	if _, err := d.dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data after JSON value")
 	}
 	return v, nil
 }
 
-// next decodes the next value.
-func (d jsonDecoder) next() (any, error) {
-	tok, err := d.dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			return d.array()
-		}
-		return d.object()
-	case json.Number:
-		if d.exact {
-			return parseNumber(string(t))
-		}
-		return t, nil
-	default:
-		return t, nil
-	}
+// jsonBuilder makes the values of decodeJSON.
+type jsonBuilder struct {
+	exact bool
 }
 
-// array decodes the elements of an array whose '[' was read.
-func (d jsonDecoder) array() ([]any, error) {
-	list := []any{}
-	for d.dec.More() {
-		v, err := d.next()
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, v)
-	}
-	_, err := d.dec.Token()
-	return list, err
-}
+func (jsonBuilder) Null() any                               { return nil }
+func (jsonBuilder) Bool(b bool) any                         { return b }
+func (jsonBuilder) String(s string) any                     { return s }
+func (jsonBuilder) Array(elems []any) any                   { return elems }
+func (jsonBuilder) Object(members []hsjson.Member[any]) any { return object(members) }
 
-// object decodes the members of an object whose '{' was read.
-func (d jsonDecoder) object() (object, error) {
-	obj := object{}
-	for d.dec.More() {
-		key, err := d.dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		v, err := d.next()
-		if err != nil {
-			return nil, err
-		}
-		obj = append(obj, member{key: key.(string), val: v})
+func (b jsonBuilder) Number(lit []byte, _ bool) (any, error) {
+	if b.exact {
+		return parseNumber(string(lit))
 	}
-	_, err := d.dec.Token()
-	return obj, err
+	return json.Number(lit), nil
 }
 
 // parseNumber reads a JSON number literal exactly: an int64 when it is
@@ -248,7 +209,7 @@ func jsValue(v any) hsshow.Value {
 	case object:
 		members := make([]hsshow.Member, len(x))
 		for i, m := range x {
-			members[i] = hsshow.Member{Key: m.key, Value: jsValue(m.val)}
+			members[i] = hsshow.Member{Key: m.Key, Value: jsValue(m.Value)}
 		}
 		return hsshow.JSObject(members)
 	}

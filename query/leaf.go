@@ -1,13 +1,14 @@
 package query
 
 import (
+	"cmp"
 	"errors"
 	"math"
-	"math/big"
 	"slices"
 	"strings"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // matchCell decides a leaf on a field's cell the way Ganeti's query
@@ -98,7 +99,7 @@ func HostnameMatch(name, key string) bool {
 // integers; anything else is an error.
 func compareLeaf(op Op, fv Value, v any) (bool, error) {
 	if s, ok := v.(string); ok && !fv.isInt {
-		return op.Holds(compareStrings(s, fv.str)), nil
+		return op.Holds(cmp.Compare(s, fv.str)), nil
 	}
 	if fv.isInt {
 		if c, ok := compareNumber(v, fv); ok {
@@ -120,14 +121,14 @@ func compareNumber(v any, fv Value) (int, bool) {
 	switch x := v.(type) {
 	case int64:
 		if isSmall {
-			return compareInt64(x, small), true
+			return cmp.Compare(x, small), true
 		}
 	case float64:
 		if math.IsNaN(x) {
 			return 0, false
 		}
 		if isSmall && math.Abs(x) < maxExact && small > -maxExact && small < maxExact {
-			return compareFloat(x, float64(small)), true
+			return cmp.Compare(x, float64(small)), true
 		}
 		if math.IsInf(x, 0) {
 			return int(math.Copysign(1, x)), true
@@ -138,16 +139,6 @@ func compareNumber(v any, fv Value) (int, bool) {
 		return 0, false
 	}
 	return r.Cmp(fv.rat()), true
-}
-
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // contains decides a "=[]" leaf: the value must be a list of strings (for
@@ -211,26 +202,9 @@ func containsInt(fv Value, list []any) (bool, error) {
 		if !ok {
 			return false, convertError(list, "Unable to read Integer")
 		}
-		found = found || roundHalfEven(r).Cmp(want) == 0
+		found = found || hsjson.RoundHalfEven(r).Cmp(want) == 0
 	}
 	return found, nil
-}
-
-// roundHalfEven rounds r to the nearest integer, ties to even.
-func roundHalfEven(r *big.Rat) *big.Int {
-	if r.IsInt() {
-		return new(big.Int).Set(r.Num())
-	}
-	q, m := new(big.Int).DivMod(r.Num(), r.Denom(), new(big.Int)) // floor, 0 <= m < denom
-	switch new(big.Int).Lsh(m, 1).Cmp(r.Denom()) {
-	case 1:
-		q.Add(q, big.NewInt(1))
-	case 0:
-		if q.Bit(0) == 1 {
-			q.Add(q, big.NewInt(1))
-		}
-	}
-	return q
 }
 
 // convertError is Ganeti's failure to read a JSON value as the type an

@@ -6,15 +6,17 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // encodeError is the wire form of a query failure, as luxid answers it.
 func encodeError(t *testing.T, err error) string {
 	t.Helper()
-	data, merr := marshalNoEscape(gerrors.Encode(err))
+	data, merr := hsjson.Marshal(gerrors.Encode(err))
 	require.NoError(t, merr)
 	return string(data)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 func TestParseFilterRoundTrip(t *testing.T) {
@@ -42,7 +44,7 @@ func TestParseFilterRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := ParseFilter([]byte(tt.in))
 			require.NoError(t, err)
-			out, err := marshalNoEscape(f) // as the LUXI layer encodes
+			out, err := hsjson.Marshal(f) // as the LUXI layer encodes
 			require.NoError(t, err)
 			assert.Equal(t, tt.out, string(out))
 			again, err := ParseFilter(out)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // reachableNodes returns copies of the test nodes with the named ones
@@ -81,7 +83,7 @@ func TestQueryRows(t *testing.T) {
 	res, err := nodeResource(reachableNodes("node2.example.com"), rpc).Query(context.Background(),
 		[]string{"name", "mfree", "bogus", "offline"}, mustParse(t, `["=[]", "tags", "ssd"]`))
 	require.NoError(t, err)
-	got, err := marshalNoEscape(res)
+	got, err := hsjson.Marshal(res)
 	require.NoError(t, err)
 	assert.Equal(t, `{"fields":[`+
 		`{"name":"name","title":"Node","kind":"text","doc":"Node name"},`+
@@ -138,7 +140,7 @@ func TestLiveMultiplies(t *testing.T) {
 
 	got, err = res.Query(context.Background(), []string{}, nil)
 	require.NoError(t, err)
-	data, err := marshalNoEscape(got)
+	data, err := hsjson.Marshal(got)
 	require.NoError(t, err)
 	assert.Equal(t, `{"fields":[],"data":[[],[],[]]}`, string(data), "no field needs live data: one row per node")
 }
@@ -193,10 +195,10 @@ func TestRequestedNames(t *testing.T) {
 
 func TestClassicFilter(t *testing.T) {
 	f := ClassicFilter([]Value{StringValue("n1"), StringValue("n2")}, "name", "uuid")
-	got, err := marshalNoEscape(f)
+	got, err := hsjson.Marshal(f)
 	require.NoError(t, err)
 	assert.Equal(t, `["|",["|",["==","name","n1"],["==","name","n2"]],["|",["==","uuid","n1"],["==","uuid","n2"]]]`, string(got))
-	got, err = marshalNoEscape(ClassicFilter(nil, "name", "uuid"))
+	got, err = hsjson.Marshal(ClassicFilter(nil, "name", "uuid"))
 	require.NoError(t, err)
 	assert.Equal(t, `["|",null,null]`, string(got))
 	names, simple := ClassicFilter([]Value{IntValue(3)}, "id", "id").RequestedNames("id")

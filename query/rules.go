@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 )
@@ -109,8 +110,8 @@ func LookupDotted(doc any, path string) (any, bool) {
 // get returns the value of the first member called key.
 func (o object) get(key string) (any, bool) {
 	for _, m := range o {
-		if m.key == key {
-			return m.val, true
+		if m.Key == key {
+			return m.Value, true
 		}
 	}
 	return nil, false
@@ -139,7 +140,7 @@ func jsonRank(v any) int {
 // ordering of Text.JSON values does.
 func compareJSON(a, b any) int {
 	if ra, rb := jsonRank(a), jsonRank(b); ra != rb {
-		return compareInt64(int64(ra), int64(rb))
+		return cmp.Compare(ra, rb)
 	}
 	switch x := a.(type) {
 	case nil:
@@ -147,7 +148,7 @@ func compareJSON(a, b any) int {
 	case bool:
 		return compareBool(x, b.(bool))
 	case string:
-		return compareStrings(x, b.(string))
+		return cmp.Compare(x, b.(string))
 	case []any:
 		return compareLists(x, b.([]any))
 	case object:
@@ -178,21 +179,21 @@ func compareLists(a, b []any) int {
 			return c
 		}
 	}
-	return compareInt64(int64(len(a)), int64(len(b)))
+	return cmp.Compare(len(a), len(b))
 }
 
 // compareObjects orders objects as lists of (key, value) pairs in their
 // stored order.
 func compareObjects(a, b object) int {
 	for i := 0; i < len(a) && i < len(b); i++ {
-		if c := compareStrings(a[i].key, b[i].key); c != 0 {
+		if c := cmp.Compare(a[i].Key, b[i].Key); c != 0 {
 			return c
 		}
-		if c := compareNormalized(a[i].val, b[i].val); c != 0 {
+		if c := compareNormalized(a[i].Value, b[i].Value); c != 0 {
 			return c
 		}
 	}
-	return compareInt64(int64(len(a)), int64(len(b)))
+	return cmp.Compare(len(a), len(b))
 }
 
 // compareNormalized normalizes two elements and compares them.

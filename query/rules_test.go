@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"encoding/json"
 	"testing"
 
@@ -130,7 +131,7 @@ func TestCompareJSON(t *testing.T) {
 		for j, b := range ordered {
 			va, _ := decodeJSON([]byte(a), true)
 			vb, _ := decodeJSON([]byte(b), true)
-			assert.Equal(t, compareInt64(int64(i), int64(j)), compareJSON(va, vb), "%s vs %s", a, b)
+			assert.Equal(t, cmp.Compare(i, j), compareJSON(va, vb), "%s vs %s", a, b)
 		}
 	}
 }

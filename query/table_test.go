@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 func TestQueryFieldsSubset(t *testing.T) {
@@ -53,7 +55,7 @@ func TestCellJSON(t *testing.T) {
 		{Status(RSOffline), `[4,null]`},
 	}
 	for _, tt := range tests {
-		got, err := marshalNoEscape(tt.cell)
+		got, err := hsjson.Marshal(tt.cell)
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, string(got))
 	}

@@ -1,11 +1,11 @@
 package query
 
 import (
-	"bytes"
-	"encoding/json"
+	"cmp"
 	"math/big"
 	"strconv"
 
+	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
@@ -63,17 +63,18 @@ func (v Value) rat() *big.Rat {
 }
 
 // Compare orders filter values the way Ganeti's job filter rules do: every
-// string before every integer, strings by code points, integers by value.
+// string before every integer, strings by code points (for UTF-8, byte
+// order), integers by value.
 func (v Value) Compare(w Value) int {
 	switch {
 	case !v.isInt && !w.isInt:
-		return compareStrings(v.str, w.str)
+		return cmp.Compare(v.str, w.str)
 	case !v.isInt:
 		return -1
 	case !w.isInt:
 		return 1
 	case v.big == nil && w.big == nil:
-		return compareInt64(v.small, w.small)
+		return cmp.Compare(v.small, w.small)
 	default:
 		return v.BigInt().Cmp(w.BigInt())
 	}
@@ -107,41 +108,7 @@ func (v Value) Show() string {
 // MarshalJSON writes v as a JSON string or integer.
 func (v Value) MarshalJSON() ([]byte, error) {
 	if !v.isInt {
-		return marshalNoEscape(v.str)
+		return hsjson.Marshal(v.str)
 	}
 	return []byte(v.String()), nil
-}
-
-// compareStrings orders strings by code points, as Haskell orders Strings;
-// for valid UTF-8 that is byte order.
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func compareInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// marshalNoEscape encodes v as JSON without HTML escaping, so that "<"
-// and ">" stay themselves as in Ganeti's encoder.
-func marshalNoEscape(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // keySet remembers which of a type's known keys a loaded object had, so
@@ -222,18 +224,7 @@ func encodeValue(fv reflect.Value) ([]byte, error) {
 			return encodeValue(fv.Elem())
 		}
 	}
-	return marshalNoEscape(fv.Interface())
-}
-
-// marshalNoEscape is json.Marshal without HTML escaping.
-func marshalNoEscape(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return hsjson.Marshal(fv.Interface())
 }
 
 // appendString writes s as a JSON string the way the Haskell daemons do:

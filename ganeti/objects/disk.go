@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // Disk is one entry of "disks" (since Ganeti 2.12 disks live at top level
@@ -162,16 +164,16 @@ func unmarshalList(raw []json.RawMessage, dst ...any) error {
 func (l LogicalID) MarshalJSON() ([]byte, error) {
 	switch {
 	case l.Volume != nil:
-		return marshalNoEscape([]any{l.Volume.VG, l.Volume.LV})
+		return hsjson.Marshal([]any{l.Volume.VG, l.Volume.LV})
 	case l.DRBD != nil:
 		v := l.DRBD
-		return marshalNoEscape([]any{v.NodeA, v.NodeB, v.Port, v.MinorA, v.MinorB, v.Secret})
+		return hsjson.Marshal([]any{v.NodeA, v.NodeB, v.Port, v.MinorA, v.MinorB, v.Secret})
 	case l.Path != nil:
-		return marshalNoEscape([]any{l.Path.Driver, l.Path.Path})
+		return hsjson.Marshal([]any{l.Path.Driver, l.Path.Path})
 	case l.Named != nil:
-		return marshalNoEscape([]any{l.Named.Owner, l.Named.Name})
+		return hsjson.Marshal([]any{l.Named.Owner, l.Named.Name})
 	case l.raw != nil:
-		return marshalNoEscape(l.raw)
+		return hsjson.Marshal(l.raw)
 	}
 	return []byte("null"), nil
 }

@@ -3,6 +3,8 @@ package objects
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // FilterRule is one entry of "filters", a rule of the job scheduler.
@@ -73,7 +75,7 @@ func (p *FilterPredicate) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON writes [kind, expression].
 func (p FilterPredicate) MarshalJSON() ([]byte, error) {
-	return marshalNoEscape([]any{p.Kind, p.Expr})
+	return hsjson.Marshal([]any{p.Kind, p.Expr})
 }
 
 // UnmarshalJSON reads "NAME" or ["RATE_LIMIT", n].
@@ -100,9 +102,9 @@ func (a *FilterAction) UnmarshalJSON(data []byte) error {
 // MarshalJSON writes "NAME" or ["RATE_LIMIT", n].
 func (a FilterAction) MarshalJSON() ([]byte, error) {
 	if a.Kind == FilterRateLimit {
-		return marshalNoEscape([]any{a.Kind, a.RateLimit})
+		return hsjson.Marshal([]any{a.Kind, a.RateLimit})
 	}
-	return marshalNoEscape(a.Kind)
+	return hsjson.Marshal(a.Kind)
 }
 
 // UnmarshalJSON reads [source, reason, timestamp].
@@ -127,5 +129,5 @@ func (r *ReasonEntry) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON writes [source, reason, timestamp].
 func (r ReasonEntry) MarshalJSON() ([]byte, error) {
-	return marshalNoEscape([]any{r.Source, r.Reason, r.Timestamp})
+	return hsjson.Marshal([]any{r.Source, r.Reason, r.Timestamp})
 }

@@ -243,15 +243,15 @@ func (t *typ) readContainer(v *value) (value, error) {
 	for i := range v.obj {
 		m := &v.obj[i]
 		if keyType.kind == tEnum {
-			if _, ok := keyType.enum.index[m.key]; !ok {
-				return value{}, fmt.Errorf("Invalid string value for type %s: %s", keyType.enum.name, hsshow.String(m.key))
+			if _, ok := keyType.enum.index[m.Key]; !ok {
+				return value{}, fmt.Errorf("Invalid string value for type %s: %s", keyType.enum.name, hsshow.String(m.Key))
 			}
 		}
-		val, err := valType.read(&m.val)
+		val, err := valType.read(&m.Value)
 		if err != nil {
-			return value{}, fmt.Errorf("key '%s': %w", m.key, err)
+			return value{}, fmt.Errorf("key '%s': %w", m.Key, err)
 		}
-		out = append(out, member{key: m.key, val: val})
+		out = append(out, member{Key: m.Key, Value: val})
 	}
 	less := func(a, b string) bool { return a < b }
 	if keyType.kind == tEnum {
@@ -262,10 +262,10 @@ func (t *typ) readContainer(v *value) (value, error) {
 
 // sortedLastWins sorts members by key, keeping the last of equal keys.
 func sortedLastWins(ms []member, less func(a, b string) bool) []member {
-	sort.SliceStable(ms, func(i, j int) bool { return less(ms[i].key, ms[j].key) })
+	sort.SliceStable(ms, func(i, j int) bool { return less(ms[i].Key, ms[j].Key) })
 	out := ms[:0]
 	for i := range ms {
-		if i+1 < len(ms) && !less(ms[i].key, ms[i+1].key) {
+		if i+1 < len(ms) && !less(ms[i].Key, ms[i+1].Key) {
 			continue // a later member has the same key
 		}
 		out = append(out, ms[i])
@@ -284,11 +284,11 @@ func (t *typ) readObject(v *value) (value, error) {
 	}
 	out := make([]member, len(v.obj))
 	for i := range v.obj {
-		val, err := elem.read(&v.obj[i].val)
+		val, err := elem.read(&v.obj[i].Value)
 		if err != nil {
 			return value{}, err
 		}
-		out[i] = member{key: v.obj[i].key, val: val}
+		out[i] = member{Key: v.obj[i].Key, Value: val}
 	}
 	return value{kind: kObj, obj: out}, nil
 }

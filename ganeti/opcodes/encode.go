@@ -38,9 +38,9 @@ func appendValue(buf []byte, v *value) []byte {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = hsjson.AppendString(buf, v.obj[i].key)
+			buf = hsjson.AppendString(buf, v.obj[i].Key)
 			buf = append(buf, ':')
-			buf = appendValue(buf, &v.obj[i].val)
+			buf = appendValue(buf, &v.obj[i].Value)
 		}
 		return append(buf, '}')
 	}

@@ -16,7 +16,7 @@ type Input struct {
 
 // ParseInput reads the input of an opcode from a job file.
 func (s *Schema) ParseInput(raw json.RawMessage) Input {
-	v, err := parseJSON(raw, s.keys)
+	v, err := parseJSON(raw, s.reader)
 	if err != nil {
 		return Input{text: append(json.RawMessage(nil), raw...)}
 	}

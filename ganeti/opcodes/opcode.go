@@ -25,7 +25,7 @@ type OpCode struct {
 // opcode in a job file) as the luxid of the schema's release does. Errors
 // are *Error matching ErrInvalid.
 func (s *Schema) Validate(raw []byte) (*OpCode, error) {
-	v, err := parseJSON(raw, s.keys)
+	v, err := parseJSON(raw, s.reader)
 	if err != nil {
 		return nil, invalid(err)
 	}
@@ -310,7 +310,7 @@ func appendRedacted(buf []byte, v *value) []byte {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = hsjson.AppendString(buf, v.obj[i].key)
+		buf = hsjson.AppendString(buf, v.obj[i].Key)
 		buf = append(buf, ':')
 		buf = hsjson.AppendString(buf, redacted)
 	}

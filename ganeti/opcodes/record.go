@@ -93,7 +93,7 @@ func (f *field) load(obj, v *value, found bool) (value, error) {
 func (r *record) rest(obj *value) value {
 	var ms []member
 	for _, m := range obj.obj {
-		if !r.known[m.key] {
+		if !r.known[m.Key] {
 			ms = append(ms, m)
 		}
 	}
@@ -110,8 +110,8 @@ func missingKey(obj *value, key string) error {
 func checkKeys(obj *value, allowed []string, known func(string) bool) error {
 	var extra []string
 	for _, m := range obj.obj {
-		if !known(m.key) {
-			extra = append(extra, m.key)
+		if !known(m.Key) {
+			extra = append(extra, m.Key)
 		}
 	}
 	if extra == nil {
@@ -155,9 +155,9 @@ func (r *record) members(vals []value) []member {
 		case f.mode == modeRest:
 			out = append(out, vals[i].obj...)
 		case vals[i].kind == kAbsent && f.mode == modeNull:
-			out = append(out, member{key: f.name, val: nullValue})
+			out = append(out, member{Key: f.name, Value: nullValue})
 		case vals[i].kind != kAbsent:
-			out = append(out, member{key: f.name, val: vals[i]})
+			out = append(out, member{Key: f.name, Value: vals[i]})
 		}
 	}
 	return out

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // The opcode tables of the releases goluxid serves, generated from each
@@ -87,8 +89,8 @@ type Schema struct {
 	Unmapped []Unmapped `json:"unmapped"`
 
 	byID map[string]*Def
-	// keys interns every key the schema knows, for the parser.
-	keys map[string]string
+	// reader reads opcodes, interning every key the schema knows.
+	reader *hsjson.Reader[value]
 }
 
 // Unmapped is a Python type check the generator could not map, and where
@@ -133,9 +135,9 @@ func loadTable(release string, data []byte) (*Schema, error) {
 		return nil, fmt.Errorf("decoding: %w", err)
 	}
 	t.byID = make(map[string]*Def, len(t.Opcodes))
-	t.keys = make(map[string]string)
+	keys := make(map[string]string)
 	for _, k := range append(commonKeys[:], opIDKey) {
-		t.keys[k] = k
+		keys[k] = k
 	}
 	for _, d := range t.Opcodes {
 		if err := d.compile(release); err != nil {
@@ -143,9 +145,10 @@ func loadTable(release string, data []byte) (*Schema, error) {
 		}
 		t.byID[d.ID] = d
 		for _, p := range d.Params {
-			t.keys[p.Name] = p.Name
+			keys[p.Name] = p.Name
 		}
 	}
+	t.reader = newReader(keys)
 	return t, nil
 }
 
@@ -235,11 +238,3 @@ func (s *Schema) CommonParams() []Param { return s.Common }
 // "any", with the parameters that use them.
 func (s *Schema) UnmappedChecks() []Unmapped { return s.Unmapped }
 
-// internKey returns key as a string, shared with the schema's copy when
-// the schema knows it.
-func internKey(keys map[string]string, raw []byte) string {
-	if s, ok := keys[string(raw)]; ok {
-		return s
-	}
-	return string(raw)
-}

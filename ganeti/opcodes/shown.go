@@ -23,7 +23,7 @@ func jsValue(v *value) hsshow.Value {
 	case kObj:
 		members := make([]hsshow.Member, len(v.obj))
 		for i := range v.obj {
-			members[i] = hsshow.Member{Key: v.obj[i].key, Value: jsValue(&v.obj[i].val)}
+			members[i] = hsshow.Member{Key: v.obj[i].Key, Value: jsValue(&v.obj[i].Value)}
 		}
 		return hsshow.JSObject(members)
 	}

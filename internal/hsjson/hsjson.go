@@ -1,12 +1,3 @@
-// Package hsjson writes JSON the way the Haskell daemons of Ganeti do where
-// Python clients can tell the difference.
-//
-// Ganeti's Haskell JSON encoder prints every integral number without a
-// fraction, even when it was stored as a float ("5000000.0" in config.data
-// is answered as 5000000). Python then parses an int instead of a float, and
-// the gnt-* commands print "1" instead of "1.0". NormalizeNumbers applies the
-// same rule to JSON text taken verbatim from a file. Object keeps the key
-// order of a Haskell record, which encoding/json's maps would sort.
 package hsjson
 
 import (

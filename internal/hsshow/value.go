@@ -1,10 +1,6 @@
 package hsshow
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"math"
 	"math/big"
 	"strings"
@@ -40,10 +36,7 @@ type Value struct {
 }
 
 // Member is one key and value of a JSON object.
-type Member struct {
-	Key   string
-	Value Value
-}
+type Member = hsjson.Member[Value]
 
 // JSNull is null.
 func JSNull() Value { return Value{} }
@@ -83,79 +76,24 @@ func JSObject(members []Member) Value { return Value{kind: kObject, members: mem
 // has no JSON form.
 func Verbatim(text string) Value { return Value{kind: kVerbatim, text: text} }
 
-// maxDepth bounds the nesting Parse accepts.
-const maxDepth = 10000
+// reader reads JSON into Values.
+var reader = hsjson.Reader[Value]{Build: builder{}}
 
-var errDepth = errors.New("hsshow: JSON nested too deeply")
-
-// Parse decodes the JSON text data.
+// Parse decodes the JSON text data, nested at most hsjson.MaxDepth deep.
 func Parse(data []byte) (Value, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	v, err := parseValue(dec, 0)
-	if err != nil {
-		return Value{}, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Value{}, errors.New("hsshow: data after the JSON value")
-	}
-	return v, nil
+	return reader.Read(data)
 }
 
-func parseValue(dec *json.Decoder, depth int) (Value, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return Value{}, err
-	}
-	switch t := tok.(type) {
-	case bool:
-		return JSBool(t), nil
-	case json.Number:
-		return JSNumber(string(t)), nil
-	case string:
-		return JSString(t), nil
-	case json.Delim:
-		if depth >= maxDepth {
-			return Value{}, errDepth
-		}
-		if t == '[' {
-			return parseArray(dec, depth+1)
-		}
-		return parseObject(dec, depth+1)
-	}
-	return JSNull(), nil
-}
+// builder makes the Values of Parse.
+type builder struct{}
 
-// parseArray reads the elements of an array whose '[' was read.
-func parseArray(dec *json.Decoder, depth int) (Value, error) {
-	elems := []Value{}
-	for dec.More() {
-		v, err := parseValue(dec, depth)
-		if err != nil {
-			return Value{}, err
-		}
-		elems = append(elems, v)
-	}
-	_, err := dec.Token()
-	return JSArray(elems), err
-}
-
-// parseObject reads the members of an object whose '{' was read.
-func parseObject(dec *json.Decoder, depth int) (Value, error) {
-	members := []Member{}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return Value{}, err
-		}
-		v, err := parseValue(dec, depth)
-		if err != nil {
-			return Value{}, err
-		}
-		members = append(members, Member{Key: key.(string), Value: v})
-	}
-	_, err := dec.Token()
-	return JSObject(members), err
+func (builder) Null() Value                   { return JSNull() }
+func (builder) Bool(b bool) Value             { return JSBool(b) }
+func (builder) String(s string) Value         { return JSString(s) }
+func (builder) Array(elems []Value) Value     { return JSArray(elems) }
+func (builder) Object(members []Member) Value { return JSObject(members) }
+func (builder) Number(lit []byte, _ bool) (Value, error) {
+	return JSNumber(string(lit)), nil
 }
 
 // Show renders v as Haskell's derived show of a JSValue, e.g.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 func TestShow(t *testing.T) {
@@ -51,11 +53,11 @@ func TestParse(t *testing.T) {
 	assert.Error(t, err)
 	_, err = Parse([]byte(`[1`))
 	assert.Error(t, err)
-	_, err = Parse([]byte(strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1)))
-	assert.ErrorIs(t, err, errDepth)
-	v, err := Parse([]byte(strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth)))
+	_, err = Parse([]byte(strings.Repeat("[", hsjson.MaxDepth+1) + strings.Repeat("]", hsjson.MaxDepth+1)))
+	assert.ErrorIs(t, err, hsjson.ErrTooDeep)
+	v, err := Parse([]byte(strings.Repeat("[", hsjson.MaxDepth) + strings.Repeat("]", hsjson.MaxDepth)))
 	require.NoError(t, err)
-	assert.Equal(t, strings.Repeat("[", maxDepth)+strings.Repeat("]", maxDepth), v.Pretty())
+	assert.Equal(t, strings.Repeat("[", hsjson.MaxDepth)+strings.Repeat("]", hsjson.MaxDepth), v.Pretty())
 }
 
 // TestPretty's cases were checked against Ganeti 3.0.2's luxid.
@@ -153,10 +155,10 @@ func TestClip(t *testing.T) {
 
 	// Deep nesting indents every line further; the output stays bounded.
 	var b strings.Builder
-	for range maxDepth {
+	for range hsjson.MaxDepth {
 		b.WriteString(`["` + strings.Repeat("x", 60) + `", `)
 	}
-	b.WriteString("0" + strings.Repeat("]", maxDepth))
+	b.WriteString("0" + strings.Repeat("]", hsjson.MaxDepth))
 	v, err := Parse([]byte(b.String()))
 	require.NoError(t, err)
 	got := v.Pretty()

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // pauseRuleUUID names the filter rule that holds every job queued.
@@ -39,14 +40,12 @@ func pauseAll(l *paths.Layout) error {
 		"uuid": pauseRuleUUID, "watermark": 0, "priority": 0,
 		"predicates": []any{}, "action": "PAUSE", "reason_trail": []any{},
 	}
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(cfg); err != nil {
+	out, err := hsjson.Marshal(cfg)
+	if err != nil {
 		return fmt.Errorf("bench: pause rule: %w", err)
 	}
 	// Rewriting in place keeps the file's owner and mode.
-	if err := os.WriteFile(l.ConfigFile, bytes.TrimSuffix(out.Bytes(), []byte("\n")), 0o640); err != nil {
+	if err := os.WriteFile(l.ConfigFile, out, 0o640); err != nil {
 		return fmt.Errorf("bench: pause rule: %w", err)
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // demoConfig is a Ganeti 3.0 config.data derived from the testsuite's
@@ -122,11 +124,9 @@ func moveMasterIP(cluster map[string]any, nodeIP string) string {
 }
 
 func encodeConfig(cfg map[string]any) ([]byte, error) {
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(cfg); err != nil {
+	out, err := hsjson.Marshal(cfg)
+	if err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
-	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
+	return out, nil
 }
