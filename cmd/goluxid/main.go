@@ -267,11 +267,16 @@ func listen(layout *paths.Layout, logger *slog.Logger) (net.Listener, error) {
 	return listener, nil
 }
 
-// watchConfig reloads config.data on change and tells the scheduler; the
+// watchConfig has every new configuration logged and told to the
+// scheduler, whoever reloads it, and reloads config.data on change; the
 // returned function stops the watch.
 func watchConfig(cfg *config.Store, watcher *inotify.Watcher, scheduler *runner.Runner, logger *slog.Logger) func() {
+	cfg.Follow(func(old, cur *config.Snapshot) {
+		logger.Info(fmt.Sprintf("Loaded new config, serial %d", cur.Data.Serial))
+		scheduler.ConfigChanged(old, cur)
+	})
 	return inBackground(func(ctx context.Context) {
-		if err := cfg.Watch(ctx, watcher, logger, scheduler.ConfigChanged); err != nil {
+		if err := cfg.Watch(ctx, watcher, logger); err != nil {
 			logger.Error("configuration watch stopped", "error", err)
 		}
 	})
