@@ -144,8 +144,9 @@ func replaceLine(s, prefix, replacement string) (line string, out string, ok boo
 
 // onRelease returns v30 on Ganeti 3.0 and v31 on 3.1: what the installed
 // release's clients print where the releases differ (3.1 shows a delay's
-// summary in nanoseconds).
-func onRelease(v30, v31 string) string {
+// summary in nanoseconds), or the job ids of a scenario in which a
+// command submits a job on one release only.
+func onRelease[T any](v30, v31 T) T {
 	if sandbox.Ganeti.Dir == "3.1" {
 		return v31
 	}

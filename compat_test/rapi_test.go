@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -101,13 +102,13 @@ func startRAPI(t *testing.T, _ string, sb *sandbox.Sandbox) {
 // TestRAPI drives the real ganeti-rapi with Ganeti's own RAPI client
 // library, on both luxids: cluster info, bulk listings of nodes, instances,
 // groups, networks and jobs, jobs submitted through RAPI (cluster tags
-// added and removed), waiting for a job, queries with a filter, and filter
-// rules.
+// added and removed), waiting for a job, queries with a filter, filter
+// rules, and a network renamed (Ganeti 3.1).
 func TestRAPI(t *testing.T) {
 	steps := []jobStep{
 		{name: "info", before: startRAPI, py: `show("info", rapi.GetInfo())`},
 		{name: "nodes-bulk", py: `show("nodes", rapi.GetNodes(bulk=True))`},
-		{name: "instances-bulk", py: `show("instances", rapi.GetInstances(bulk=True))`},
+		{name: "instances-bulk", py: `show("instances", rapi.GetInstances(bulk=True))`, check: bulkInstanceFields},
 		{name: "groups-bulk", py: `show("groups", rapi.GetGroups(bulk=True))`},
 		{name: "networks-bulk", py: `show("networks", rapi.GetNetworks(bulk=True))`},
 		{name: "tags-add", py: `
@@ -137,6 +138,7 @@ uuid = rapi.AddFilter(10, [["reason", ["=", "reason", "nothing"]]], "ACCEPT", re
 show("filters", json.loads(json.dumps(rapi.GetFilters(bulk=True)).replace(uuid, "<new uuid>")))
 rapi.DeleteFilter(uuid)
 show("after delete", rapi.GetFilters())`},
+		{name: "network-rename", py: networkRenameScript},
 		{name: "info-after", py: `show("info", rapi.GetInfo())`},
 	}
 	opts := sandbox.Options{Noded: true}
@@ -147,7 +149,35 @@ show("after delete", rapi.GetFilters())`},
 		steps[i].py = ""
 		steps[i].pyFor = func(sb *sandbox.Sandbox) string { return rapiScript(sb.NodeIP(), body) }
 		steps[i].norms = append(steps[i].norms, nodeIPs, rapiVCSVersion)
-		steps[i].check = rapiAnswered
+		if steps[i].check == nil {
+			steps[i].check = rapiAnswered
+		}
 	}
 	compareJobSteps(t, opts, steps)
 }
+
+// bulkInstanceFields checks the bulk instance listing beyond its having
+// answered: Ganeti 3.1's RAPI also asks for custom_osparams.
+func bulkInstanceFields(t *testing.T, luxid string, r result) {
+	rapiAnswered(t, luxid, r)
+	const field = `"custom_osparams": {}`
+	if sandbox.Ganeti.Dir == "3.1" {
+		assert.Equal(t, 3, strings.Count(r.stdout, field), "%s: custom_osparams of each instance", luxid)
+	} else {
+		assert.NotContains(t, r.stdout, field, luxid)
+	}
+}
+
+// networkRenameScript adds a network through RAPI and renames it
+// (PUT /2/networks/<name>/rename, new in Ganeti 3.1; 3.0's RAPI answers
+// 404), and lists the networks.
+const networkRenameScript = `
+job = rapi.CreateNetwork("rapi-net", "198.51.100.0/24", tags=[])
+show("added", rapi.WaitForJobCompletion(job, period=0.2, retries=100))
+try:
+    job = rapi._SendRequest("PUT", "/2/networks/rapi-net/rename", None, {"new_name": "rapi-renamed"})
+    show("job", job)
+    show("renamed", rapi.WaitForJobCompletion(job, period=0.2, retries=100))
+except client.GanetiApiError as err:
+    show("error", [err.code, str(err)])
+show("networks", rapi.GetNetworks())`

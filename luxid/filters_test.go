@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/goluxid/goluxid/ganeti/config"
 	"github.com/goluxid/goluxid/ganeti/uds"
 	"github.com/goluxid/goluxid/ganeti/wconfd"
 )
@@ -82,18 +83,23 @@ func answerWconfd(t *testing.T, c net.Conn, configFile string) {
 
 // TestFilterChangeIsSeenByTheNextQuery: WConfd has written config.data
 // when it answers, and the next query sees the change, with no file watch
-// running to reload the file.
+// running to reload the file; the store's follower (the job scheduler, in
+// the daemon) was told of it before the answer.
 func TestFilterChangeIsSeenByTheNextQuery(t *testing.T) {
 	d, layout := newTestDispatcher(t)
 	d.deps.WConfd = &wconfd.Client{Socket: serveWconfd(t, layout.ConfigFile)}
+	var followed string // the filters of the last snapshot the follower saw
+	d.deps.Config.Follow(func(_, cur *config.Snapshot) { followed = string(cur.Data.Raw["filters"]) })
 
 	uuid, err := callJSON(t, d, "ReplaceFilter", `[null, 10, [["reason", ["=", "reason", "nothing"]]], "ACCEPT", []]`)
 	require.NoError(t, err)
 	assert.Contains(t, filterUUIDs(t, d), uuid)
+	assert.Contains(t, followed, uuid, "the follower was not told of the new rule")
 
 	_, err = callJSON(t, d, "DeleteFilter", `[`+uuid+`]`)
 	require.NoError(t, err)
 	assert.NotContains(t, filterUUIDs(t, d), uuid)
+	assert.NotContains(t, followed, uuid, "the follower was not told of the deleted rule")
 }
 
 // filterUUIDs returns the uuids QueryFilters lists, JSON-quoted.

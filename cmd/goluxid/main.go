@@ -267,14 +267,23 @@ func listen(layout *paths.Layout, logger *slog.Logger) (net.Listener, error) {
 	return listener, nil
 }
 
-// watchConfig reloads config.data on change and tells the scheduler; the
-// returned function stops the watch.
+// watchConfig has every new configuration logged and told to the
+// scheduler, whoever reloads it, and reloads config.data on change; the
+// returned function stops the watch and the telling.
 func watchConfig(cfg *config.Store, watcher *inotify.Watcher, scheduler *runner.Runner, logger *slog.Logger) func() {
-	return inBackground(func(ctx context.Context) {
-		if err := cfg.Watch(ctx, watcher, logger, scheduler.ConfigChanged); err != nil {
+	cfg.Follow(func(old, cur *config.Snapshot) {
+		logger.Info(fmt.Sprintf("Loaded new config, serial %d", cur.Data.Serial))
+		scheduler.ConfigChanged(old, cur)
+	})
+	stopWatch := inBackground(func(ctx context.Context) {
+		if err := cfg.Watch(ctx, watcher, logger); err != nil {
 			logger.Error("configuration watch stopped", "error", err)
 		}
 	})
+	return func() {
+		stopWatch()
+		cfg.Follow(nil)
+	}
 }
 
 // activateMasterIP brings up the master IP in the background; the returned

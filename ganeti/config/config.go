@@ -7,6 +7,11 @@
 // loaded once, Snapshot fails with Ganeti's ConfigurationError, as the real
 // luxid answers every call then. A later file that does not load leaves the
 // last good snapshot in place.
+//
+// Whoever reloads (the file watch, or a request that had WConfd rewrite
+// the file), the store's follower (Store.Follow) is told of each new
+// snapshot before Reload returns, so that what follows the configuration
+// never lags behind an answer given from it.
 package config
 
 import (
@@ -47,9 +52,13 @@ type Store struct {
 	current atomic.Pointer[Snapshot]
 	// loadErr is the reason the last load failed; nil after a good load.
 	loadErr atomic.Pointer[error]
-	// reloadMu guards the writes of current and loadErr: Reload holds it
-	// throughout, so that two reloads never race to swap.
+	// reloadMu guards the writes of current and loadErr, and follower:
+	// Reload holds it throughout, so that two reloads never race to swap
+	// and the follower learns of snapshots in the order they were
+	// installed.
 	reloadMu sync.Mutex
+	// follower is told of every snapshot a reload installs; nil for none.
+	follower ChangeFunc
 	// installed and failed count reloads that installed a new snapshot
 	// and reloads that failed.
 	installed, failed atomic.Uint64
@@ -85,9 +94,24 @@ func (s *Store) LastError() error {
 	return nil
 }
 
-// Reload reads the file again if it changed since the last good load and
-// swaps in the new snapshot. It reports whether a new snapshot was
-// installed; on error the previous snapshot stays current.
+// ChangeFunc is told of a newly installed snapshot; old is nil for the
+// first one.
+type ChangeFunc func(old, cur *Snapshot)
+
+// Follow has fn told of every snapshot a later Reload installs, whoever
+// reloads. fn runs in the reloading goroutine before Reload returns, for
+// one snapshot at a time in the order installed, and must not reload. A
+// later call replaces fn.
+func (s *Store) Follow(fn ChangeFunc) {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	s.follower = fn
+}
+
+// Reload reads the file again if it changed since the last good load,
+// swaps in the new snapshot and tells the follower. It reports whether a
+// new snapshot was installed; on error the previous snapshot stays
+// current.
 func (s *Store) Reload() (bool, error) {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
@@ -99,11 +123,15 @@ func (s *Store) Reload() (bool, error) {
 		return false, err
 	}
 	s.loadErr.Store(nil)
-	if old := s.current.Load(); old != nil && old.file == snap.file {
+	old := s.current.Load()
+	if old != nil && old.file == snap.file {
 		return false, nil
 	}
 	s.current.Store(snap)
 	s.installed.Add(1)
+	if s.follower != nil {
+		s.follower(old, snap)
+	}
 	return true, nil
 }
 

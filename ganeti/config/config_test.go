@@ -71,6 +71,40 @@ func TestReloadSwapsWholeSnapshot(t *testing.T) {
 	assert.Equal(t, "cluster.name.example.com", first.Data.Cluster.Name, "old snapshot unchanged")
 }
 
+// TestFollowerIsToldOfEveryReload: whoever reloads, the follower learns
+// of each new snapshot before Reload returns, and of nothing else.
+func TestFollowerIsToldOfEveryReload(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.data")
+	golden := goldenConfig(t)
+	replaceFile(t, path, golden)
+	s := NewStore(path, 3000000)
+	type change struct{ old, cur string }
+	var told []change
+	name := func(snap *Snapshot) string {
+		if snap == nil {
+			return ""
+		}
+		return snap.Data.Cluster.Name
+	}
+	s.Follow(func(old, cur *Snapshot) { told = append(told, change{name(old), name(cur)}) })
+
+	_, err := s.Reload()
+	require.NoError(t, err)
+	_, err = s.Reload()
+	require.NoError(t, err)
+	replaceFile(t, path, []byte(strings.Replace(string(golden), `"cluster.name.example.com"`, `"renamed.example.com"`, 1)))
+	_, err = s.Reload()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, []byte("{"), 0o640))
+	_, err = s.Reload()
+	require.Error(t, err)
+
+	assert.Equal(t, []change{
+		{"", "cluster.name.example.com"},
+		{"cluster.name.example.com", "renamed.example.com"},
+	}, told)
+}
+
 func TestBrokenFileKeepsLastGoodSnapshot(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.data")
 	golden := goldenConfig(t)
@@ -136,8 +170,9 @@ func TestWatchSeesRenameAndInPlaceWrites(t *testing.T) {
 	defer w.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	s.Follow(func(_, cur *Snapshot) { changes <- cur })
 	go func() {
-		done <- s.Watch(ctx, w, slog.New(slog.DiscardHandler), func(_, cur *Snapshot) { changes <- cur })
+		done <- s.Watch(ctx, w, slog.New(slog.DiscardHandler))
 	}()
 	defer func() {
 		cancel()

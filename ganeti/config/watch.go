@@ -20,18 +20,14 @@ const (
 	safetyInterval = 17 * time.Second
 )
 
-// ChangeFunc is told of every newly installed snapshot; old is nil for the
-// first one.
-type ChangeFunc func(old, cur *Snapshot)
-
 // Watch reloads the file whenever it changes, whether written in place or
 // replaced by a rename (the way WConfd writes it), until ctx ends. It
 // watches the file's directory through w, the daemon's one inotify
 // instance, so a replaced file is never lost from sight and the watch
-// costs no descriptor of its own. Every new snapshot is passed to onChange
-// (which may be nil); a file that does not load is logged and the last
-// good snapshot kept.
-func (s *Store) Watch(ctx context.Context, w *inotify.Watcher, logger *slog.Logger, onChange ChangeFunc) error {
+// costs no descriptor of its own. The follower (Follow) is told of every
+// new snapshot; a file that does not load is logged and the last good
+// snapshot kept.
+func (s *Store) Watch(ctx context.Context, w *inotify.Watcher, logger *slog.Logger) error {
 	sub, err := w.Subscribe(filepath.Dir(s.path), filepath.Base(s.path))
 	if err != nil {
 		return fmt.Errorf("watching %s: %w", s.path, err)
@@ -50,27 +46,16 @@ func (s *Store) Watch(ctx context.Context, w *inotify.Watcher, logger *slog.Logg
 			// is woken then): either way, look again once it settled.
 			settle.Reset(settleDelay)
 		case <-settle.C:
-			s.reloadAndNotify(logger, onChange)
+			s.reloadLogged(logger)
 		case <-safety.C:
-			s.reloadAndNotify(logger, onChange)
+			s.reloadLogged(logger)
 		}
 	}
 }
 
-// reloadAndNotify reloads and tells onChange of a new snapshot.
-func (s *Store) reloadAndNotify(logger *slog.Logger, onChange ChangeFunc) {
-	old := s.current.Load()
-	changed, err := s.Reload()
-	if err != nil {
+// reloadLogged reloads and logs a file that does not load.
+func (s *Store) reloadLogged(logger *slog.Logger) {
+	if _, err := s.Reload(); err != nil {
 		logger.Error("configuration reload failed, keeping the last good configuration", "error", err)
-		return
-	}
-	if !changed {
-		return
-	}
-	cur := s.current.Load()
-	logger.Info(fmt.Sprintf("Loaded new config, serial %d", cur.Data.Serial))
-	if onChange != nil {
-		onChange(old, cur)
 	}
 }
