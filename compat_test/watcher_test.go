@@ -51,7 +51,7 @@ exit 0
 
 // runWatcher runs the real ganeti-watcher of the installed release (in
 // PYTHONPATH) once with the given arguments, in a private mount namespace
-// (made with the propagation watcherPropagation chose) whose daemon-util
+// (made with the propagation privatePropagation chose) whose daemon-util
 // is fakeDaemonUtil, and prints its exit code and output. The daemon-util
 // log sits beside the node root.
 const runWatcher = `
@@ -84,17 +84,17 @@ func watcherStep(name string, args ...string) jobStep {
 
 // watcherArgs are runWatcher's arguments for a watcher run with args.
 func watcherArgs(args ...string) []string {
-	propagation, _ := watcherPropagation()
+	propagation, _ := privatePropagation()
 	return append([]string{fakeDaemonUtil, daemonUtilPath, propagation}, args...)
 }
 
-// watcherPropagation returns the mount propagation of the namespace the
-// watcher runs in: private, or unchanged where no mount is shared (in the
+// privatePropagation returns the mount propagation of a namespace whose
+// mounts (a faked daemon-util) must not show outside: private, or unchanged where no mount is shared (in the
 // Debian 13 root, whose namespace is private already and whose root,
 // being no mount point, cannot be made private again), so that the
 // faked daemon-util never shows outside. It fails where neither can be
 // had.
-func watcherPropagation() (string, error) {
+func privatePropagation() (string, error) {
 	err := exec.Command("unshare", "-m", "--propagation", "private", "true").Run()
 	if err == nil {
 		return "private", nil
@@ -135,7 +135,7 @@ for bucket in sorted(os.listdir(d)):
 // job list, the archive and what the watcher asked of daemon-util must be
 // the same.
 func TestWatcher(t *testing.T) {
-	if _, err := watcherPropagation(); err != nil {
+	if _, err := privatePropagation(); err != nil {
 		t.Skipf("needs a private mount namespace (unshare -m) to fake daemon-util: %v", err)
 	}
 	jobs := jobStep{name: "jobs", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status,summary"}}
@@ -180,7 +180,7 @@ with open(os.path.join(root, "var/log/ganeti/watcher.log")) as f:
 // and statuses; 3.0's cannot lock the group's state file, which the first
 // run still holds. Then the job runs and the first run archives it.
 func TestWatcherWithVerifyDisksPending(t *testing.T) {
-	if _, err := watcherPropagation(); err != nil {
+	if _, err := privatePropagation(); err != nil {
 		t.Skipf("needs a private mount namespace (unshare -m) to fake daemon-util: %v", err)
 	}
 	const rule = "aaaaaaaa-0000-4000-8000-0000000000e3"

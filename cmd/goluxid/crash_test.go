@@ -135,7 +135,7 @@ func TestFullDiskRefusesCleanly(t *testing.T) {
 	serial, err := os.ReadFile(l.SerialFile)
 	require.NoError(t, err)
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", l.QueueDir).CombinedOutput(); err != nil {
-		if os.Getenv("CI") == "true" {
+		if os.Getenv("CI") != "" {
 			t.Fatalf("mounting a tmpfs: %v: %s", err, out)
 		}
 		t.Skipf("cannot mount a tmpfs here: %v: %s", err, out)
@@ -204,7 +204,7 @@ func TestReadOnlyQueueRefusesCleanly(t *testing.T) {
 
 	for _, args := range [][]string{{"--bind", l.QueueDir, l.QueueDir}, {"-o", "remount,bind,ro", l.QueueDir}} {
 		if out, err := exec.Command("mount", args...).CombinedOutput(); err != nil {
-			if os.Getenv("CI") == "true" {
+			if os.Getenv("CI") != "" {
 				t.Fatalf("mount %v: %v: %s", args, err, out)
 			}
 			t.Skipf("cannot bind-mount here: %v: %s", err, out)

@@ -15,8 +15,9 @@ type TB interface {
 	Skipf(format string, args ...any)
 }
 
-// InCI reports whether the tests run in CI (CI=true).
-func InCI() bool { return os.Getenv("CI") == "true" }
+// InCI reports whether the tests run in CI (CI set to anything), where a
+// test that cannot run its subject fails instead of skipping.
+func InCI() bool { return os.Getenv("CI") != "" }
 
 // RequireForTest stops t unless this machine can run sandboxes: it fails t
 // in CI, which must have installed the Ganeti packages, and skips it
