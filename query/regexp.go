@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -20,28 +21,50 @@ const DefaultMatchTimeout = 250 * time.Millisecond
 // ASCII-only \d \w \s, POSIX classes and (?P<name>) as in PCRE.
 const regexpOptions = regexp2.Multiline | regexp2.RE2
 
+// RegexpDialect is the language of the regular expressions of =~, which
+// differs between Ganeti releases: luxid compiles them with the library
+// its release was built with.
+type RegexpDialect uint8
+
+const (
+	// RegexpPCRE is Ganeti 3.0's dialect: Perl-compatible, as libpcre 8
+	// reads it through Haskell's regex-pcre.
+	RegexpPCRE RegexpDialect = iota
+	// RegexpTDFA is Ganeti 3.1's dialect: POSIX extended, as Haskell's
+	// regex-tdfa reads it.
+	RegexpTDFA
+)
+
 // Regexp is the compiled expression of a =~ leaf. Matching is a search
-// anywhere in the subject with PCRE semantics (backreferences, lookaround,
-// inline flags), bounded in time.
+// anywhere in the subject, bounded in time.
 type Regexp struct {
-	src string
-	re  *regexp2.Regexp
+	src     string
+	timeout time.Duration
+	re      *regexp2.Regexp
+	tdfa    *tdfaRegexp
 }
 
-// CompileRegexp compiles src; a match running longer than timeout (if
-// positive, else DefaultMatchTimeout) fails.
-// A syntax error is a *ParseError whose text mimics PCRE's
-// (offset,"message"), e.g. (1,"missing )").
-func CompileRegexp(src string, timeout time.Duration) (*Regexp, error) {
+// CompileRegexp compiles src in dialect; a match running longer than
+// timeout (if positive, else DefaultMatchTimeout) fails. A syntax error is
+// a *ParseError with the text of the dialect's library: PCRE's
+// (offset,"message"), e.g. (1,"missing )"), or regex-tdfa's parse error.
+func CompileRegexp(src string, dialect RegexpDialect, timeout time.Duration) (*Regexp, error) {
+	if timeout <= 0 {
+		timeout = DefaultMatchTimeout
+	}
+	if dialect == RegexpTDFA {
+		re, err := compileTDFA(src)
+		if err != nil {
+			return nil, err
+		}
+		return &Regexp{src: src, timeout: timeout, tdfa: re}, nil
+	}
 	re, err := regexp2.Compile(src, regexpOptions)
 	if err != nil {
 		return nil, &ParseError{Msg: pcreError(src, err)}
 	}
-	if timeout <= 0 {
-		timeout = DefaultMatchTimeout
-	}
 	re.MatchTimeout = timeout
-	return &Regexp{src: src, re: re}, nil
+	return &Regexp{src: src, timeout: timeout, re: re}, nil
 }
 
 // String returns the expression's source.
@@ -55,11 +78,29 @@ func (r *Regexp) String() string {
 // MatchString reports whether the expression matches somewhere in s. A
 // match that times out is a GenericError failing the query.
 func (r *Regexp) MatchString(s string) (bool, error) {
+	if r.tdfa != nil {
+		deadline := time.Now().Add(r.timeout)
+		ok, err := r.tdfa.match(s, func() error {
+			if time.Now().After(deadline) {
+				return r.tooLong()
+			}
+			return nil
+		})
+		if errors.Is(err, errTDFATooLarge) {
+			return false, gerrors.Generic("Regular expression '%s' is too large to match", r.src)
+		}
+		return ok, err
+	}
 	ok, err := r.re.MatchString(s)
 	if err != nil {
-		return false, gerrors.Generic("Matching regular expression '%s' took longer than %v", r.src, r.re.MatchTimeout)
+		return false, r.tooLong()
 	}
 	return ok, nil
+}
+
+// tooLong is the error of a match that ran into the timeout.
+func (r *Regexp) tooLong() error {
+	return gerrors.Generic("Matching regular expression '%s' took longer than %v", r.src, r.timeout)
 }
 
 // pcreMessages maps regexp2's syntax errors to the text libpcre gives for

@@ -42,7 +42,7 @@ func TestRegexpFlavour(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			re, err := CompileRegexp(tt.re, time.Second)
+			re, err := CompileRegexp(tt.re, RegexpPCRE, time.Second)
 			require.NoError(t, err)
 			got, err := re.MatchString(tt.subject)
 			require.NoError(t, err)
@@ -57,7 +57,7 @@ func TestRegexpFlavour(t *testing.T) {
 // exponentially fails the query after the timeout instead of running for
 // ages.
 func TestRegexpCatastrophic(t *testing.T) {
-	re, err := CompileRegexp(`^(a+)+$`, 50*time.Millisecond)
+	re, err := CompileRegexp(`^(a+)+$`, RegexpPCRE, 50*time.Millisecond)
 	require.NoError(t, err)
 	start := time.Now()
 	_, err = re.MatchString(strings.Repeat("a", 40) + "!")
@@ -92,7 +92,7 @@ func TestRegexpCompileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.re, func(t *testing.T) {
-			_, err := CompileRegexp(tt.re, time.Second)
+			_, err := CompileRegexp(tt.re, RegexpPCRE, time.Second)
 			var pe *ParseError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tt.msg, pe.Msg)
