@@ -32,7 +32,7 @@ func TestRegexpAgainstLuxid(t *testing.T) {
 	for _, tc := range []struct {
 		file    string
 		dialect RegexpDialect
-	}{{"testdata/regexp-tdfa.json", RegexpTDFA}} {
+	}{{"testdata/regexp-pcre.json", RegexpPCRE}, {"testdata/regexp-tdfa.json", RegexpTDFA}} {
 		t.Run(tc.file, func(t *testing.T) {
 			data, err := os.ReadFile(tc.file)
 			require.NoError(t, err)

@@ -84,11 +84,11 @@ func TestRegexpCompileErrors(t *testing.T) {
 		{`[)]a)`, `(4,"unmatched parentheses")`},
 		{`[]a`, `(3,"missing terminating ] for character class")`},
 		{`[]a)])`, `(5,"unmatched parentheses")`},
-		{`x{2,1}`, `(6,"numbers out of order in {} quantifier")`},
-		{`[b-a]`, `(5,"range out of order in character class")`},
+		{`x{2,1}`, `(5,"numbers out of order in {} quantifier")`},
+		{`[b-a]`, `(3,"range out of order in character class")`},
 		{`(a)\2`, `(5,"reference to non-existent subpattern")`},
-		{`(?z)`, `(4,"unrecognized character after (? or (?-")`},
-		{`\p{Nope}`, `(8,"unknown property name after \\P or \\p")`},
+		{`(?z)`, `(2,"unrecognized character after (? or (?-")`},
+		{`\p{Nope}`, `(7,"unknown property name after \\P or \\p")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.re, func(t *testing.T) {

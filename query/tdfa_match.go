@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -32,10 +33,10 @@ var errTDFATooLarge = errors.New("query: regular expression too large")
 // tdfaRegexp is a compiled TDFA pattern.
 type tdfaRegexp struct {
 	root     *tdfaNode
-	maxBound int        // the largest repetition bound in root
-	prog     *tdfaProg  // root clipped at min(maxBound, tdfaBoundClip); nil if too large
-	clip     int        // the clip of prog
-	machines *sync.Pool // of *tdfaMachine for prog
+	maxBound int       // the largest repetition bound in root
+	prog     *tdfaProg // root clipped at min(maxBound, tdfaBoundClip); nil if too large
+	clip     int       // the clip of prog
+	machines sync.Pool // of *tdfaMachine for prog
 }
 
 // compileTDFA parses and compiles src.
@@ -47,10 +48,6 @@ func compileTDFA(src string) (*tdfaRegexp, error) {
 	re := &tdfaRegexp{root: root, maxBound: largestBound(root)}
 	re.clip = min(re.maxBound, tdfaBoundClip)
 	re.prog, _ = newTDFAProg(root, re.clip)
-	if re.prog != nil {
-		prog := re.prog
-		re.machines = &sync.Pool{New: func() any { return newTDFAMachine(prog) }}
-	}
 	return re, nil
 }
 
@@ -66,20 +63,23 @@ func largestBound(n *tdfaNode) int {
 	return largest
 }
 
-// match reports whether the pattern matches somewhere in s; stop is
-// polled now and then and ends the match with its error.
-func (re *tdfaRegexp) match(s string, stop func() error) (bool, error) {
+// match reports whether the pattern matches somewhere in s, or fails
+// with errMatchTimeout once it has run longer than timeout.
+func (re *tdfaRegexp) match(s string, timeout time.Duration) (bool, error) {
 	need := min(re.maxBound, utf8.RuneCountInString(s)+1)
 	if re.prog != nil && re.clip >= need {
-		m := re.machines.Get().(*tdfaMachine)
+		m, _ := re.machines.Get().(*tdfaMachine)
+		if m == nil {
+			m = newTDFAMachine(re.prog)
+		}
 		defer re.machines.Put(m)
-		return m.run(s, stop)
+		return m.run(s, timeout)
 	}
 	prog, err := newTDFAProg(re.root, need)
 	if err != nil {
 		return false, err
 	}
-	return newTDFAMachine(prog).run(s, stop)
+	return newTDFAMachine(prog).run(s, timeout)
 }
 
 // tdfaInstOp is an instruction of a TDFA program.
@@ -215,12 +215,13 @@ func newTDFAMachine(prog *tdfaProg) *tdfaMachine {
 	return &tdfaMachine{prog: prog, cur: newThreadSet(n), next: newThreadSet(n), stack: make([]int, 0, n)}
 }
 
-// tdfaStopEvery is how many characters a match reads between polls of
-// its stop function.
-const tdfaStopEvery = 1 << 12
+// tdfaClockEvery is how many characters a match reads between polls of
+// its clock.
+const tdfaClockEvery = 1 << 12
 
 // run reports whether the program matches somewhere in s.
-func (m *tdfaMachine) run(s string, stop func() error) (bool, error) {
+func (m *tdfaMachine) run(s string, timeout time.Duration) (bool, error) {
+	clock := matchClock{timeout: timeout}
 	m.cur.clear()
 	m.matched = false
 	m.prev, m.atStart = '\n', true
@@ -254,10 +255,8 @@ func (m *tdfaMachine) run(s string, stop func() error) (bool, error) {
 			return true, nil
 		}
 		m.cur, m.next = m.next, m.cur
-		if i%tdfaStopEvery == 0 && stop != nil {
-			if err := stop(); err != nil {
-				return false, err
-			}
+		if i%tdfaClockEvery == 0 && clock.expired() {
+			return false, errMatchTimeout
 		}
 	}
 }

@@ -1,0 +1,1326 @@
+package query
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
+)
+
+// The PCRE dialect is Perl-compatible regular expressions as libpcre 8.39
+// compiles them for Haskell's regex-pcre: the pattern is the UTF-8 of the
+// Haskell string, cut at its first NUL, compiled with PCRE_MULTILINE only,
+// so that matching works on bytes (unless the pattern starts with
+// (*UTF8)) and a syntax error is PCRE's (byte offset, message).
+//
+// PCRE reads a pattern twice. The first pass checks the syntax, counts
+// the capturing groups and collects the group names; the second resolves
+// references by name and number, checks that lookbehinds have a fixed
+// length and that recursions cannot loop. An error of the first pass
+// anywhere in the pattern wins over any error of the second. The parser
+// below makes the same two passes over the same grammar, in the same
+// order, so that the first error it meets is the one PCRE reports, at the
+// same offset: where PCRE's scan stood when it noticed.
+
+// pcreErrorCode numbers libpcre's compile errors.
+type pcreErrorCode int
+
+// pcreMessages are libpcre 8.39's compile error texts, by code.
+var pcreMessages = [...]string{
+	0:  "no error",
+	1:  `\ at end of pattern`,
+	2:  `\c at end of pattern`,
+	3:  `unrecognized character follows \`,
+	4:  "numbers out of order in {} quantifier",
+	5:  "number too big in {} quantifier",
+	6:  "missing terminating ] for character class",
+	7:  "invalid escape sequence in character class",
+	8:  "range out of order in character class",
+	9:  "nothing to repeat",
+	12: "unrecognized character after (? or (?-",
+	13: "POSIX named classes are supported only within a class",
+	14: "missing )",
+	15: "reference to non-existent subpattern",
+	18: "missing ) after comment",
+	20: "regular expression is too large",
+	22: "unmatched parentheses",
+	24: "unrecognized character after (?<",
+	25: "lookbehind assertion is not fixed length",
+	26: "malformed number or name after (?(",
+	27: "conditional group contains more than two branches",
+	28: "assertion expected after (?( or (?(?C)",
+	29: "(?R or (?[+-]digits must be followed by )",
+	30: "unknown POSIX class name",
+	31: "POSIX collating elements are not supported",
+	34: `character value in \x{} or \o{} is too large`,
+	35: "invalid condition (?(0)",
+	36: `\C not allowed in lookbehind assertion`,
+	37: `PCRE does not support \L, \l, \N{name}, \U, or \u`,
+	38: "number after (?C is > 255",
+	39: "closing ) for (?C expected",
+	40: "recursive call could loop indefinitely",
+	41: "unrecognized character after (?P",
+	42: "syntax error in subpattern name (missing terminator)",
+	43: "two named subpatterns have the same name",
+	44: "invalid UTF-8 string",
+	46: `malformed \P or \p sequence`,
+	47: `unknown property name after \P or \p`,
+	48: "subpattern name is too long (maximum 32 characters)",
+	51: `octal value is greater than \377 in 8-bit non-UTF-8 mode`,
+	54: "DEFINE group contains more than one branch",
+	57: `\g is not followed by a braced, angle-bracketed, or quoted name/number or by a plain number`,
+	58: "a numbered reference must not be zero",
+	59: "an argument is not allowed for (*ACCEPT), (*FAIL), or (*COMMIT)",
+	60: "(*VERB) not recognized or malformed",
+	61: "number is too big",
+	62: "subpattern name expected",
+	63: "digit expected after (?+",
+	65: "different names for subpatterns of the same number are not allowed",
+	66: "(*MARK) must have an argument",
+	68: `\c must be followed by an ASCII character`,
+	69: `\k is not followed by a braced, angle-bracketed, or quoted name`,
+	71: `\N is not supported in a class`,
+	73: "disallowed Unicode code point (>= 0xd800 && <= 0xdfff)",
+	75: "name is too long in (*MARK), (*PRUNE), (*SKIP), or (*THEN)",
+	79: `non-hex character in \x{} (closing brace missing?)`,
+	80: `non-octal character in \o{} (closing brace missing?)`,
+	81: `missing opening brace after \o`,
+	82: "parentheses are too deeply nested",
+	83: "invalid range in character class",
+	84: "group name must start with a non-digit",
+	86: `digits missing in \x{} or \o{}`,
+}
+
+// pcreSyntaxError is a compile error at a byte offset of the pattern.
+type pcreSyntaxError struct {
+	code   pcreErrorCode
+	offset int
+}
+
+func (e *pcreSyntaxError) Error() string {
+	return "(" + strconv.Itoa(e.offset) + "," + hsshow.String(pcreMessages[e.code]) + ")"
+}
+
+// pcreOptions are the options a pattern can change as it goes.
+type pcreOptions struct {
+	caseless, multiline, dotall, extended, ungreedy, extra, dupnames bool
+}
+
+// pcreOp is the kind of a node of a parsed PCRE pattern.
+type pcreOp uint8
+
+const (
+	pxEmpty      pcreOp = iota
+	pxChar              // the unit c (caseless: either case)
+	pxSet               // a unit of set
+	pxAssert            // the zero-width test assert
+	pxGroup             // subs[0], capturing n if n > 0
+	pxAlt               // subs[0] | subs[1] | …
+	pxConcat            // subs[0] subs[1] …
+	pxRepeat            // subs[0]{min,max}, max < 0 unbounded
+	pxBackref           // what group n (or the first set of groups) matched
+	pxLook              // lookahead or lookbehind (behind) of subs (negated: not)
+	pxAtomic            // subs[0], never backtracked into
+	pxCond              // if cond then subs[0] else subs[1] (if any)
+	pxRecurse           // group n's pattern (0: the whole), atomically
+	pxVerb              // a backtracking verb
+	pxNewlineSeq        // \R
+	pxGrapheme          // \X
+	pxAny               // any unit but a newline (dotall: any; byteUnit: one byte)
+)
+
+// pcreTest is a zero-width test.
+type pcreTest uint8
+
+const (
+	pcreBOL          pcreTest = iota // ^ (multiline: also after a newline not ending the subject)
+	pcreEOL                          // $ (multiline: also before any newline)
+	pcreStart                        // \A
+	pcreEndOrNewline                 // \Z: end, or before a newline that ends the subject
+	pcreEnd                          // \z
+	pcreWordEdge                     // \b
+	pcreNotWordEdge                  // \B
+)
+
+// pcreCondKind is what a conditional group tests.
+type pcreCondKind uint8
+
+const (
+	pcreCondGroup     pcreCondKind = iota // group n (or one of groups) is set
+	pcreCondRecursion                     // inside a recursion (into group n if n > 0)
+	pcreCondDefine                        // never: the group only defines subroutines
+	pcreCondAssert                        // the assertion cond matches
+)
+
+// pcreVerbKind is a backtracking control verb.
+type pcreVerbKind uint8
+
+const (
+	pcreAccept pcreVerbKind = iota
+	pcreFail
+	pcreCommit
+	pcrePrune
+	pcreSkip
+	pcreThen
+	pcreMark
+)
+
+// pcreNode is a node of a parsed PCRE pattern.
+type pcreNode struct {
+	op         pcreOp
+	subs       []*pcreNode
+	c          rune
+	caseless   bool
+	set        *pcreCharSet
+	test       pcreTest
+	multiline  bool // of ^ and $
+	n          int  // group number
+	groups     []int
+	min, max   int
+	lazy       bool
+	possessive bool
+	behind     bool
+	negated    bool
+	lengths    []int // of the branches of a lookbehind
+	condKind   pcreCondKind
+	cond       *pcreNode
+	verb       pcreVerbKind
+	name       string // of a verb
+	dotall     bool
+	byteUnit   bool
+	typeLetter byte // of a set, any or \R from an escape or "."
+}
+
+// pcreName is a named group.
+type pcreName struct {
+	name   string
+	number int
+}
+
+// pcreLimits of libpcre.
+const (
+	pcreMaxRepeat    = 65535
+	pcreMaxNameSize  = 32
+	pcreMaxMark      = 255
+	pcreParensLimit  = 250
+	pcreIntDigitsMax = 2147483647/10 - 1
+)
+
+// pcreParser reads one pattern in one pass.
+type pcreParser struct {
+	pat     string
+	i       int
+	second  bool // the second pass
+	utf     bool
+	ucp     bool
+	newline pcreNewline
+	opts    pcreOptions
+
+	groups     int        // capturing groups opened so far
+	final      int        // second pass: the capturing groups of the pattern
+	names      []pcreName // first pass: as met; second: sorted by name
+	depth      int
+	inQuote    bool
+	condDepth  int
+	topBackref int
+	openGroups []int             // numbers of the capturing groups being read
+	branches   []*pcreBranchAt   // the branches being read, innermost last
+	completed  map[int]*pcreNode // second pass: the capturing groups read
+}
+
+// pcreBranchAt is a branch being read, for the check that a recursion
+// cannot loop: the group it belongs to and its items so far.
+type pcreBranchAt struct {
+	group int // capturing number, -1 for other groups, 0 for the pattern
+	items *[]*pcreNode
+}
+
+// pcreNewline is the newline convention of a pattern.
+type pcreNewline uint8
+
+const (
+	pcreNewlineLF pcreNewline = iota
+	pcreNewlineCR
+	pcreNewlineCRLF
+	pcreNewlineAny
+	pcreNewlineAnyCRLF
+)
+
+// pcrePattern is a parsed pattern with its settings.
+type pcrePattern struct {
+	root       *pcreNode
+	groups     int
+	utf, ucp   bool
+	newline    pcreNewline
+	bsrAnyCRLF bool
+	noStartOpt bool
+}
+
+// parsePCRE parses src as libpcre would compile it.
+func parsePCRE(src string) (*pcrePattern, error) {
+	if i := strings.IndexByte(src, 0); i >= 0 {
+		src = src[:i]
+	}
+	pat := &pcrePattern{}
+	start := readStartOptions(src, pat)
+	if pat.utf {
+		if bad := invalidUTF8At(src); bad >= 0 {
+			return nil, &pcreSyntaxError{44, bad}
+		}
+	}
+	first := &pcreParser{pat: src, i: start, utf: pat.utf, ucp: pat.ucp, newline: pat.newline}
+	if _, err := first.top(); err != nil {
+		return nil, err
+	}
+	second := &pcreParser{pat: src, i: start, second: true, utf: pat.utf, ucp: pat.ucp, newline: pat.newline,
+		final: first.groups, names: sortedNames(first.names), completed: map[int]*pcreNode{}}
+	root, err := second.top()
+	if err != nil {
+		return nil, err
+	}
+	if second.i < len(src) {
+		return nil, &pcreSyntaxError{22, second.i}
+	}
+	if !resolveLookbehinds(root, second.completed) {
+		return nil, &pcreSyntaxError{25, len(src)}
+	}
+	if second.topBackref > second.groups {
+		return nil, &pcreSyntaxError{15, len(src)}
+	}
+	if !pat.ucp {
+		pcreAutoPossess(root, nil)
+	}
+	pat.root, pat.groups = root, second.groups
+	return pat, nil
+}
+
+// readStartOptions reads the (*UTF8)-like settings at the start of src
+// and returns where the pattern proper starts.
+func readStartOptions(src string, pat *pcrePattern) int {
+	i := 0
+	for strings.HasPrefix(src[i:], "(*") {
+		rest := src[i+2:]
+		matched := true
+		switch {
+		case strings.HasPrefix(rest, "UTF8)"):
+			pat.utf, i = true, i+7
+		case strings.HasPrefix(rest, "UTF)"):
+			pat.utf, i = true, i+6
+		case strings.HasPrefix(rest, "UCP)"):
+			pat.ucp, i = true, i+6
+		case strings.HasPrefix(rest, "NO_AUTO_POSSESS)"):
+			i += 18
+		case strings.HasPrefix(rest, "NO_START_OPT)"):
+			pat.noStartOpt, i = true, i+15
+		case strings.HasPrefix(rest, "LIMIT_MATCH="), strings.HasPrefix(rest, "LIMIT_RECURSION="):
+			eq := strings.IndexByte(rest, '=') + 1
+			digits := eq
+			for digits < len(rest) && isASCIIDigit(rune(rest[digits])) {
+				digits++
+			}
+			if digits >= len(rest) || rest[digits] != ')' {
+				return i
+			}
+			i += 2 + digits + 1
+		case strings.HasPrefix(rest, "CR)"):
+			pat.newline, i = pcreNewlineCR, i+5
+		case strings.HasPrefix(rest, "LF)"):
+			pat.newline, i = pcreNewlineLF, i+5
+		case strings.HasPrefix(rest, "CRLF)"):
+			pat.newline, i = pcreNewlineCRLF, i+7
+		case strings.HasPrefix(rest, "ANY)"):
+			pat.newline, i = pcreNewlineAny, i+6
+		case strings.HasPrefix(rest, "ANYCRLF)"):
+			pat.newline, i = pcreNewlineAnyCRLF, i+10
+		case strings.HasPrefix(rest, "BSR_ANYCRLF)"):
+			pat.bsrAnyCRLF, i = true, i+14
+		case strings.HasPrefix(rest, "BSR_UNICODE)"):
+			pat.bsrAnyCRLF, i = false, i+14
+		default:
+			matched = false
+		}
+		if !matched {
+			break
+		}
+	}
+	return i
+}
+
+// invalidUTF8At returns the offset of the first byte of s that is not
+// part of a valid UTF-8 character, or -1.
+func invalidUTF8At(s string) int {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// sortedNames returns the names in the order of PCRE's name table: by
+// name, then by group number.
+func sortedNames(names []pcreName) []pcreName {
+	sorted := append([]pcreName(nil), names...)
+	for i := 1; i < len(sorted); i++ {
+		for j := i; j > 0 && pcreNameLess(sorted[j], sorted[j-1]); j-- {
+			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+		}
+	}
+	return sorted
+}
+
+func pcreNameLess(a, b pcreName) bool {
+	if a.name != b.name {
+		return a.name < b.name
+	}
+	return a.number < b.number
+}
+
+func (p *pcreParser) fail(code pcreErrorCode, offset int) error {
+	return &pcreSyntaxError{code, offset}
+}
+
+// at returns the byte at i, or 0 beyond the end (PCRE reads a
+// NUL-terminated string).
+func (p *pcreParser) at(i int) byte {
+	if i < len(p.pat) {
+		return p.pat[i]
+	}
+	return 0
+}
+
+func (p *pcreParser) cur() byte { return p.at(p.i) }
+
+// top reads the pattern up to its end or an unmatched ")".
+func (p *pcreParser) top() (*pcreNode, error) {
+	p.opts.multiline = true
+	return p.alternation(false, 0, false)
+}
+
+// alternation reads branches up to a ")" or the end of the pattern;
+// reset numbers the groups of every branch from the same number, as
+// (?| does. group is the capturing number of the enclosing group (0 for
+// the pattern, -1 for others); behind reads the branches of a lookbehind
+// and records their lengths in the second pass.
+func (p *pcreParser) alternation(reset bool, group int, behind bool) (*pcreNode, error) {
+	outer := p.opts
+	startGroups, maxGroups := p.groups, p.groups
+	alt := &pcreNode{op: pxAlt}
+	for {
+		if reset {
+			p.groups = startGroups
+		}
+		branch, err := p.branch(group)
+		if err != nil {
+			return nil, err
+		}
+		if behind && p.second {
+			length, err := p.fixedLength(branch)
+			if err != nil {
+				return nil, err
+			}
+			alt.lengths = append(alt.lengths, length)
+		}
+		alt.subs = append(alt.subs, branch)
+		maxGroups = max(maxGroups, p.groups)
+		if p.cur() != '|' {
+			break
+		}
+		p.i++
+	}
+	p.groups = maxGroups
+	p.opts = outer
+	return alt, nil
+}
+
+// branch reads items up to "|", ")" or the end of the pattern.
+func (p *pcreParser) branch(group int) (*pcreNode, error) {
+	var items []*pcreNode
+	p.branches = append(p.branches, &pcreBranchAt{group: group, items: &items})
+	defer func() { p.branches = p.branches[:len(p.branches)-1] }()
+	repeatable := -1 // index in items of the item a quantifier would repeat
+	for {
+		if p.inQuote {
+			if p.i >= len(p.pat) {
+				break
+			}
+			if p.cur() == '\\' && p.at(p.i+1) == 'E' {
+				p.inQuote = false
+				p.i += 2
+				continue
+			}
+			items = append(items, p.literal(p.readChar()))
+			repeatable = len(items) - 1
+			continue
+		}
+		if p.opts.extended && p.skipSpaceAndComments() {
+			continue
+		}
+		if strings.HasPrefix(p.pat[p.i:], "(?#") {
+			end := strings.IndexByte(p.pat[p.i+3:], ')')
+			if end < 0 {
+				return nil, p.fail(18, len(p.pat))
+			}
+			p.i += 3 + end + 1
+			continue
+		}
+		c := p.cur()
+		if p.i >= len(p.pat) || c == '|' || c == ')' {
+			break
+		}
+		switch c {
+		case '^':
+			items = append(items, &pcreNode{op: pxAssert, test: pcreBOL, multiline: p.opts.multiline})
+			repeatable = -1
+			p.i++
+		case '$':
+			items = append(items, &pcreNode{op: pxAssert, test: pcreEOL, multiline: p.opts.multiline})
+			repeatable = -1
+			p.i++
+		case '.':
+			items = append(items, &pcreNode{op: pxAny, dotall: p.opts.dotall, typeLetter: '.'})
+			repeatable = len(items) - 1
+			p.i++
+		case '[':
+			if word := p.spencerWordEdge(); word != nil {
+				items = append(items, word...)
+				repeatable = len(items) - 1
+				continue
+			}
+			set, err := p.class()
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, &pcreNode{op: pxSet, set: set})
+			repeatable = len(items) - 1
+		case '*', '+', '?':
+			if err := p.quantify(items, &repeatable); err != nil {
+				return nil, err
+			}
+		case '{':
+			if !pcreCountedRepeat(p.pat, p.i+1) {
+				items = append(items, p.literal(p.readChar()))
+				repeatable = len(items) - 1
+				continue
+			}
+			if err := p.quantify(items, &repeatable); err != nil {
+				return nil, err
+			}
+		case '(':
+			node, err := p.group()
+			if err != nil {
+				return nil, err
+			}
+			if node == nil { // an option setting or a callout
+				repeatable = -1
+				continue
+			}
+			items = append(items, node)
+			repeatable = len(items) - 1
+			if node.op == pxVerb {
+				repeatable = -1
+			}
+		case '\\':
+			node, isItem, err := p.escapeItem()
+			if err != nil {
+				return nil, err
+			}
+			if !isItem {
+				continue // \Q, \E
+			}
+			items = append(items, node)
+			repeatable = len(items) - 1
+			if node.op == pxAssert || (node.op == pxEmpty) {
+				repeatable = -1
+			}
+		default:
+			items = append(items, p.literal(p.readChar()))
+			repeatable = len(items) - 1
+		}
+	}
+	return &pcreNode{op: pxConcat, subs: items}, nil
+}
+
+// spencerWordEdge reads [[:<:]] and [[:>:]], the start and end of a
+// word, as libpcre reads them: \b(?=\w) and \b(?<=\w).
+func (p *pcreParser) spencerWordEdge() []*pcreNode {
+	var behind bool
+	switch {
+	case strings.HasPrefix(p.pat[p.i:], "[[:<:]]"):
+	case strings.HasPrefix(p.pat[p.i:], "[[:>:]]"):
+		behind = true
+	default:
+		return nil
+	}
+	p.i += 7
+	word := &pcreCharSet{}
+	p.addTypeEscape(word, 'w')
+	branch := &pcreNode{op: pxConcat, subs: []*pcreNode{{op: pxSet, set: word}}}
+	look := &pcreNode{op: pxLook, behind: behind, subs: []*pcreNode{branch}}
+	if behind {
+		look.lengths = []int{1}
+	}
+	return []*pcreNode{{op: pxAssert, test: pcreWordEdge}, look}
+}
+
+// skipSpaceAndComments skips, in extended mode, white space and comments
+// from "#" to the end of the line; it reports whether it skipped any.
+func (p *pcreParser) skipSpaceAndComments() bool {
+	start := p.i
+	for p.i < len(p.pat) && isPCRESpace(p.pat[p.i]) {
+		p.i++
+	}
+	if p.cur() == '#' && p.i < len(p.pat) {
+		p.i++
+		for p.i < len(p.pat) {
+			if n := p.newlineAt(p.i); n > 0 {
+				p.i += n
+				break
+			}
+			p.i++
+			if p.utf {
+				for p.i < len(p.pat) && p.pat[p.i]&0xc0 == 0x80 {
+					p.i++
+				}
+			}
+		}
+	}
+	return p.i > start
+}
+
+// newlineAt returns the length of the newline of the convention at i in
+// the pattern, or 0.
+func (p *pcreParser) newlineAt(i int) int {
+	return pcreNewlineLen(p.newline, p.pat, i, p.utf)
+}
+
+// isPCRESpace reports whether c is white space in PCRE's default tables.
+func isPCRESpace(c byte) bool {
+	return c == ' ' || (c >= '\t' && c <= '\r')
+}
+
+// readChar reads one literal character: a byte, or in UTF mode a whole
+// UTF-8 sequence.
+func (p *pcreParser) readChar() rune {
+	if p.utf {
+		r, size := utf8.DecodeRuneInString(p.pat[p.i:])
+		p.i += size
+		return r
+	}
+	c := p.pat[p.i]
+	p.i++
+	return rune(c)
+}
+
+// literal makes the node for a literal character.
+func (p *pcreParser) literal(c rune) *pcreNode {
+	return &pcreNode{op: pxChar, c: c, caseless: p.opts.caseless && p.hasOtherCase(c)}
+}
+
+// pcreCountedRepeat reports whether pat at i (after a "{") holds a
+// quantifier: digits, optionally "," and digits, then "}".
+func pcreCountedRepeat(pat string, i int) bool {
+	digits := func() int {
+		start := i
+		for i < len(pat) && isASCIIDigit(rune(pat[i])) {
+			i++
+		}
+		return i - start
+	}
+	if digits() == 0 {
+		return false
+	}
+	if i < len(pat) && pat[i] == '}' {
+		return true
+	}
+	if i >= len(pat) || pat[i] != ',' {
+		return false
+	}
+	i++
+	digits()
+	return i < len(pat) && pat[i] == '}'
+}
+
+// quantify applies the quantifier at p.i to the repeatable item.
+func (p *pcreParser) quantify(items []*pcreNode, repeatable *int) error {
+	min, max := 0, -1
+	switch p.cur() {
+	case '+':
+		min = 1
+	case '?':
+		max = 1
+	case '{':
+		var err error
+		if min, max, err = p.repeatCounts(); err != nil {
+			return err
+		}
+	}
+	if *repeatable < 0 {
+		return p.fail(9, p.i)
+	}
+	lazy, possessive := p.opts.ungreedy, false
+	switch p.at(p.i + 1) {
+	case '+':
+		possessive = true
+		p.i++
+	case '?':
+		lazy = !lazy
+		p.i++
+	}
+	p.i++
+	item := items[*repeatable]
+	items[*repeatable] = repeatNode(item, min, max, lazy, possessive)
+	*repeatable = -1
+	return nil
+}
+
+// repeatNode repeats item. A repeated assertion is the assertion itself
+// (minimum above 0) or optional; a repeated DEFINE group is itself.
+func repeatNode(item *pcreNode, min, max int, lazy, possessive bool) *pcreNode {
+	if item.op == pxCond && item.condKind == pcreCondDefine {
+		return item
+	}
+	if item.op == pxLook {
+		if min > 0 {
+			return item
+		}
+		max = 1
+	}
+	return &pcreNode{op: pxRepeat, subs: []*pcreNode{item}, min: min, max: max, lazy: lazy, possessive: possessive}
+}
+
+// repeatCounts reads "{n}", "{n,}" or "{n,m}" and leaves p.i at the "}".
+func (p *pcreParser) repeatCounts() (min, max int, err error) {
+	p.i++
+	if min, err = p.repeatNumber(); err != nil {
+		return 0, 0, err
+	}
+	max = min
+	if p.cur() == ',' {
+		p.i++
+		max = -1
+		if p.cur() != '}' {
+			if max, err = p.repeatNumber(); err != nil {
+				return 0, 0, err
+			}
+			if max < min {
+				return 0, 0, p.fail(4, p.i)
+			}
+		}
+	}
+	return min, max, nil
+}
+
+// repeatNumber reads the digits of a quantifier's count.
+func (p *pcreParser) repeatNumber() (int, error) {
+	n := 0
+	for isASCIIDigit(rune(p.cur())) {
+		n = n*10 + int(p.cur()-'0')
+		p.i++
+		if n > pcreMaxRepeat {
+			return 0, p.fail(5, p.i)
+		}
+	}
+	return n, nil
+}
+
+// group reads a parenthesized item from its "(". It returns nil for an
+// option setting or a callout, which match nothing and cannot be repeated.
+func (p *pcreParser) group() (*pcreNode, error) {
+	p.i++
+	if p.cur() == '*' && (p.at(p.i+1) == ':' || isPCRELetter(p.at(p.i+1))) {
+		return p.verb()
+	}
+	if p.cur() != '?' {
+		return p.capturing()
+	}
+	p.i++
+	switch c := p.cur(); c {
+	case '|':
+		p.i++
+		return p.subgroup(&pcreNode{op: pxGroup}, true, -1, false)
+	case ':':
+		p.i++
+		return p.subgroup(&pcreNode{op: pxGroup}, false, -1, false)
+	case '(':
+		return p.conditional()
+	case '=':
+		p.i++
+		return p.subgroup(&pcreNode{op: pxLook}, false, -1, false)
+	case '!':
+		p.i++
+		next := p.at(p.i + 1)
+		if p.cur() == ')' && next != '*' && next != '+' && next != '?' &&
+			(next != '{' || !pcreCountedRepeat(p.pat, p.i+2)) {
+			p.i++
+			return &pcreNode{op: pxVerb, verb: pcreFail}, nil
+		}
+		return p.subgroup(&pcreNode{op: pxLook, negated: true}, false, -1, false)
+	case '<':
+		switch p.at(p.i + 1) {
+		case '=', '!':
+			negated := p.at(p.i+1) == '!'
+			p.i += 2
+			return p.subgroup(&pcreNode{op: pxLook, behind: true, negated: negated}, false, -1, true)
+		}
+		if !isPCREWord(p.at(p.i + 1)) {
+			return nil, p.fail(24, p.i+1)
+		}
+		return p.namedGroup('>')
+	case '\'':
+		return p.namedGroup('\'')
+	case '>':
+		p.i++
+		return p.subgroup(&pcreNode{op: pxAtomic}, false, -1, false)
+	case 'C':
+		return nil, p.callout()
+	case 'P':
+		p.i++
+		switch p.cur() {
+		case '=':
+			return p.namedReference(')', false)
+		case '>':
+			return p.namedReference(')', true)
+		case '<':
+			return p.namedGroup('>')
+		}
+		return nil, p.fail(41, p.i)
+	case '&':
+		return p.namedReference(')', true)
+	case 'R', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+':
+		if c == 'R' {
+			p.i++
+		}
+		return p.numberedRecursion(')')
+	case '-':
+		if isASCIIDigit(rune(p.at(p.i + 1))) {
+			return p.numberedRecursion(')')
+		}
+	}
+	return p.optionSetting()
+}
+
+// capturing reads a capturing group after its "(".
+func (p *pcreParser) capturing() (*pcreNode, error) {
+	p.groups++
+	n := p.groups
+	return p.subgroup(&pcreNode{op: pxGroup, n: n}, false, n, false)
+}
+
+// subgroup reads the branches of node and its ")".
+func (p *pcreParser) subgroup(node *pcreNode, reset bool, group int, behind bool) (*pcreNode, error) {
+	p.depth++
+	if p.depth > pcreParensLimit {
+		return nil, p.fail(82, p.i)
+	}
+	if node.n > 0 {
+		p.openGroups = append(p.openGroups, node.n)
+	}
+	body, err := p.alternation(reset, group, behind)
+	if err != nil {
+		return nil, err
+	}
+	if node.n > 0 {
+		p.openGroups = p.openGroups[:len(p.openGroups)-1]
+		if p.second {
+			p.completed[node.n] = node
+		}
+	}
+	p.depth--
+	if p.cur() != ')' || p.i >= len(p.pat) {
+		return nil, p.fail(14, p.i)
+	}
+	p.i++
+	if node.op == pxLook {
+		node.subs, node.lengths = body.subs, body.lengths
+		return node, nil
+	}
+	node.subs = []*pcreNode{body}
+	return node, nil
+}
+
+// namedGroup reads a named capturing group from the first character of
+// its name; terminator ends the name.
+func (p *pcreParser) namedGroup(terminator byte) (*pcreNode, error) {
+	p.i++
+	start := p.i
+	if isASCIIDigit(rune(p.cur())) {
+		return nil, p.fail(84, p.i)
+	}
+	for isPCREWord(p.cur()) && p.i < len(p.pat) {
+		p.i++
+	}
+	name := p.pat[start:p.i]
+	if !p.second {
+		if p.cur() != terminator || p.i >= len(p.pat) {
+			return nil, p.fail(42, p.i)
+		}
+		if len(name) > pcreMaxNameSize {
+			return nil, p.fail(48, p.i)
+		}
+		if err := p.addName(name, p.groups+1); err != nil {
+			return nil, err
+		}
+	}
+	p.i++
+	return p.capturing()
+}
+
+// addName records that group number is called name, as the first pass
+// of PCRE does: the same name twice needs (?J), unless it names the same
+// group ((?| branches); a group cannot have two names.
+func (p *pcreParser) addName(name string, number int) error {
+	for _, known := range p.names {
+		if known.name == name {
+			if known.number == number {
+				return nil
+			}
+			if !p.opts.dupnames {
+				return p.fail(43, p.i)
+			}
+		} else if known.number == number {
+			return p.fail(65, p.i)
+		}
+	}
+	p.names = append(p.names, pcreName{name, number})
+	return nil
+}
+
+// namedReference reads the name of a reference ((?P=name), \k<name>) or
+// of a recursion ((?&name), (?P>name), \g<name>) from the character
+// before it; terminator ends the name.
+func (p *pcreParser) namedReference(terminator byte, recurse bool) (*pcreNode, error) {
+	p.i++
+	start := p.i
+	if isASCIIDigit(rune(p.cur())) {
+		return nil, p.fail(84, p.i)
+	}
+	for isPCREWord(p.cur()) && p.i < len(p.pat) {
+		p.i++
+	}
+	name := p.pat[start:p.i]
+	if !p.second {
+		switch {
+		case name == "":
+			return nil, p.fail(62, p.i)
+		case p.cur() != terminator || p.i >= len(p.pat):
+			return nil, p.fail(42, p.i)
+		case len(name) > pcreMaxNameSize:
+			return nil, p.fail(48, p.i)
+		}
+		p.i++
+		if recurse {
+			return &pcreNode{op: pxRecurse}, nil
+		}
+		return &pcreNode{op: pxBackref}, nil
+	}
+	groups := p.groupsNamed(name)
+	if len(groups) == 0 {
+		return nil, p.fail(15, p.i)
+	}
+	if recurse {
+		return p.recursion(groups[0])
+	}
+	p.i++
+	return p.backref(groups), nil
+}
+
+// groupsNamed returns the numbers of the groups called name.
+func (p *pcreParser) groupsNamed(name string) []int {
+	var groups []int
+	for _, known := range p.names {
+		if known.name == name {
+			groups = append(groups, known.number)
+		}
+	}
+	return groups
+}
+
+// backref makes a back reference to the first set of groups.
+func (p *pcreParser) backref(groups []int) *pcreNode {
+	for _, g := range groups {
+		p.topBackref = max(p.topBackref, g)
+	}
+	return &pcreNode{op: pxBackref, n: groups[0], groups: groups, caseless: p.opts.caseless}
+}
+
+// numberedRecursion reads (?R), (?n), (?+n) and (?-n), or \g<n>, from
+// the sign or first digit; terminator ends it.
+func (p *pcreParser) numberedRecursion(terminator byte) (*pcreNode, error) {
+	sign := p.cur()
+	switch sign {
+	case '+':
+		p.i++
+		if !isASCIIDigit(rune(p.cur())) {
+			return nil, p.fail(63, p.i)
+		}
+	case '-':
+		p.i++
+	}
+	n := 0
+	for isASCIIDigit(rune(p.cur())) {
+		if n > pcreIntDigitsMax {
+			for isASCIIDigit(rune(p.cur())) {
+				p.i++
+			}
+			return nil, p.fail(61, p.i)
+		}
+		n = n*10 + int(p.cur()-'0')
+		p.i++
+	}
+	if p.cur() != terminator || p.i >= len(p.pat) {
+		return nil, p.fail(29, p.i)
+	}
+	switch sign {
+	case '-':
+		if n == 0 {
+			return nil, p.fail(58, p.i)
+		}
+		n = p.groups - n + 1
+		if n <= 0 {
+			return nil, p.fail(15, p.i)
+		}
+	case '+':
+		if n == 0 {
+			return nil, p.fail(58, p.i)
+		}
+		n += p.groups
+	}
+	return p.recursion(n)
+}
+
+// recursion makes a call of group n, p.i at the terminator of its syntax.
+func (p *pcreParser) recursion(n int) (*pcreNode, error) {
+	if p.second {
+		if n > p.final {
+			return nil, p.fail(15, p.i)
+		}
+		if p.condDepth == 0 && p.isOpen(n) && p.couldLoop(n) {
+			return nil, p.fail(40, p.i)
+		}
+	}
+	p.i++
+	return &pcreNode{op: pxRecurse, n: n}, nil
+}
+
+// isOpen reports whether group n (0: the pattern) is being read.
+func (p *pcreParser) isOpen(n int) bool {
+	if n == 0 {
+		return true
+	}
+	for _, g := range p.openGroups {
+		if g == n {
+			return true
+		}
+	}
+	return false
+}
+
+// couldLoop reports whether a recursion into the open group n could be
+// reached without consuming anything since the group started: every
+// branch being read, from the innermost to group n's, is so far empty
+// or able to match the empty string.
+func (p *pcreParser) couldLoop(n int) bool {
+	for i := len(p.branches) - 1; i >= 0; i-- {
+		b := p.branches[i]
+		for _, item := range *b.items {
+			if !p.couldBeEmpty(item, nil) {
+				return false
+			}
+		}
+		if b.group == n {
+			return true
+		}
+	}
+	return true
+}
+
+// verb reads a backtracking verb from its "*".
+func (p *pcreParser) verb() (*pcreNode, error) {
+	p.i++
+	start := p.i
+	for isPCRELetter(p.cur()) && p.i < len(p.pat) {
+		p.i++
+	}
+	name := p.pat[start:p.i]
+	arg, hasArg := "", false
+	if p.cur() == ':' {
+		p.i++
+		argStart := p.i
+		for p.i < len(p.pat) && p.cur() != ')' {
+			p.i++
+		}
+		arg, hasArg = p.pat[argStart:p.i], p.i > argStart
+		if len(arg) > pcreMaxMark {
+			return nil, p.fail(75, p.i)
+		}
+	}
+	if p.cur() != ')' || p.i >= len(p.pat) {
+		return nil, p.fail(60, p.i)
+	}
+	kinds := map[string]pcreVerbKind{"MARK": pcreMark, "": pcreMark, "ACCEPT": pcreAccept, "COMMIT": pcreCommit,
+		"F": pcreFail, "FAIL": pcreFail, "PRUNE": pcrePrune, "SKIP": pcreSkip, "THEN": pcreThen}
+	kind, ok := kinds[name]
+	switch {
+	case !ok:
+		return nil, p.fail(60, p.i)
+	case hasArg && (kind == pcreAccept || kind == pcreCommit || kind == pcreFail):
+		return nil, p.fail(59, p.i)
+	case !hasArg && kind == pcreMark:
+		return nil, p.fail(66, p.i)
+	}
+	p.i++
+	return &pcreNode{op: pxVerb, verb: kind, name: arg}, nil
+}
+
+// callout reads (?Cn) from its "C"; a callout matches nothing.
+func (p *pcreParser) callout() error {
+	p.i++
+	n := 0
+	for isASCIIDigit(rune(p.cur())) {
+		n = n*10 + int(p.cur()-'0')
+		p.i++
+		if n > 255 {
+			return p.fail(38, p.i)
+		}
+	}
+	if p.cur() != ')' || p.i >= len(p.pat) {
+		return p.fail(39, p.i)
+	}
+	p.i++
+	return nil
+}
+
+// optionSetting reads (?imsxUXJ-imsxUXJ) or (?imsx-imsx: ...) from the
+// first option letter.
+func (p *pcreParser) optionSetting() (*pcreNode, error) {
+	opts := p.opts
+	on := true
+	for p.i >= len(p.pat) || (p.cur() != ')' && p.cur() != ':') {
+		if p.i >= len(p.pat) {
+			return nil, p.fail(12, p.i)
+		}
+		c := p.cur()
+		p.i++
+		switch c {
+		case '-':
+			on = false
+		case 'J':
+			opts.dupnames = on
+		case 'i':
+			opts.caseless = on
+		case 'm':
+			opts.multiline = on
+		case 's':
+			opts.dotall = on
+		case 'x':
+			opts.extended = on
+		case 'U':
+			opts.ungreedy = on
+		case 'X':
+			opts.extra = on
+		default:
+			return nil, p.fail(12, p.i-1)
+		}
+	}
+	if p.cur() == ')' {
+		p.i++
+		p.opts = opts
+		return nil, nil
+	}
+	p.i++
+	outer := p.opts
+	p.opts = opts
+	node, err := p.subgroup(&pcreNode{op: pxGroup}, false, -1, false)
+	p.opts = outer
+	return node, err
+}
+
+// conditional reads (?(condition)yes|no) from the "(" of the condition.
+func (p *pcreParser) conditional() (*pcreNode, error) {
+	node := &pcreNode{op: pxCond}
+	assertAt := p.i
+	if p.at(p.i+1) == '?' && p.at(p.i+2) == 'C' {
+		k := p.i + 3
+		for isASCIIDigit(rune(p.at(k))) {
+			k++
+		}
+		if p.at(k) == ')' && k < len(p.pat) {
+			assertAt = k + 1
+		}
+		if p.at(assertAt) != '(' || assertAt >= len(p.pat) {
+			return nil, p.fail(28, p.i)
+		}
+	}
+	if p.at(assertAt+1) == '?' && (p.at(assertAt+2) == '=' || p.at(assertAt+2) == '!' ||
+		(p.at(assertAt+2) == '<' && (p.at(assertAt+3) == '=' || p.at(assertAt+3) == '!'))) {
+		p.i = assertAt
+		p.condDepth++
+		cond, err := p.group()
+		p.condDepth--
+		if err != nil {
+			return nil, err
+		}
+		if cond.op != pxLook { // (?!) alone: an assertion that fails
+			cond = &pcreNode{op: pxLook, negated: true}
+		}
+		node.condKind, node.cond = pcreCondAssert, cond
+		return p.conditionalBody(node)
+	}
+	if err := p.condition(node); err != nil {
+		return nil, err
+	}
+	return p.conditionalBody(node)
+}
+
+// condition reads a condition that is not an assertion, from its "(",
+// through its ")".
+func (p *pcreParser) condition(node *pcreNode) error {
+	p.i++
+	var terminator byte
+	sign := byte(0)
+	number := false
+	recursionByName := false
+	switch c := p.cur(); {
+	case c == 'R' && p.at(p.i+1) == '&':
+		recursionByName = true
+		p.i += 2
+		terminator = 0xff
+	case c == '<':
+		terminator = '>'
+		p.i++
+	case c == '\'':
+		terminator = '\''
+		p.i++
+	case c == '-' || c == '+':
+		sign, number = c, true
+		p.i++
+	case isASCIIDigit(rune(c)):
+		number = true
+	}
+	n := 0
+	var name string
+	if number {
+		for isASCIIDigit(rune(p.cur())) {
+			if n > pcreIntDigitsMax {
+				for isASCIIDigit(rune(p.cur())) {
+					p.i++
+				}
+				return p.fail(61, p.i)
+			}
+			n = n*10 + int(p.cur()-'0')
+			p.i++
+		}
+	} else {
+		if isASCIIDigit(rune(p.cur())) {
+			return p.fail(84, p.i)
+		}
+		if !isPCREWord(p.cur()) || p.i >= len(p.pat) {
+			return p.fail(28, p.i)
+		}
+		start := p.i
+		for isPCREWord(p.cur()) && p.i < len(p.pat) {
+			p.i++
+		}
+		name = p.pat[start:p.i]
+	}
+	if terminator != 0 && terminator != 0xff {
+		if p.cur() != terminator || p.i >= len(p.pat) {
+			return p.fail(26, p.i)
+		}
+		p.i++
+	}
+	if p.cur() != ')' || p.i >= len(p.pat) {
+		return p.fail(26, p.i)
+	}
+	p.i++
+	if !p.second {
+		return nil
+	}
+	if number {
+		if n <= 0 {
+			return p.fail(35, p.i)
+		}
+		switch sign {
+		case '-':
+			n = p.groups - n + 1
+		case '+':
+			n += p.groups
+		}
+		if n <= 0 || n > p.final {
+			return p.fail(15, p.i)
+		}
+		p.topBackref = max(p.topBackref, n)
+		node.condKind, node.n, node.groups = pcreCondGroup, n, []int{n}
+		return nil
+	}
+	if groups := p.groupsWithPrefix(name); len(groups) > 0 {
+		node.condKind, node.n, node.groups = pcreCondGroup, groups[0], groups
+		if recursionByName {
+			node.condKind = pcreCondRecursion
+		}
+		return nil
+	}
+	switch {
+	case terminator != 0:
+		return p.fail(15, p.i)
+	case name[0] == 'R':
+		n := 0
+		for _, d := range name[1:] {
+			if !isASCIIDigit(d) {
+				return p.fail(15, p.i)
+			}
+			if n > pcreIntDigitsMax {
+				return p.fail(61, p.i)
+			}
+			n = n*10 + int(d-'0')
+		}
+		node.condKind, node.n = pcreCondRecursion, n
+	case name == "DEFINE":
+		node.condKind = pcreCondDefine
+	default:
+		return p.fail(15, p.i)
+	}
+	return nil
+}
+
+// groupsWithPrefix returns the groups of the first name in the name table
+// that starts with prefix (libpcre compares only the prefix here), and of
+// the names equal to that one.
+func (p *pcreParser) groupsWithPrefix(prefix string) []int {
+	for _, known := range p.names {
+		if strings.HasPrefix(known.name, prefix) {
+			return p.groupsNamed(known.name)
+		}
+	}
+	return nil
+}
+
+// conditionalBody reads the branches of a conditional group and its ")".
+func (p *pcreParser) conditionalBody(node *pcreNode) (*pcreNode, error) {
+	p.condDepth++
+	body, err := p.subgroup(&pcreNode{op: pxGroup}, false, -1, false)
+	p.condDepth--
+	if err != nil {
+		return nil, err
+	}
+	branches := body.subs[0].subs
+	if p.second {
+		closing := p.i - 1
+		if node.condKind == pcreCondDefine && len(branches) > 1 {
+			return nil, p.fail(54, closing)
+		}
+		if node.condKind != pcreCondDefine && len(branches) > 2 {
+			return nil, p.fail(27, closing)
+		}
+	}
+	node.subs = branches
+	return node, nil
+}
+
+func isPCRELetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isPCREWord(c byte) bool { return isPCRELetter(c) || isASCIIDigit(rune(c)) || c == '_' }
