@@ -1,5 +1,7 @@
 package query
 
+import "slices"
+
 // The checks of the second pass that look at what was parsed: the fixed
 // length of lookbehind branches and whether an item can match the empty
 // string (for recursions that could loop).
@@ -52,17 +54,8 @@ func pcreLengthIn(n *pcreNode, groups map[int]*pcreNode, utf bool, calling []int
 	case pxBackref, pxNewlineSeq, pxGrapheme:
 		return 0, pcreLengthNotFixed, false
 	case pxConcat:
-		total := 0
-		deferred := false
-		for _, sub := range n.subs {
-			l, v, d := pcreLengthIn(sub, groups, utf, calling)
-			if v != pcreLengthFixed {
-				return 0, v, false
-			}
-			total += l
-			deferred = deferred || d
-		}
-		return total, pcreLengthFixed, deferred
+		l, v, d, _ := pcreBranchLength(n.subs, groups, utf, calling)
+		return l, v, d
 	case pxAlt, pxCond:
 		return pcreBranchesLength(n.subs, groups, utf, calling)
 	case pxGroup, pxAtomic:
@@ -71,19 +64,17 @@ func pcreLengthIn(n *pcreNode, groups map[int]*pcreNode, utf bool, calling []int
 		if n.min != n.max {
 			return 0, pcreLengthNotFixed, false
 		}
+		if sub := n.subs[0]; sub.op == pxAny && sub.byteUnit {
+			return n.min, pcreLengthFixed, false // libpcre does not look at the item of an exact repetition
+		}
 		l, v, d := pcreLengthIn(n.subs[0], groups, utf, calling)
 		return l * n.min, v, d
 	case pxRecurse:
 		if groups == nil {
 			return 0, pcreLengthFixed, true
 		}
-		for _, g := range calling {
-			if g == n.n {
-				return 0, pcreLengthNotFixed, false
-			}
-		}
 		target, ok := groups[n.n]
-		if !ok {
+		if !ok || slices.Contains(calling, n.n) {
 			return 0, pcreLengthNotFixed, false
 		}
 		return pcreLengthIn(target, groups, utf, append(calling, n.n))
@@ -91,14 +82,45 @@ func pcreLengthIn(n *pcreNode, groups map[int]*pcreNode, utf bool, calling []int
 	return 0, pcreLengthNotFixed, false
 }
 
+// pcreBranchLength returns the length of a branch's items; a (*ACCEPT)
+// ends it (accepted).
+func pcreBranchLength(items []*pcreNode, groups map[int]*pcreNode, utf bool, calling []int) (length int, v pcreLengthVerdict, deferred, accepted bool) {
+	for _, item := range items {
+		if item.op == pxVerb && item.verb == pcreAccept {
+			return length, pcreLengthFixed, deferred, true
+		}
+		l, v, d := pcreLengthIn(item, groups, utf, calling)
+		if v != pcreLengthFixed {
+			return 0, v, false, false
+		}
+		length += l
+		deferred = deferred || d
+	}
+	return length, pcreLengthFixed, deferred, false
+}
+
 // pcreBranchesLength returns the length of alternatives, which must all
-// have the same.
+// have the same; as libpcre measures them in turn, a (*ACCEPT) ends the
+// group there: the branches after it are not looked at.
 func pcreBranchesLength(subs []*pcreNode, groups map[int]*pcreNode, utf bool, calling []int) (int, pcreLengthVerdict, bool) {
 	length, deferred := -1, false
 	for _, sub := range subs {
-		l, v, d := pcreLengthIn(sub, groups, utf, calling)
+		var l int
+		var v pcreLengthVerdict
+		var d, accepted bool
+		if sub.op == pxConcat {
+			l, v, d, accepted = pcreBranchLength(sub.subs, groups, utf, calling)
+		} else {
+			l, v, d = pcreLengthIn(sub, groups, utf, calling)
+		}
 		if v != pcreLengthFixed {
 			return 0, v, false
+		}
+		if accepted {
+			if length >= 0 && l != length {
+				return 0, pcreLengthNotFixed, false
+			}
+			return l, pcreLengthFixed, deferred || d
 		}
 		if d {
 			deferred = true
@@ -140,19 +162,16 @@ func resolveLookbehinds(n *pcreNode, groups map[int]*pcreNode) bool {
 }
 
 // couldBeEmpty reports whether n can match the empty string, as libpcre
-// judges it when it checks a recursion: calls of groups not yet read (or
-// still open) count as possibly empty, and so does a recursion met again.
+// judges it when it checks a recursion: a group can if one of its
+// branches can, and a branch can if its items all can or, before one that
+// cannot, it calls a group not completely read yet (libpcre gives up on
+// the branch there). A recursion met again counts as empty.
 func (p *pcreParser) couldBeEmpty(n *pcreNode, calling []int) bool {
 	switch n.op {
 	case pxChar, pxSet, pxAny, pxNewlineSeq, pxGrapheme:
 		return false
 	case pxConcat:
-		for _, sub := range n.subs {
-			if !p.couldBeEmpty(sub, calling) {
-				return false
-			}
-		}
-		return true
+		return p.branchCouldBeEmpty(n.subs, calling)
 	case pxAlt:
 		for _, sub := range n.subs {
 			if p.couldBeEmpty(sub, calling) {
@@ -171,25 +190,37 @@ func (p *pcreParser) couldBeEmpty(n *pcreNode, calling []int) bool {
 		return n.min == 0 || p.couldBeEmpty(n.subs[0], calling)
 	case pxRecurse:
 		target, done := p.completed[n.n]
-		if !done || n.n == 0 {
+		if !done || n.n == 0 || slices.Contains(calling, n.n) {
 			return true
-		}
-		for _, g := range calling {
-			if g == n.n {
-				return true
-			}
 		}
 		return p.couldBeEmpty(target, append(calling, n.n))
 	}
 	return true
 }
 
+// branchCouldBeEmpty judges the items of a branch.
+func (p *pcreParser) branchCouldBeEmpty(items []*pcreNode, calling []int) bool {
+	for _, item := range items {
+		if item.op == pxRecurse {
+			if _, done := p.completed[item.n]; !done || item.n == 0 {
+				return true
+			}
+		}
+		if !p.couldBeEmpty(item, calling) {
+			return false
+		}
+	}
+	return true
+}
+
 // libpcre makes a repetition possessive when what follows cannot match
-// what it repeats, so that no backtracking into it is tried. For some
-// pairs of escapes its table wrongly says so: \S against \h, \v and \R
-// (0xa0 and 0x85 are in both), "." and \N against \R, \R against \s, "."
-// and \N, \h and \v against \S. pcreAutoPossess makes those repetitions
-// possessive too, so that they fail where libpcre's do.
+// what it repeats, so that no backtracking into it is tried. It is wrong
+// in two ways: for some pairs of escapes its table says so although they
+// overlap (\S against \h, \v and \R: 0xa0 and 0x85 are in both; "." and
+// \N against \R; \R against \s, "." and \N; \h and \v against \S),
+// and it takes the end of a branch of an atomic group, other than the
+// last, for something that cannot match. pcreAutoPossess makes those
+// repetitions possessive too, so that they fail where libpcre's do.
 
 // pcreBadPossessPairs are the pairs of (repeated, following) escapes of
 // the wrong table entries; "." stands for "." without (?s) and \N.
@@ -201,8 +232,9 @@ var pcreBadPossessPairs = map[[2]byte]bool{
 // pcreRest is what follows an item: the rest of its branch, then, at the
 // end of a group of one branch, what follows the group.
 type pcreRest struct {
-	items []*pcreNode
-	outer *pcreRest
+	items            []*pcreNode
+	outer            *pcreRest
+	endsAtomicBranch bool // the items end a branch of an atomic group, not its last
 }
 
 // pcreAutoPossess marks the repetitions in n that libpcre makes
@@ -213,8 +245,8 @@ func pcreAutoPossess(n *pcreNode, rest *pcreRest) {
 		for i, item := range n.subs {
 			after := &pcreRest{items: n.subs[i+1:], outer: rest}
 			if item.op == pxRepeat && !item.possessive && pcrePossessable(item.subs[0]) {
-				if ok, bad := pcreFollowsApart(item.subs[0], after); ok && bad {
-					item.possessive = true
+				if ok, bad := pcreFollowsApart(item.subs[0], after, !item.lazy); ok && bad {
+					item.possessive, item.lazy = true, false
 				}
 			}
 			pcreAutoPossess(item, after)
@@ -239,42 +271,55 @@ func pcreAutoPossess(n *pcreNode, rest *pcreRest) {
 	}
 }
 
-// pcrePossessable reports whether x is an escape whose repetition the
-// wrong table entries concern.
+// pcrePossessable reports whether x is an item whose repetition libpcre
+// can make possessive: one that matches a single unit, or \R.
 func pcrePossessable(x *pcreNode) bool {
-	switch x.typeLetter {
-	case 'S', 'h', 'v', 'R':
-		return true
-	case '.':
-		return !x.dotall
+	switch x.op {
+	case pxChar, pxSet, pxAny, pxNewlineSeq:
+		return !x.byteUnit
 	}
 	return false
 }
 
 // pcreFollowsApart reports whether every item that can come right after
 // a repetition of x is, by libpcre's judgement, unable to match what x
-// matches (ok), and whether that judgement relied on a wrong entry (bad).
-func pcreFollowsApart(x *pcreNode, rest *pcreRest) (ok, bad bool) {
-	for rest != nil && len(rest.items) == 0 {
+// matches (ok), and whether that judgement was wrong (bad). greedy
+// repetitions look into atomic groups.
+func pcreFollowsApart(x *pcreNode, rest *pcreRest, greedy bool) (ok, bad bool) {
+	for rest != nil && len(rest.items) == 0 && !rest.endsAtomicBranch {
 		rest = rest.outer
 	}
 	if rest == nil {
 		return false, false
 	}
-	y, tail := rest.items[0], &pcreRest{items: rest.items[1:], outer: rest.outer}
+	if len(rest.items) == 0 {
+		return true, true // the end of an atomic group's branch, not its last
+	}
+	y, tail := rest.items[0], &pcreRest{items: rest.items[1:], outer: rest.outer, endsAtomicBranch: rest.endsAtomicBranch}
 	switch y.op {
 	case pxChar, pxSet, pxAny, pxNewlineSeq:
 		return pcrePairApart(x, y)
 	case pxRepeat:
-		ok, bad := pcreFollowsApart(x, &pcreRest{items: []*pcreNode{y.subs[0]}})
+		ok, bad := pcreFollowsApart(x, &pcreRest{items: []*pcreNode{y.subs[0]}}, greedy)
 		if ok && y.min == 0 {
-			okTail, badTail := pcreFollowsApart(x, tail)
+			okTail, badTail := pcreFollowsApart(x, tail, greedy)
 			return okTail, bad || badTail
 		}
 		return ok, bad
-	case pxGroup:
-		for _, branch := range y.subs[0].subs {
-			okBranch, badBranch := pcreFollowsApart(x, &pcreRest{items: branch.subs, outer: tail})
+	case pxGroup, pxAtomic:
+		if y.op == pxAtomic && !greedy {
+			return false, false
+		}
+		body := y.subs[0]
+		if body.op != pxAlt { // a group that refers back to itself
+			return false, false
+		}
+		for i, branch := range body.subs {
+			after := &pcreRest{items: branch.subs, outer: tail}
+			if y.op == pxAtomic && i < len(body.subs)-1 {
+				after = &pcreRest{items: branch.subs, endsAtomicBranch: true}
+			}
+			okBranch, badBranch := pcreFollowsApart(x, after, greedy)
 			if !okBranch {
 				return false, false
 			}

@@ -482,6 +482,7 @@ func (p *pcreParser) classMember(set *pcreCharSet, inQuote *bool) error {
 	}
 	if c == '[' && (p.at(p.i+1) == ':' || p.at(p.i+1) == '.' || p.at(p.i+1) == '=') {
 		if end := pcrePosixEnd(p.pat, p.i); end >= 0 {
+			set.members += 2
 			return p.posixClass(set, end)
 		}
 	}
@@ -510,6 +511,7 @@ func (p *pcreParser) classMember(set *pcreCharSet, inQuote *bool) error {
 			return err
 		}
 		set.addProperty(prop, p.utf)
+		set.members += 2
 		return nil
 	case escType:
 		switch e.letter {
@@ -517,6 +519,7 @@ func (p *pcreParser) classMember(set *pcreCharSet, inQuote *bool) error {
 			return p.fail(71, p.i)
 		case 'd', 'D', 's', 'S', 'w', 'W', 'h', 'H', 'v', 'V':
 			p.addTypeEscape(set, e.letter)
+			set.members += 2
 			return nil
 		}
 	case escAssert:
@@ -698,6 +701,12 @@ var (
 // addChar adds the range lo-hi to set, and in a caseless pattern the other
 // cases of its characters.
 func (p *pcreParser) addChar(set *pcreCharSet, lo, hi rune) {
+	p.noteCRorLF(lo)
+	p.noteCRorLF(hi)
+	set.members, set.only = set.members+1, lo
+	if lo != hi {
+		set.members++
+	}
 	set.addRange(lo, hi)
 	if !p.opts.caseless {
 		return
@@ -737,6 +746,11 @@ type pcreCharSet struct {
 	low     [4]uint64 // 0-255
 	high    []pcreHigh
 	negated bool
+	// members counts what a class lists as libpcre does (1 for a
+	// character, 2 for a range or a class of characters); a class of one
+	// member, only, is a character to its start-of-match optimization.
+	members int
+	only    rune
 }
 
 // pcreHigh is a test for characters above 0xff.

@@ -2,6 +2,7 @@ package query
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"time"
 	"unicode"
@@ -74,13 +75,16 @@ type pcreInst struct {
 	yes, no   *pcreInst
 	verb      pcreVerbKind
 	name      string
-	hasAlts   bool // a piAlt or group catching (*THEN)
+	owner     *pcreInst // of a (*THEN): the alternation it skips to the next branch of
+	closes    []int     // of a (*ACCEPT): the capturing groups around it
 }
 
 // pcreRegexp is a compiled PCRE pattern.
 type pcreRegexp struct {
 	pattern  *pcrePattern
-	first    *pcreInst // a piChar every match starts with, or nil
+	first    pcreReq // the code unit every match starts with, if any
+	req      pcreReq // a code unit every match holds, if any
+	anchored bool    // matches start only at the start of the subject
 	start    *pcreInst
 	groups   map[int]*pcreInst // the bodies that recursions call; 0 is the pattern
 	loops    int
@@ -99,10 +103,10 @@ func compilePCRE(src string) (*pcreRegexp, error) {
 	c.compileCalled(pat.root)
 	re.groups, re.loops = c.groups, c.loops
 	re.groups[0] = re.start
+	re.first, re.req = pcreReq{0, pcreReqNone}, pcreReq{0, pcreReqNone}
+	re.anchored = pcreAnchored(pat.root)
 	if !pat.noStartOpt {
-		if first, ok := pcreFirstChar(pat.root); ok {
-			re.first = c.compile(first, nil)
-		}
+		re.first, re.req = pcreStartUnits(pat)
 	}
 	return re, nil
 }
@@ -112,7 +116,8 @@ type pcreCompiler struct {
 	pat    *pcrePattern
 	groups map[int]*pcreInst
 	loops  int
-	called map[int]bool
+	owners []*pcreInst // the alternations enclosing what is compiled
+	open   []int       // the capturing groups enclosing what is compiled
 }
 
 // compile emits n to continue at next and returns its entry.
@@ -135,7 +140,14 @@ func (c *pcreCompiler) compile(n *pcreNode, next *pcreInst) *pcreInst {
 	case pxBackref:
 		return &pcreInst{op: piBackref, n: n.n, groups: n.groups, caseless: n.caseless, next: next}
 	case pxVerb:
-		return &pcreInst{op: piVerb, verb: n.verb, name: n.name, next: next}
+		verb := &pcreInst{op: piVerb, verb: n.verb, name: n.name, next: next}
+		if len(c.owners) > 0 {
+			verb.owner = c.owners[len(c.owners)-1]
+		}
+		if n.verb == pcreAccept {
+			verb.closes = slices.Clone(c.open)
+		}
+		return verb
 	case pxRecurse:
 		return &pcreInst{op: piRecurse, n: n.n, next: next}
 	case pxConcat:
@@ -145,16 +157,21 @@ func (c *pcreCompiler) compile(n *pcreNode, next *pcreInst) *pcreInst {
 			return c.compile(n.subs[0], next)
 		}
 		alt := &pcreInst{op: piAlt, next: next}
+		c.owners = append(c.owners, alt)
 		for _, sub := range n.subs {
 			alt.alts = append(alt.alts, c.compile(sub, next))
 		}
+		c.owners = c.owners[:len(c.owners)-1]
 		return alt
 	case pxGroup:
 		if n.n == 0 {
 			return c.compile(n.subs[0], next)
 		}
 		closing := &pcreInst{op: piClose, n: n.n, next: next}
-		return &pcreInst{op: piOpen, n: n.n, next: c.compile(n.subs[0], closing)}
+		c.open = append(c.open, n.n)
+		body := c.compile(n.subs[0], closing)
+		c.open = c.open[:len(c.open)-1]
+		return &pcreInst{op: piOpen, n: n.n, next: body}
 	case pxAtomic:
 		return &pcreInst{op: piAtomic, body: c.compile(n.subs[0], &pcreInst{op: piSucceed}), next: next}
 	case pxLook:
@@ -207,11 +224,20 @@ func (c *pcreCompiler) others(n *pcreNode) []rune {
 	return p.otherCases(n.c)
 }
 
-// look emits an assertion; each branch ends on its own.
+// look emits an assertion; each branch ends on its own. An assertion of
+// several branches is the alternation of the (*THEN)s in it; so is a
+// negative one of one branch, which they make true.
 func (c *pcreCompiler) look(n *pcreNode, next *pcreInst) *pcreInst {
 	look := &pcreInst{op: piLook, negated: n.negated, behind: n.behind, lengths: n.lengths, next: next}
+	owns := len(n.subs) > 1 || n.negated
+	if owns {
+		c.owners = append(c.owners, look)
+	}
 	for _, sub := range n.subs {
 		look.alts = append(look.alts, c.compile(sub, &pcreInst{op: piSucceed}))
+	}
+	if owns {
+		c.owners = c.owners[:len(c.owners)-1]
 	}
 	return look
 }
@@ -272,7 +298,10 @@ func (c *pcreCompiler) compileCalled(root *pcreNode) {
 	compileGroups = func(n *pcreNode) {
 		if n.op == pxGroup && called[n.n] {
 			if _, done := c.groups[n.n]; !done {
+				outer := c.owners
+				c.owners = nil
 				c.groups[n.n] = c.compile(n, &pcreInst{op: piSucceed})
+				c.owners = outer
 			}
 		}
 		for _, sub := range n.subs {
@@ -294,94 +323,82 @@ func (re *pcreRegexp) match(s string, timeout time.Duration) (bool, error) {
 	}
 	defer re.machines.Put(m)
 	m.reset(s, timeout)
+	ignoreSkips, reqAt := 0, -1
 	for start := 0; start <= len(s); {
-		if re.first != nil {
-			for start < len(s) && m.unitMatch(re.first, start) < 0 {
-				start += m.width(start)
-			}
-			if start == len(s) {
+		if re.first.flags >= 0 {
+			if start = pcreFindUnit(s, start, re.first); start < 0 {
 				return false, nil
 			}
 		}
-		m.verb, m.skipTo = pcreNoVerb, -1
+		if re.req.flags >= 0 && len(s)-start < pcreReqSearchMax {
+			from := start
+			if re.first.flags >= 0 {
+				from++
+			}
+			if from > reqAt {
+				if reqAt = pcreFindUnit(s, from, re.req); reqAt < 0 {
+					return false, nil
+				}
+			}
+		}
+		m.verb, m.skipTo, m.accepted = pcreNoVerb, -1, false
+		m.skipArgs, m.ignoreSkipArgs = 0, ignoreSkips
 		if m.run(re.start, start) {
 			return true, nil
 		}
 		if m.err != nil {
 			return false, m.err
 		}
+		next := start + m.width(start)
 		switch m.verb {
 		case pcreVerbCommit:
 			return false, nil
+		case pcreVerbSkipArg:
+			ignoreSkips = m.skipArgs
+			continue
 		case pcreVerbSkip:
 			if m.skipTo > start {
-				start = m.skipTo
-				continue
+				next = m.skipTo
 			}
 		}
-		if start == len(s) {
+		ignoreSkips = 0
+		if start == len(s) || re.anchored {
 			break
 		}
-		start += m.width(start)
+		start = m.bumpNewline(next)
 	}
 	return false, nil
 }
 
-// pcreFirstChar returns the character every match of n starts with, as
-// libpcre works it out to skip start positions where no match can begin;
-// this changes the outcome of a pattern with (*COMMIT), which stops the
-// search at the first failing start it is met at. Zero-width items other
-// than a multiline ^ and empty groups are looked through; anything else
-// but a character, a one-character class or a group or repetition (at
-// least once) starting with the same character everywhere ends the search.
-func pcreFirstChar(n *pcreNode) (*pcreNode, bool) {
-	first, found, through := pcreFirstOf(n)
-	return first, found && !through
-}
+// pcreReqSearchMax is the longest rest of a subject libpcre searches for
+// the required unit.
+const pcreReqSearchMax = 1000
 
-// pcreFirstOf returns the first character of n: found if there is one;
-// through if n matches only empty strings that do not hide one.
-func pcreFirstOf(n *pcreNode) (first *pcreNode, found, through bool) {
-	switch n.op {
-	case pxChar:
-		return n, true, false
-	case pxSet:
-		if c, ok := n.set.single(); ok {
-			return &pcreNode{op: pxChar, c: c}, true, false
-		}
-	case pxAssert:
-		return nil, false, !(n.test == pcreBOL && n.multiline)
-	case pxLook, pxEmpty:
-		return nil, false, true
-	case pxVerb:
-		return nil, false, n.verb != pcreAccept && n.verb != pcreFail
-	case pxConcat:
-		for _, item := range n.subs {
-			first, found, through := pcreFirstOf(item)
-			if !through {
-				return first, found, false
-			}
-		}
-		return nil, false, len(n.subs) > 0
-	case pxGroup, pxAtomic:
-		first, found, _ := pcreFirstOf(n.subs[0])
-		return first, found, false
-	case pxAlt:
-		for i, sub := range n.subs {
-			f, ok, through := pcreFirstOf(sub)
-			if !ok || through || (i > 0 && (f.c != first.c || f.caseless != first.caseless)) {
-				return nil, false, false
-			}
-			first = f
-		}
-		return first, true, false
-	case pxRepeat:
-		if n.min > 0 {
-			first, found, _ := pcreFirstOf(n.subs[0])
-			return first, found, false
+// pcreFindUnit returns the first index from on where s holds the unit u
+// (or its other case), or -1.
+func pcreFindUnit(s string, from int, u pcreReq) int {
+	other := byte(u.c)
+	if u.flags&pcreReqCaseless != 0 {
+		other ^= 0x20
+	}
+	for i := from; i < len(s); i++ {
+		if s[i] == byte(u.c) || s[i] == other {
+			return i
 		}
 	}
-	return nil, false, false
+	return -1
+}
+
+// bumpNewline moves a start position from the LF of a CRLF to after it,
+// as libpcre does when newlines are CRLF (or any) and the pattern names no
+// CR or LF itself.
+func (m *pcreMatcher) bumpNewline(start int) int {
+	pat := m.re.pattern
+	if start > 0 && start < len(m.s) && m.s[start-1] == '\r' && m.s[start] == '\n' && !pat.hasCRorLF &&
+		(pat.newline == pcreNewlineCRLF || pat.newline == pcreNewlineAny || pat.newline == pcreNewlineAnyCRLF) {
+		return start + 1
+	}
+	return start
 }
 
 // pcreVerbSignal is a verb backtracked into, unwinding the match.
@@ -392,6 +409,7 @@ const (
 	pcreVerbThen
 	pcreVerbPrune
 	pcreVerbSkip
+	pcreVerbSkipArg // a (*SKIP:NAME) without its (*MARK:NAME)
 	pcreVerbCommit
 )
 
@@ -403,21 +421,27 @@ type pcreMarkAt struct {
 
 // pcreMatcher is the state of one match.
 type pcreMatcher struct {
-	re         *pcreRegexp
-	s          string
-	caps       []int      // start and end of each group, -1 if unset
-	open       []int      // where each group being matched started
-	count      []int      // iterations of each loop
-	iterStart  []int      // where the current iteration of each loop started
-	recursions []pcreCall // the groups being recursed into, innermost last
-	marks      []pcreMarkAt
-	subEnd     int
-	verb       pcreVerbSignal
-	skipTo     int
-	steps      int
-	clock      matchClock
-	err        error
-	saved      []int // captures saved by the atomic parts being matched
+	re             *pcreRegexp
+	s              string
+	caps           []int      // start and end of each group, -1 if unset
+	open           []int      // where each group being matched started
+	count          []int      // iterations of each loop
+	iterStart      []int      // where the current iteration of each loop started
+	recursions     []pcreCall // the groups being recursed into, innermost last
+	marks          []pcreMarkAt
+	subEnd         int
+	opened         []int // the capturing groups being matched, innermost last
+	accepted       bool  // a (*ACCEPT) ended the current assertion, call or match
+	acceptFloor    int   // where in opened the current assertion or call starts
+	verb           pcreVerbSignal
+	thenOwner      *pcreInst // of the (*THEN) being backtracked into
+	skipTo         int
+	skipArgs       int // the (*SKIP:NAME)s met in this attempt
+	ignoreSkipArgs int // how many of those to pass over
+	steps          int
+	clock          matchClock
+	err            error
+	saved          []int // captures saved by the atomic parts being matched
 }
 
 // pcreCall is a call of a group at a position.
@@ -430,7 +454,7 @@ const pcreClockEvery = 1 << 12
 func (m *pcreMatcher) reset(s string, timeout time.Duration) {
 	groups := m.re.pattern.groups + 1
 	m.s, m.clock, m.err, m.steps = s, matchClock{timeout: timeout}, nil, 0
-	m.saved = m.saved[:0]
+	m.saved, m.accepted = m.saved[:0], false
 	m.caps = resize(m.caps, 2*groups)
 	m.open = resize(m.open, groups)
 	m.count = resize(m.count, m.re.loops)
@@ -535,7 +559,7 @@ func (m *pcreMatcher) branch(in *pcreInst, pos int) bool {
 			if m.run(alt, pos) {
 				return true
 			}
-			if m.verb == pcreVerbThen {
+			if m.verb == pcreVerbThen && m.thenOwner == in {
 				m.verb = pcreNoVerb
 				continue
 			}
@@ -690,7 +714,7 @@ func (m *pcreMatcher) unitStart(in *pcreInst, end int) int {
 func (m *pcreMatcher) atomic(in *pcreInst, pos int) bool {
 	mark := m.saveCaps()
 	defer m.dropSaved(mark)
-	if m.run(in.body, pos) && m.run(in.next, m.subEnd) {
+	if m.run(in.body, pos) && (m.accepted || m.run(in.next, m.subEnd)) {
 		return true
 	}
 	m.restoreCaps(mark)
@@ -711,15 +735,18 @@ func (m *pcreMatcher) look(in *pcreInst, pos int) (bool, int) {
 			}
 		}
 		if m.run(alt, start) {
-			matched = true
+			matched, m.accepted = true, false
 			break
 		}
 		if m.err != nil {
 			return false, 0
 		}
-		if m.verb == pcreVerbThen {
+		if m.verb == pcreVerbThen && m.thenOwner == in {
 			m.verb = verb
-			continue
+			if len(in.alts) > 1 {
+				continue
+			}
+			break
 		}
 		if m.verb != verb {
 			if in.negated {
@@ -794,6 +821,7 @@ func (m *pcreMatcher) recurse(in *pcreInst, pos int) bool {
 	verb := m.verb
 	m.recursions = append(m.recursions, pcreCall{in.n, pos})
 	ok := m.run(body, pos)
+	m.accepted = false
 	m.recursions = m.recursions[:len(m.recursions)-1]
 	end := m.subEnd
 	from := mark
@@ -814,7 +842,10 @@ func (m *pcreMatcher) recurse(in *pcreInst, pos int) bool {
 func (m *pcreMatcher) verbInst(in *pcreInst, pos int) bool {
 	switch in.verb {
 	case pcreAccept:
-		m.subEnd = pos
+		for _, g := range in.closes {
+			m.caps[2*g], m.caps[2*g+1] = m.open[g], pos
+		}
+		m.subEnd, m.accepted = pos, true
 		return true
 	case pcreFail:
 		return false
@@ -823,6 +854,13 @@ func (m *pcreMatcher) verbInst(in *pcreInst, pos int) bool {
 		ok := m.run(in.next, pos)
 		m.marks = m.marks[:len(m.marks)-1]
 		return ok
+	case pcreSkip:
+		if in.name != "" {
+			m.skipArgs++
+			if m.skipArgs <= m.ignoreSkipArgs {
+				return m.run(in.next, pos)
+			}
+		}
 	}
 	if m.run(in.next, pos) {
 		return true
@@ -836,12 +874,13 @@ func (m *pcreMatcher) verbInst(in *pcreInst, pos int) bool {
 	case pcrePrune:
 		m.verb = pcreVerbPrune
 	case pcreThen:
-		m.verb = pcreVerbThen
+		m.verb, m.thenOwner = pcreVerbThen, in.owner
 	case pcreSkip:
 		if in.name == "" {
 			m.verb, m.skipTo = pcreVerbSkip, pos
 			break
 		}
+		m.verb = pcreVerbSkipArg
 		for k := len(m.marks) - 1; k >= 0; k-- {
 			if m.marks[k].name == in.name {
 				m.verb, m.skipTo = pcreVerbSkip, m.marks[k].pos
@@ -950,12 +989,14 @@ func (m *pcreMatcher) newlineBefore(pos int) bool {
 	case pcreNewlineCRLF:
 		return pos > 1 && m.s[pos-2] == '\r' && m.s[pos-1] == '\n'
 	}
-	for back := 1; back <= 3 && back <= pos; back++ {
-		if n := m.newlineAt(pos - back); n == back {
-			return true
-		}
+	c := m.unitBefore(pos)
+	switch {
+	case c == '\n' || c == '\r':
+		return true
+	case m.re.pattern.newline == pcreNewlineAnyCRLF:
+		return false
 	}
-	return false
+	return c == '\v' || c == '\f' || c == 0x85 || (m.re.pattern.utf && (c == 0x2028 || c == 0x2029))
 }
 
 // pcreNewlineLen returns the length of the newline of convention nl at i

@@ -168,28 +168,30 @@ const (
 
 // pcreNode is a node of a parsed PCRE pattern.
 type pcreNode struct {
-	op         pcreOp
-	subs       []*pcreNode
-	c          rune
-	caseless   bool
-	set        *pcreCharSet
-	test       pcreTest
-	multiline  bool // of ^ and $
-	n          int  // group number
-	groups     []int
-	min, max   int
-	lazy       bool
-	possessive bool
-	behind     bool
-	negated    bool
-	lengths    []int // of the branches of a lookbehind
-	condKind   pcreCondKind
-	cond       *pcreNode
-	verb       pcreVerbKind
-	name       string // of a verb
-	dotall     bool
-	byteUnit   bool
-	typeLetter byte // of a set, any or \R from an escape or "."
+	op            pcreOp
+	subs          []*pcreNode
+	c             rune
+	caseless      bool
+	set           *pcreCharSet
+	test          pcreTest
+	multiline     bool // of ^ and $
+	n             int  // group number
+	groups        []int
+	min, max      int
+	lazy          bool
+	possessive    bool
+	behind        bool
+	negated       bool
+	lengths       []int // of the branches of a lookbehind
+	condKind      pcreCondKind
+	cond          *pcreNode
+	verb          pcreVerbKind
+	name          string // of a verb
+	dotall        bool
+	byteUnit      bool
+	typeLetter    byte // of a set, any or \R from an escape or "."
+	selfReferring bool // a capturing group with a back reference to itself
+	icase         bool // of a character or class: read under (?i)
 }
 
 // pcreName is a named group.
@@ -224,16 +226,20 @@ type pcreParser struct {
 	inQuote    bool
 	condDepth  int
 	topBackref int
-	openGroups []int             // numbers of the capturing groups being read
+	openGroups []*pcreNode       // the capturing groups being read
 	branches   []*pcreBranchAt   // the branches being read, innermost last
 	completed  map[int]*pcreNode // second pass: the capturing groups read
+	hasCRorLF  bool              // a literal CR or LF occurs
 }
 
 // pcreBranchAt is a branch being read, for the check that a recursion
-// cannot loop: the group it belongs to and its items so far.
+// cannot loop: the group it belongs to, its items so far and, in an
+// assertion, the branches before it.
 type pcreBranchAt struct {
-	group int // capturing number, -1 for other groups, 0 for the pattern
-	items *[]*pcreNode
+	group     int // capturing number, -1 for other groups, 0 for the pattern
+	items     *[]*pcreNode
+	assertion bool
+	earlier   []*pcreNode
 }
 
 // pcreNewline is the newline convention of a pattern.
@@ -255,6 +261,7 @@ type pcrePattern struct {
 	newline    pcreNewline
 	bsrAnyCRLF bool
 	noStartOpt bool
+	hasCRorLF  bool
 }
 
 // parsePCRE parses src as libpcre would compile it.
@@ -291,7 +298,7 @@ func parsePCRE(src string) (*pcrePattern, error) {
 	if !pat.ucp {
 		pcreAutoPossess(root, nil)
 	}
-	pat.root, pat.groups = root, second.groups
+	pat.root, pat.groups, pat.hasCRorLF = root, second.groups, second.hasCRorLF
 	return pat, nil
 }
 
@@ -397,23 +404,25 @@ func (p *pcreParser) cur() byte { return p.at(p.i) }
 // top reads the pattern up to its end or an unmatched ")".
 func (p *pcreParser) top() (*pcreNode, error) {
 	p.opts.multiline = true
-	return p.alternation(false, 0, false)
+	return p.alternation(nil, false, 0)
 }
 
-// alternation reads branches up to a ")" or the end of the pattern;
-// reset numbers the groups of every branch from the same number, as
-// (?| does. group is the capturing number of the enclosing group (0 for
-// the pattern, -1 for others); behind reads the branches of a lookbehind
-// and records their lengths in the second pass.
-func (p *pcreParser) alternation(reset bool, group int, behind bool) (*pcreNode, error) {
+// alternation reads the branches of node (nil for the pattern) up to a
+// ")" or the end of the pattern; reset numbers the groups of every branch
+// from the same number, as (?| does. group is the capturing number of
+// the node (0 for the pattern, -1 for others). The branches of a
+// lookbehind get their lengths in the second pass.
+func (p *pcreParser) alternation(node *pcreNode, reset bool, group int) (*pcreNode, error) {
 	outer := p.opts
 	startGroups, maxGroups := p.groups, p.groups
 	alt := &pcreNode{op: pxAlt}
+	assertion := node != nil && node.op == pxLook
+	behind := assertion && node.behind
 	for {
 		if reset {
 			p.groups = startGroups
 		}
-		branch, err := p.branch(group)
+		branch, err := p.branch(&pcreBranchAt{group: group, assertion: assertion, earlier: alt.subs})
 		if err != nil {
 			return nil, err
 		}
@@ -437,9 +446,10 @@ func (p *pcreParser) alternation(reset bool, group int, behind bool) (*pcreNode,
 }
 
 // branch reads items up to "|", ")" or the end of the pattern.
-func (p *pcreParser) branch(group int) (*pcreNode, error) {
+func (p *pcreParser) branch(at *pcreBranchAt) (*pcreNode, error) {
 	var items []*pcreNode
-	p.branches = append(p.branches, &pcreBranchAt{group: group, items: &items})
+	at.items = &items
+	p.branches = append(p.branches, at)
 	defer func() { p.branches = p.branches[:len(p.branches)-1] }()
 	repeatable := -1 // index in items of the item a quantifier would repeat
 	for {
@@ -494,7 +504,7 @@ func (p *pcreParser) branch(group int) (*pcreNode, error) {
 			if err != nil {
 				return nil, err
 			}
-			items = append(items, &pcreNode{op: pxSet, set: set})
+			items = append(items, &pcreNode{op: pxSet, set: set, icase: p.opts.caseless})
 			repeatable = len(items) - 1
 		case '*', '+', '?':
 			if err := p.quantify(items, &repeatable); err != nil {
@@ -617,7 +627,15 @@ func (p *pcreParser) readChar() rune {
 
 // literal makes the node for a literal character.
 func (p *pcreParser) literal(c rune) *pcreNode {
-	return &pcreNode{op: pxChar, c: c, caseless: p.opts.caseless && p.hasOtherCase(c)}
+	p.noteCRorLF(c)
+	return &pcreNode{op: pxChar, c: c, caseless: p.opts.caseless && p.hasOtherCase(c), icase: p.opts.caseless}
+}
+
+// noteCRorLF records that the pattern names a CR or LF itself.
+func (p *pcreParser) noteCRorLF(c rune) {
+	if c == '\r' || c == '\n' {
+		p.hasCRorLF = true
+	}
 }
 
 // pcreCountedRepeat reports whether pat at i (after a "{") holds a
@@ -741,15 +759,15 @@ func (p *pcreParser) group() (*pcreNode, error) {
 	switch c := p.cur(); c {
 	case '|':
 		p.i++
-		return p.subgroup(&pcreNode{op: pxGroup}, true, -1, false)
+		return p.subgroup(&pcreNode{op: pxGroup}, true, -1)
 	case ':':
 		p.i++
-		return p.subgroup(&pcreNode{op: pxGroup}, false, -1, false)
+		return p.subgroup(&pcreNode{op: pxGroup}, false, -1)
 	case '(':
 		return p.conditional()
 	case '=':
 		p.i++
-		return p.subgroup(&pcreNode{op: pxLook}, false, -1, false)
+		return p.subgroup(&pcreNode{op: pxLook}, false, -1)
 	case '!':
 		p.i++
 		next := p.at(p.i + 1)
@@ -758,13 +776,13 @@ func (p *pcreParser) group() (*pcreNode, error) {
 			p.i++
 			return &pcreNode{op: pxVerb, verb: pcreFail}, nil
 		}
-		return p.subgroup(&pcreNode{op: pxLook, negated: true}, false, -1, false)
+		return p.subgroup(&pcreNode{op: pxLook, negated: true}, false, -1)
 	case '<':
 		switch p.at(p.i + 1) {
 		case '=', '!':
 			negated := p.at(p.i+1) == '!'
 			p.i += 2
-			return p.subgroup(&pcreNode{op: pxLook, behind: true, negated: negated}, false, -1, true)
+			return p.subgroup(&pcreNode{op: pxLook, behind: true, negated: negated}, false, -1)
 		}
 		if !isPCREWord(p.at(p.i + 1)) {
 			return nil, p.fail(24, p.i+1)
@@ -774,7 +792,7 @@ func (p *pcreParser) group() (*pcreNode, error) {
 		return p.namedGroup('\'')
 	case '>':
 		p.i++
-		return p.subgroup(&pcreNode{op: pxAtomic}, false, -1, false)
+		return p.subgroup(&pcreNode{op: pxAtomic}, false, -1)
 	case 'C':
 		return nil, p.callout()
 	case 'P':
@@ -807,19 +825,19 @@ func (p *pcreParser) group() (*pcreNode, error) {
 func (p *pcreParser) capturing() (*pcreNode, error) {
 	p.groups++
 	n := p.groups
-	return p.subgroup(&pcreNode{op: pxGroup, n: n}, false, n, false)
+	return p.subgroup(&pcreNode{op: pxGroup, n: n}, false, n)
 }
 
 // subgroup reads the branches of node and its ")".
-func (p *pcreParser) subgroup(node *pcreNode, reset bool, group int, behind bool) (*pcreNode, error) {
+func (p *pcreParser) subgroup(node *pcreNode, reset bool, group int) (*pcreNode, error) {
 	p.depth++
 	if p.depth > pcreParensLimit {
 		return nil, p.fail(82, p.i)
 	}
 	if node.n > 0 {
-		p.openGroups = append(p.openGroups, node.n)
+		p.openGroups = append(p.openGroups, node)
 	}
-	body, err := p.alternation(reset, group, behind)
+	body, err := p.alternation(node, reset, group)
 	if err != nil {
 		return nil, err
 	}
@@ -839,6 +857,9 @@ func (p *pcreParser) subgroup(node *pcreNode, reset bool, group int, behind bool
 		return node, nil
 	}
 	node.subs = []*pcreNode{body}
+	if node.selfReferring {
+		return &pcreNode{op: pxAtomic, subs: []*pcreNode{node}}, nil
+	}
 	return node, nil
 }
 
@@ -939,10 +960,16 @@ func (p *pcreParser) groupsNamed(name string) []int {
 	return groups
 }
 
-// backref makes a back reference to the first set of groups.
+// backref makes a back reference to the first set of groups. A group
+// that refers back to itself becomes atomic, as libpcre makes it.
 func (p *pcreParser) backref(groups []int) *pcreNode {
 	for _, g := range groups {
 		p.topBackref = max(p.topBackref, g)
+		for _, open := range p.openGroups {
+			if open.n == g {
+				open.selfReferring = true
+			}
+		}
 	}
 	return &pcreNode{op: pxBackref, n: groups[0], groups: groups, caseless: p.opts.caseless}
 }
@@ -1007,12 +1034,17 @@ func (p *pcreParser) recursion(n int) (*pcreNode, error) {
 }
 
 // isOpen reports whether group n (0: the pattern) is being read.
+// The group called is the first of that number, which with (?| may be
+// complete while another of the number is being read.
 func (p *pcreParser) isOpen(n int) bool {
 	if n == 0 {
 		return true
 	}
+	if _, done := p.completed[n]; done {
+		return false
+	}
 	for _, g := range p.openGroups {
-		if g == n {
+		if g.n == n {
 			return true
 		}
 	}
@@ -1022,17 +1054,20 @@ func (p *pcreParser) isOpen(n int) bool {
 // couldLoop reports whether a recursion into the open group n could be
 // reached without consuming anything since the group started: every
 // branch being read, from the innermost to group n's, is so far empty
-// or able to match the empty string.
+// or able to match the empty string. An assertion being read counts, as
+// libpcre's scan sees it, as able to match the empty string only if its
+// first branch is being read or can.
 func (p *pcreParser) couldLoop(n int) bool {
 	for i := len(p.branches) - 1; i >= 0; i-- {
 		b := p.branches[i]
-		for _, item := range *b.items {
-			if !p.couldBeEmpty(item, nil) {
-				return false
-			}
+		if !p.branchCouldBeEmpty(*b.items, nil) {
+			return false
 		}
 		if b.group == n {
 			return true
+		}
+		if b.assertion && len(b.earlier) > 0 && !p.couldBeEmpty(b.earlier[0], nil) {
+			return false
 		}
 	}
 	return true
@@ -1134,7 +1169,7 @@ func (p *pcreParser) optionSetting() (*pcreNode, error) {
 	p.i++
 	outer := p.opts
 	p.opts = opts
-	node, err := p.subgroup(&pcreNode{op: pxGroup}, false, -1, false)
+	node, err := p.subgroup(&pcreNode{op: pxGroup}, false, -1)
 	p.opts = outer
 	return node, err
 }
@@ -1302,7 +1337,7 @@ func (p *pcreParser) groupsWithPrefix(prefix string) []int {
 // conditionalBody reads the branches of a conditional group and its ")".
 func (p *pcreParser) conditionalBody(node *pcreNode) (*pcreNode, error) {
 	p.condDepth++
-	body, err := p.subgroup(&pcreNode{op: pxGroup}, false, -1, false)
+	body, err := p.subgroup(&pcreNode{op: pxGroup}, false, -1)
 	p.condDepth--
 	if err != nil {
 		return nil, err
