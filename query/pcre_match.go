@@ -585,9 +585,7 @@ func (m *pcreMatcher) branch(in *pcreInst, pos int) bool {
 	case piAtomic:
 		return m.atomic(in, pos)
 	case piLook:
-		ok, end := m.look(in, pos)
-		_ = end
-		if !ok {
+		if !m.look(in, pos) {
 			return false
 		}
 		return m.runRestoring(in.next, pos)
@@ -722,7 +720,7 @@ func (m *pcreMatcher) atomic(in *pcreInst, pos int) bool {
 }
 
 // look decides an assertion at pos.
-func (m *pcreMatcher) look(in *pcreInst, pos int) (bool, int) {
+func (m *pcreMatcher) look(in *pcreInst, pos int) bool {
 	mark := m.saveCaps()
 	defer m.dropSaved(mark)
 	verb := m.verb
@@ -739,7 +737,7 @@ func (m *pcreMatcher) look(in *pcreInst, pos int) (bool, int) {
 			break
 		}
 		if m.err != nil {
-			return false, 0
+			return false
 		}
 		if m.verb == pcreVerbThen && m.thenOwner == in {
 			m.verb = verb
@@ -753,13 +751,13 @@ func (m *pcreMatcher) look(in *pcreInst, pos int) (bool, int) {
 				m.verb = verb
 				break
 			}
-			return false, 0
+			return false
 		}
 	}
 	if !matched || in.negated {
 		m.restoreCaps(mark)
 	}
-	return matched != in.negated, pos
+	return matched != in.negated
 }
 
 // cond runs a conditional group.
@@ -786,7 +784,7 @@ func (m *pcreMatcher) cond(in *pcreInst, pos int) bool {
 	case pcreCondAssert:
 		mark := m.saveCaps()
 		defer m.dropSaved(mark)
-		yes, _ = m.look(in.cond, pos)
+		yes = m.look(in.cond, pos)
 		if m.err != nil || m.verb != pcreNoVerb {
 			return false
 		}

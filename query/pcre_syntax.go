@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -255,13 +256,14 @@ const (
 
 // pcrePattern is a parsed pattern with its settings.
 type pcrePattern struct {
-	root       *pcreNode
-	groups     int
-	utf, ucp   bool
-	newline    pcreNewline
-	bsrAnyCRLF bool
-	noStartOpt bool
-	hasCRorLF  bool
+	root          *pcreNode
+	groups        int
+	utf, ucp      bool
+	newline       pcreNewline
+	bsrAnyCRLF    bool
+	noStartOpt    bool
+	noAutoPossess bool
+	hasCRorLF     bool
 }
 
 // parsePCRE parses src as libpcre would compile it.
@@ -295,61 +297,65 @@ func parsePCRE(src string) (*pcrePattern, error) {
 	if second.topBackref > second.groups {
 		return nil, &pcreSyntaxError{15, len(src)}
 	}
-	if !pat.ucp {
+	if !pat.ucp && !pat.noAutoPossess {
 		pcreAutoPossess(root, nil)
 	}
 	pat.root, pat.groups, pat.hasCRorLF = root, second.groups, second.hasCRorLF
 	return pat, nil
 }
 
-// readStartOptions reads the (*UTF8)-like settings at the start of src
-// and returns where the pattern proper starts.
+// pcreStartOptions are the settings a pattern can start with, each in
+// parentheses after an asterisk, in the order libpcre looks for them.
+var pcreStartOptions = []struct {
+	name string
+	set  func(*pcrePattern)
+}{
+	{"UTF8)", func(p *pcrePattern) { p.utf = true }},
+	{"UTF)", func(p *pcrePattern) { p.utf = true }},
+	{"UCP)", func(p *pcrePattern) { p.ucp = true }},
+	{"NO_AUTO_POSSESS)", func(p *pcrePattern) { p.noAutoPossess = true }},
+	{"NO_START_OPT)", func(p *pcrePattern) { p.noStartOpt = true }},
+	{"LIMIT_MATCH=", nil},
+	{"LIMIT_RECURSION=", nil},
+	{"CR)", func(p *pcrePattern) { p.newline = pcreNewlineCR }},
+	{"LF)", func(p *pcrePattern) { p.newline = pcreNewlineLF }},
+	{"CRLF)", func(p *pcrePattern) { p.newline = pcreNewlineCRLF }},
+	{"ANY)", func(p *pcrePattern) { p.newline = pcreNewlineAny }},
+	{"ANYCRLF)", func(p *pcrePattern) { p.newline = pcreNewlineAnyCRLF }},
+	{"BSR_ANYCRLF)", func(p *pcrePattern) { p.bsrAnyCRLF = true }},
+	{"BSR_UNICODE)", func(p *pcrePattern) { p.bsrAnyCRLF = false }},
+}
+
+// readStartOptions reads the settings at the start of src and returns
+// where the pattern proper starts. A limit takes digits (maybe none) and
+// ")"; the limits themselves do not matter here.
 func readStartOptions(src string, pat *pcrePattern) int {
 	i := 0
 	for strings.HasPrefix(src[i:], "(*") {
 		rest := src[i+2:]
-		matched := true
-		switch {
-		case strings.HasPrefix(rest, "UTF8)"):
-			pat.utf, i = true, i+7
-		case strings.HasPrefix(rest, "UTF)"):
-			pat.utf, i = true, i+6
-		case strings.HasPrefix(rest, "UCP)"):
-			pat.ucp, i = true, i+6
-		case strings.HasPrefix(rest, "NO_AUTO_POSSESS)"):
-			i += 18
-		case strings.HasPrefix(rest, "NO_START_OPT)"):
-			pat.noStartOpt, i = true, i+15
-		case strings.HasPrefix(rest, "LIMIT_MATCH="), strings.HasPrefix(rest, "LIMIT_RECURSION="):
-			eq := strings.IndexByte(rest, '=') + 1
-			digits := eq
-			for digits < len(rest) && isASCIIDigit(rune(rest[digits])) {
-				digits++
+		k := slices.IndexFunc(pcreStartOptions, func(o struct {
+			name string
+			set  func(*pcrePattern)
+		}) bool {
+			return strings.HasPrefix(rest, o.name)
+		})
+		if k < 0 {
+			return i
+		}
+		option := pcreStartOptions[k]
+		length := len(option.name)
+		if option.set == nil {
+			for length < len(rest) && isASCIIDigit(rune(rest[length])) {
+				length++
 			}
-			if digits >= len(rest) || rest[digits] != ')' {
+			if length >= len(rest) || rest[length] != ')' {
 				return i
 			}
-			i += 2 + digits + 1
-		case strings.HasPrefix(rest, "CR)"):
-			pat.newline, i = pcreNewlineCR, i+5
-		case strings.HasPrefix(rest, "LF)"):
-			pat.newline, i = pcreNewlineLF, i+5
-		case strings.HasPrefix(rest, "CRLF)"):
-			pat.newline, i = pcreNewlineCRLF, i+7
-		case strings.HasPrefix(rest, "ANY)"):
-			pat.newline, i = pcreNewlineAny, i+6
-		case strings.HasPrefix(rest, "ANYCRLF)"):
-			pat.newline, i = pcreNewlineAnyCRLF, i+10
-		case strings.HasPrefix(rest, "BSR_ANYCRLF)"):
-			pat.bsrAnyCRLF, i = true, i+14
-		case strings.HasPrefix(rest, "BSR_UNICODE)"):
-			pat.bsrAnyCRLF, i = false, i+14
-		default:
-			matched = false
+			length++
+		} else {
+			option.set(pat)
 		}
-		if !matched {
-			break
-		}
+		i += 2 + length
 	}
 	return i
 }
@@ -866,15 +872,10 @@ func (p *pcreParser) subgroup(node *pcreNode, reset bool, group int) (*pcreNode,
 // namedGroup reads a named capturing group from the first character of
 // its name; terminator ends the name.
 func (p *pcreParser) namedGroup(terminator byte) (*pcreNode, error) {
-	p.i++
-	start := p.i
-	if isASCIIDigit(rune(p.cur())) {
-		return nil, p.fail(84, p.i)
+	name, err := p.readName()
+	if err != nil {
+		return nil, err
 	}
-	for isPCREWord(p.cur()) && p.i < len(p.pat) {
-		p.i++
-	}
-	name := p.pat[start:p.i]
 	if !p.second {
 		if p.cur() != terminator || p.i >= len(p.pat) {
 			return nil, p.fail(42, p.i)
@@ -888,6 +889,20 @@ func (p *pcreParser) namedGroup(terminator byte) (*pcreNode, error) {
 	}
 	p.i++
 	return p.capturing()
+}
+
+// readName reads a group name after the character at p.i: word
+// characters, not starting with a digit.
+func (p *pcreParser) readName() (string, error) {
+	p.i++
+	start := p.i
+	if isASCIIDigit(rune(p.cur())) {
+		return "", p.fail(84, p.i)
+	}
+	for isPCREWord(p.cur()) && p.i < len(p.pat) {
+		p.i++
+	}
+	return p.pat[start:p.i], nil
 }
 
 // addName records that group number is called name, as the first pass
@@ -914,15 +929,10 @@ func (p *pcreParser) addName(name string, number int) error {
 // of a recursion ((?&name), (?P>name), \g<name>) from the character
 // before it; terminator ends the name.
 func (p *pcreParser) namedReference(terminator byte, recurse bool) (*pcreNode, error) {
-	p.i++
-	start := p.i
-	if isASCIIDigit(rune(p.cur())) {
-		return nil, p.fail(84, p.i)
+	name, err := p.readName()
+	if err != nil {
+		return nil, err
 	}
-	for isPCREWord(p.cur()) && p.i < len(p.pat) {
-		p.i++
-	}
-	name := p.pat[start:p.i]
 	if !p.second {
 		switch {
 		case name == "":
@@ -1129,6 +1139,18 @@ func (p *pcreParser) callout() error {
 	return nil
 }
 
+// pcreOptionLetters are the letters of option settings and the options
+// they set.
+var pcreOptionLetters = map[byte]func(*pcreOptions) *bool{
+	'J': func(o *pcreOptions) *bool { return &o.dupnames },
+	'i': func(o *pcreOptions) *bool { return &o.caseless },
+	'm': func(o *pcreOptions) *bool { return &o.multiline },
+	's': func(o *pcreOptions) *bool { return &o.dotall },
+	'x': func(o *pcreOptions) *bool { return &o.extended },
+	'U': func(o *pcreOptions) *bool { return &o.ungreedy },
+	'X': func(o *pcreOptions) *bool { return &o.extra },
+}
+
 // optionSetting reads (?imsxUXJ-imsxUXJ) or (?imsx-imsx: ...) from the
 // first option letter.
 func (p *pcreParser) optionSetting() (*pcreNode, error) {
@@ -1140,26 +1162,15 @@ func (p *pcreParser) optionSetting() (*pcreNode, error) {
 		}
 		c := p.cur()
 		p.i++
-		switch c {
-		case '-':
+		if c == '-' {
 			on = false
-		case 'J':
-			opts.dupnames = on
-		case 'i':
-			opts.caseless = on
-		case 'm':
-			opts.multiline = on
-		case 's':
-			opts.dotall = on
-		case 'x':
-			opts.extended = on
-		case 'U':
-			opts.ungreedy = on
-		case 'X':
-			opts.extra = on
-		default:
+			continue
+		}
+		option, ok := pcreOptionLetters[c]
+		if !ok {
 			return nil, p.fail(12, p.i-1)
 		}
+		*option(&opts) = on
 	}
 	if p.cur() == ')' {
 		p.i++

@@ -109,9 +109,11 @@ def main():
     else:
       case["failure"] = low_bytes(json.dumps(answer["result"]))
     cases.append(case)
-  json.dump({"software_version": version, "subjects": spec["subjects"], "cases": cases},
-            sys.stdout, indent=1, ensure_ascii=True)
-  sys.stdout.write("\n")
+  out = sys.stdout
+  out.write('{"software_version": %s,\n "subjects": %s,\n "cases": [\n' %
+            (json.dumps(version), json.dumps(spec["subjects"])))
+  out.write(",\n".join("  " + json.dumps(case) for case in cases))
+  out.write("\n ]\n}\n")
 
 
 if __name__ == "__main__":
