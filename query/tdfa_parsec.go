@@ -59,6 +59,7 @@ const (
 	pcMessage                      // a failure's own text
 )
 
+// pcMsg is one message of a parse error.
 type pcMsg struct {
 	kind pcMsgKind
 	text string
@@ -190,6 +191,7 @@ type pcReply[T any] struct {
 	ok       bool
 }
 
+// pcParser parses from a state.
 type pcParser[T any] func(st pcState) pcReply[T]
 
 // pcPure succeeds with x without consuming.
