@@ -15,7 +15,7 @@
 //	["==", field, value] equality ("=" is a legacy alias)
 //	["!=", field, value] read as ["!", ["==", field, value]]
 //	["<" | ">" | "<=" | ">=", field, value]  ordering
-//	["=~", field, regex] the PCRE regular expression matches somewhere
+//	["=~", field, regex] the regular expression matches somewhere
 //	["=[]", field, value] the list field contains value
 //
 // A value is a JSON string or an integral number of any size ("1.0" is 1;
@@ -31,10 +31,20 @@
 // leaf; otherwise strings compare with strings by code points, numbers
 // with integers exactly, and any other pairing fails the whole query with
 // Ganeti's ParameterError. Hostname fields make "==" accept "node1" for
-// "node1.example.com"; timestamp fields compare their seconds. Regular
-// expressions have PCRE semantics (github.com/dlclark/regexp2, multiline)
-// and a match timeout, so a catastrophic pattern fails the query instead
-// of stalling the daemon.
+// "node1.example.com"; timestamp fields compare their seconds.
+//
+// # Regular expressions
+//
+// The language of =~ is the one of the Ganeti release served, chosen with
+// WithRegexpDialect: RegexpPCRE for Ganeti 3.0, whose luxid compiles with
+// libpcre 8 (Perl syntax, multiline, matching the UTF-8 bytes of the
+// subject), and RegexpTDFA for 3.1, whose luxid compiles with Haskell's
+// regex-tdfa (POSIX extended syntax, multiline, matching characters).
+// Both are implemented here, down to the text and offset of their syntax
+// errors and libpcre's peculiarities (tdfa_*.go, pcre_*.go). A PCRE
+// match backtracks and is bounded by a timeout, so a catastrophic pattern
+// fails the query instead of stalling the daemon; a TDFA match runs an
+// automaton in time linear in the subject.
 //
 // # Queries
 //

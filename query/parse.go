@@ -44,9 +44,16 @@ func WithMatchTimeout(d time.Duration) ParseOption {
 	}
 }
 
+// WithRegexpDialect sets the language of the filter's regular
+// expressions; RegexpPCRE if not given.
+func WithRegexpDialect(d RegexpDialect) ParseOption {
+	return func(p *parser) { p.dialect = d }
+}
+
 // parser holds the settings of one ParseFilter call.
 type parser struct {
 	timeout time.Duration
+	dialect RegexpDialect
 }
 
 // ParseFilter decodes a filter from its JSON wire form. JSON null is the
@@ -174,7 +181,7 @@ func (p parser) binary(symbol string, op Op, args []any) (*Filter, error) {
 		if err != nil {
 			return nil, err
 		}
-		if leaf.Regexp, err = CompileRegexp(src, p.timeout); err != nil {
+		if leaf.Regexp, err = CompileRegexp(src, p.dialect, p.timeout); err != nil {
 			return nil, err
 		}
 		return leaf, nil

@@ -90,7 +90,7 @@ func TestParseFilterErrors(t *testing.T) {
 		{"unmatched paren", `["=~", "name", "ab)c"]`, `(2,"unmatched parentheses")`},
 		{"unterminated class", `["=~", "name", "[a"]`, `(2,"missing terminating ] for character class")`},
 		{"trailing backslash", `["=~", "name", "a\\"]`, `(2,"\\ at end of pattern")`},
-		{"nothing to repeat", `["=~", "name", "*a"]`, `(2,"nothing to repeat")`},
+		{"nothing to repeat", `["=~", "name", "*a"]`, `(0,"nothing to repeat")`},
 		{"quote in control", "[\"=~\", \"name\", \"\\u0001(\"]", `(2,"missing )")`},
 		{"invalid JSON", `["==", "a"`, `Cannot deserialise filter: invalid JSON: unexpected end of JSON input`},
 	}

@@ -42,7 +42,7 @@ func TestRegexpFlavour(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			re, err := CompileRegexp(tt.re, time.Second)
+			re, err := CompileRegexp(tt.re, RegexpPCRE, time.Second)
 			require.NoError(t, err)
 			got, err := re.MatchString(tt.subject)
 			require.NoError(t, err)
@@ -57,7 +57,7 @@ func TestRegexpFlavour(t *testing.T) {
 // exponentially fails the query after the timeout instead of running for
 // ages.
 func TestRegexpCatastrophic(t *testing.T) {
-	re, err := CompileRegexp(`^(a+)+$`, 50*time.Millisecond)
+	re, err := CompileRegexp(`^(a+)+$`, RegexpPCRE, 50*time.Millisecond)
 	require.NoError(t, err)
 	start := time.Now()
 	_, err = re.MatchString(strings.Repeat("a", 40) + "!")
@@ -84,18 +84,84 @@ func TestRegexpCompileErrors(t *testing.T) {
 		{`[)]a)`, `(4,"unmatched parentheses")`},
 		{`[]a`, `(3,"missing terminating ] for character class")`},
 		{`[]a)])`, `(5,"unmatched parentheses")`},
-		{`x{2,1}`, `(6,"numbers out of order in {} quantifier")`},
-		{`[b-a]`, `(5,"range out of order in character class")`},
+		{`x{2,1}`, `(5,"numbers out of order in {} quantifier")`},
+		{`[b-a]`, `(3,"range out of order in character class")`},
 		{`(a)\2`, `(5,"reference to non-existent subpattern")`},
-		{`(?z)`, `(4,"unrecognized character after (? or (?-")`},
-		{`\p{Nope}`, `(8,"unknown property name after \\P or \\p")`},
+		{`(?z)`, `(2,"unrecognized character after (? or (?-")`},
+		{`\p{Nope}`, `(7,"unknown property name after \\P or \\p")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.re, func(t *testing.T) {
-			_, err := CompileRegexp(tt.re, time.Second)
+			_, err := CompileRegexp(tt.re, RegexpPCRE, time.Second)
 			var pe *ParseError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tt.msg, pe.Msg)
+		})
+	}
+}
+
+// TestRegexpDialects checks, in both dialects, texts and matches the real
+// luxid gives (Ganeti 3.0.2 with libpcre 8.39, 3.1.0~rc2 with regex-tdfa
+// 1.3.2.2); testdata/regexp-*.json holds many more.
+func TestRegexpDialects(t *testing.T) {
+	tests := []struct {
+		name    string
+		dialect RegexpDialect
+		re      string
+		err     string   // the error text, or
+		match   []string // subjects it matches
+		nomatch []string // and does not
+	}{
+		{"pcre nothing to repeat", RegexpPCRE, `*`, `(0,"nothing to repeat")`, nil, nil},
+		{"pcre quantifier order", RegexpPCRE, `a{2,1}`, `(5,"numbers out of order in {} quantifier")`, nil, nil},
+		{"pcre range order", RegexpPCRE, `[z-a]`, `(3,"range out of order in character class")`, nil, nil},
+		{"pcre offset in bytes", RegexpPCRE, "ü(", `(3,"missing )")`, nil, nil},
+		{"pcre cut at NUL", RegexpPCRE, "x\x00(", "", []string{"x"}, []string{"y"}},
+		{"pcre quoting", RegexpPCRE, `\Q.\E`, "", []string{"a.b"}, []string{"ab"}},
+		{"pcre bytes", RegexpPCRE, `^..$`, "", []string{"é", "dd"}, []string{"éé"}},
+		{"pcre latin-1 property", RegexpPCRE, `^\p{Lu}`, "", []string{"é"}, []string{"e"}},
+		{"pcre wrong auto-possession", RegexpPCRE, `\S+\h`, "", []string{"x\ty"}, []string{"a\u00a0"}},
+		{"pcre required unit from a lookahead", RegexpPCRE, `(?=a?a)(?i:a)`, "", []string{"aaa"}, []string{"ab"}},
+		{"pcre commit after first unit skip", RegexpPCRE, `(*COMMIT)abc`, "", []string{"xyzabc"}, []string{"xyz"}},
+		{"tdfa lazy quantifier", RegexpTDFA, `a*?`, "parseRegex for Text.Regex.TDFA.String failed:\"a*?\" (line 1, column 3):\n" +
+			"unexpected '?'\nexpecting empty () or anchor ^ or $, an atom, \"|\" or end of input", nil, nil},
+		{"tdfa empty", RegexpTDFA, ``, "parseRegex for Text.Regex.TDFA.String failed:(line 1, column 1):\n" +
+			"unexpected end of input\nexpecting empty () or anchor ^ or $ or an atom", nil, nil},
+		{"tdfa bracket", RegexpTDFA, `[`, "parseRegex for Text.Regex.TDFA.String failed:\"[\" (line 1, column 2):\n" +
+			"unexpected end of input\nexpecting \"^\", \"]\", \"[:\", \"[=\" or \"[.\"\nFailed to parse bracketed string", nil, nil},
+		{"tdfa range", RegexpTDFA, `[z-a]`, "parseRegex for Text.Regex.TDFA.String failed:\"[z-a]\" (line 1, column 5):\n" +
+			"End point 'a' of dashed character range is less than starting point 'z'", nil, nil},
+		{"tdfa bound", RegexpTDFA, `a{2`, "parseRegex for Text.Regex.TDFA.String failed:\"a{2\" (line 1, column 4):\n" +
+			"unexpected '2'\nexpecting digit, \",\", \"}\" or an atom", nil, nil},
+		{"tdfa inline option", RegexpTDFA, `(?i)INST`, "parseRegex for Text.Regex.TDFA.String failed:\"(?i)INST\" (line 1, column 2):\n" +
+			"unexpected \"?\"\nexpecting empty () or anchor ^ or $ or an atom", nil, nil},
+		{"tdfa escaped letter", RegexpTDFA, `\d`, "", []string{"dd"}, []string{"12345"}},
+		{"tdfa word start", RegexpTDFA, `\<a`, "", []string{"abc", "x a"}, []string{"ba"}},
+		{"tdfa literal brace", RegexpTDFA, `a{,2}`, "", []string{"a{,2}"}, []string{"aa"}},
+		{"tdfa NUL", RegexpTDFA, "a\x00", "", []string{"a\x00b"}, []string{"a"}},
+		{"tdfa collating element", RegexpTDFA, `[^[.a.]]`, "", []string{"a"}, []string{"\n"}},
+		{"tdfa multiline", RegexpTDFA, `^b$`, "", []string{"a\nb"}, []string{"ab"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			re, err := CompileRegexp(tt.re, tt.dialect, time.Second)
+			if tt.err != "" {
+				var pe *ParseError
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, tt.err, pe.Msg)
+				return
+			}
+			require.NoError(t, err)
+			for _, s := range tt.match {
+				ok, err := re.MatchString(s)
+				require.NoError(t, err)
+				assert.True(t, ok, "%q", s)
+			}
+			for _, s := range tt.nomatch {
+				ok, err := re.MatchString(s)
+				require.NoError(t, err)
+				assert.False(t, ok, "%q", s)
+			}
 		})
 	}
 }

@@ -45,26 +45,41 @@ func String(s string) string {
 		if (prevNumeric && c >= '0' && c <= '9') || (prevSO && c == 'H') {
 			b.WriteString(`\&`)
 		}
-		prevNumeric, prevSO = false, false
-		switch {
-		case c == '"':
-			b.WriteString(`\"`)
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c >= 0x20 && c < 0x7f:
-			b.WriteRune(c)
-		case c < 0x20:
-			b.WriteString(`\` + asciiNames[c])
-			prevSO = c == 0x0e
-		case c == 0x7f:
-			b.WriteString(`\DEL`)
-		default:
-			b.WriteString(`\` + strconv.Itoa(int(c)))
-			prevNumeric = true
-		}
+		prevNumeric, prevSO = writeChar(&b, c, '"')
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// Char renders c as show renders a Char: in single quotes, escaped as in
+// a String except that '\” is escaped and '"' is not ('\233', '"').
+func Char(c rune) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	writeChar(&b, c, '\'')
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// writeChar writes c as show writes it inside quotes of kind quote, and
+// reports whether it wrote a numeric escape or "\SO".
+func writeChar(b *strings.Builder, c, quote rune) (numeric, so bool) {
+	switch {
+	case c == quote || c == '\\':
+		b.WriteByte('\\')
+		b.WriteRune(c)
+	case c >= 0x20 && c < 0x7f:
+		b.WriteRune(c)
+	case c < 0x20:
+		b.WriteString(`\` + asciiNames[c])
+		return false, c == 0x0e
+	case c == 0x7f:
+		b.WriteString(`\DEL`)
+	default:
+		b.WriteString(`\` + strconv.Itoa(int(c)))
+		return true, false
+	}
+	return false, false
 }
 
 // Strings renders a list of Strings as show does: ["a","b"].

@@ -36,6 +36,20 @@ func TestString(t *testing.T) {
 	}
 }
 
+func TestChar(t *testing.T) {
+	tests := []struct {
+		in   rune
+		want string
+	}{
+		{'a', `'a'`}, {'\'', `'\''`}, {'"', `'"'`}, {'\\', `'\\'`},
+		{'\n', `'\n'`}, {0, `'\NUL'`}, {0x0e, `'\SO'`}, {0x7f, `'\DEL'`},
+		{'é', `'\233'`}, {'中', `'\20013'`},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, Char(tc.in), "%q", tc.in)
+	}
+}
+
 func TestStrings(t *testing.T) {
 	assert.Equal(t, `[]`, Strings(nil))
 	assert.Equal(t, `["a","b"]`, Strings([]string{"a", "b"}))

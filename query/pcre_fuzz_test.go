@@ -1,0 +1,57 @@
+package query
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/goluxid/goluxid/ganeti/gerrors"
+)
+
+// pcreFuzzSeeds are patterns of the PCRE dialect that exercise its
+// corners.
+var pcreFuzzSeeds = []string{
+	`^node[0-9]*5`, `(?i)^NODE1\.`, `(a+)+$`, `(?<n>x)\k<n>(?&n)`, `(?(1)a|b)(c)`, `(?<=ab|c)d`,
+	`a(*COMMIT)b|ac`, `(?|(a)|(b))\1`, `\Q.*\E+`, `[[:^alpha:]\d-]`, `(*UTF8)é\x{e9}`, `(?x) a # c`,
+	`(a(?1)?b)`, `\S+\h`, `(?=a?a)(?i:a)`, `(*CRLF)(?m)^$`, `a*(?>|b)a`, `(?<r>(?!(*SKIP:m)x))(*PRUNE).`,
+}
+
+// pcreErrorText is the form of a PCRE compile error: (offset,"message").
+var pcreErrorText = regexp.MustCompile(`^\(([0-9]+),"`)
+
+// FuzzPCRE checks that any pattern either fails with an error of PCRE's
+// form, at an offset within the pattern, or compiles to a regular
+// expression whose matching ends, with an answer or a GenericError.
+func FuzzPCRE(f *testing.F) {
+	for _, s := range pcreFuzzSeeds {
+		f.Add(s, "node15.example.com\r\naAé\u00a0b")
+	}
+	f.Fuzz(func(t *testing.T, pattern, subject string) {
+		if len(pattern) > 256 || len(subject) > 256 {
+			return // the matching time grows with both lengths
+		}
+		re, err := CompileRegexp(pattern, RegexpPCRE, 20*time.Millisecond)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("%q: error %v is not a *ParseError", pattern, err)
+			}
+			m := pcreErrorText.FindStringSubmatch(pe.Msg)
+			if m == nil {
+				t.Fatalf("%q: error text %q", pattern, pe.Msg)
+			}
+			if offset, _ := strconv.Atoi(m[1]); offset > len(pattern) {
+				t.Fatalf("%q: error offset %d beyond the pattern", pattern, offset)
+			}
+			return
+		}
+		if _, err := re.MatchString(subject); err != nil {
+			var ge *gerrors.Error
+			if !errors.As(err, &ge) {
+				t.Fatalf("%q on %q: error %v is not a gerrors.Error", pattern, subject, err)
+			}
+		}
+	})
+}
