@@ -62,7 +62,7 @@ var layers = []layer{
 		mayImport: []string{"lib", "ganeti", "ganeti-errors", "query", "jqueue", "jqscheduler"}},
 	// The job processes' lifecycle around the rules.
 	{name: "runner", packages: []string{"jqscheduler/runner"},
-		mayImport: []string{"lib", "io", "ganeti", "livelock", "jqueue", "jobexec", "jqscheduler"}},
+		mayImport: []string{"lib", "io", "ganeti", "livelock", "jqueue", "jobexec", "query", "jqscheduler"}},
 	{name: "luxid", packages: []string{"luxid"},
 		mayImport: []string{"lib", "io", "ganeti", "livelock", "ganeti-errors", "luxi", "jqueue", "jqscheduler", "query", "resources"}},
 	// Process plumbing only the daemon's command uses.
