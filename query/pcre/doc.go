@@ -16,13 +16,14 @@
 //
 // Match reports whether the pattern matches somewhere in the subject. It
 // matches bytes, or characters when the pattern starts with (*UTF8) or
-// (*UTF); ^ and $ match at line ends. It backtracks as libpcre does and
-// reproduces libpcre's quirks: the first and required code units that
-// decide where a match is tried (which change answers together with
-// (*COMMIT) and lookaheads), the automatic possessification of repeats
-// (including the pairs libpcre wrongly treats as disjoint), groups that
-// recurse into themselves run atomically, and the run-time refusal of a
-// recursion that could loop (ErrRecursionLoop).
+// (*UTF); ^ and $ match at the start and end of every line. It
+// backtracks as libpcre does and reproduces libpcre's quirks: the first
+// and required code units that decide where a match is tried (which
+// change answers together with (*COMMIT) and lookaheads), the automatic
+// possessification of repeats (including where libpcre wrongly takes
+// what follows for something the repeat cannot match), groups holding a
+// back reference to themselves made atomic, and the run-time refusal of
+// a recursion that could loop (ErrRecursionLoop).
 //
 // # Time bounds
 //

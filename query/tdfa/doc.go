@@ -21,10 +21,10 @@
 // concurrent use.
 //
 // Match reports whether the pattern matches somewhere in the subject, a
-// string of characters (not bytes). ^ and $ match at line ends, and "."
-// and negated brackets never match a newline, as in regex-tdfa's
-// multiline default. There are no backreferences, lazy quantifiers,
-// inline options or class escapes: "\d" is "d".
+// string of characters (not bytes). ^ and $ match at the start and end
+// of every line, and "." and negated brackets never match a newline, as
+// in regex-tdfa's multiline default. There are no backreferences, lazy
+// quantifiers, inline options or class escapes: "\d" is "d".
 //
 // # Time bounds
 //
