@@ -1,6 +1,10 @@
 package jqscheduler
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/goluxid/goluxid/query"
+)
 
 // Limits of the cluster configuration.
 const (
@@ -26,11 +30,11 @@ type Config struct {
 
 // NewConfig builds the scheduler's configuration from config.data's
 // cluster.max_running_jobs and cluster.max_tracked_jobs and its "filters"
-// object (raw JSON, as the file has it). A filter rule that does not
-// decode fails it, as it makes the real luxid refuse the whole
-// configuration.
-func NewConfig(maxRunning, maxTracked int, filters json.RawMessage) (*Config, error) {
-	rules, err := ParseRules(filters)
+// object (raw JSON, as the file has it), whose regular expressions are in
+// dialect, the installed release's. A filter rule that does not decode
+// fails it, as it makes the real luxid refuse the whole configuration.
+func NewConfig(maxRunning, maxTracked int, filters json.RawMessage, dialect query.RegexpDialect) (*Config, error) {
+	rules, err := ParseRules(filters, dialect)
 	if err != nil {
 		return nil, err
 	}

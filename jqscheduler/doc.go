@@ -61,8 +61,10 @@
 // with KIND one of jobid (the job id; "watermark" stands for W), opcode
 // (any opcode's fields, without the common parameters, by dotted path) and
 // reason (source, reason and timestamp of any reason trail entry). FILTER
-// is the query language of package query; jobid and reason accept only
-// comparisons, and any other leaf makes the predicate false.
+// is the query language of package query, its regular expressions in the
+// dialect of the installed release, which ParseRules, NewConfig and
+// ParseReplaceFilter take; jobid and reason accept only comparisons, and
+// any other leaf makes the predicate false.
 //
 // ParseReplaceFilter decodes the arguments of the LUXI call ReplaceFilter,
 // [uuid|null, priority, predicates, action, reason], and Rule makes the

@@ -3,13 +3,14 @@ package jqscheduler
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query"
 )
 
 // opSpec describes one opcode of a test job.
@@ -109,7 +110,7 @@ func rule(t testing.TB, uuid string, prio int, watermark uint64, action string, 
 	data := fmt.Sprintf(`{"watermark":%d,"priority":%d,"predicates":[%s],"action":%s,"reason_trail":[],"uuid":%q}`,
 		watermark, prio, strings.Join(preds, ","), action, uuid)
 	var r Rule
-	require.NoError(t, json.Unmarshal([]byte(data), &r), data)
+	require.NoError(t, r.decode([]byte(data), query.RegexpPCRE), data)
 	return &r
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query"
 )
 
 // ReplaceFilter is the argument list of the LUXI call ReplaceFilter:
@@ -23,9 +24,10 @@ type ReplaceFilter struct {
 // text is Ganeti's reply.
 var ErrBadUUID = errors.New("Unable to parse UUID")
 
-// ParseReplaceFilter decodes the arguments of ReplaceFilter. Failures are
-// *ParseError with the text Ganeti reports after "error: ".
-func ParseReplaceFilter(args json.RawMessage) (*ReplaceFilter, error) {
+// ParseReplaceFilter decodes the arguments of ReplaceFilter, with the
+// predicates' regular expressions in dialect, the installed release's.
+// Failures are *ParseError with the text Ganeti reports after "error: ".
+func ParseReplaceFilter(args json.RawMessage, dialect query.RegexpDialect) (*ReplaceFilter, error) {
 	list, err := readList(args)
 	if err != nil || len(list) != 5 {
 		return nil, parseErrorf("Unable to read Tuple5")
@@ -41,7 +43,7 @@ func ParseReplaceFilter(args json.RawMessage) (*ReplaceFilter, error) {
 	if a.Priority, err = readNonNegative(list[1]); err != nil {
 		return nil, err
 	}
-	if a.Predicates, err = readPredicates(list[2]); err != nil {
+	if a.Predicates, err = readPredicates(list[2], dialect); err != nil {
 		return nil, err
 	}
 	if a.Action, err = readAction(list[3]); err != nil {

@@ -43,10 +43,11 @@ func nonNil[T any](list []T) []T {
 	return list
 }
 
-// UnmarshalJSON reads a rule object. Every key is required and unknown
-// keys are ignored; the keys are read in luxid's order and the first
-// failure is reported, as a *ParseError with Ganeti's text.
-func (r *Rule) UnmarshalJSON(data []byte) error {
+// decode reads a rule object, with the regular expressions of its
+// predicates in dialect. Every key is required and unknown keys are
+// ignored; the keys are read in luxid's order and the first failure is
+// reported, as a *ParseError with Ganeti's text.
+func (r *Rule) decode(data []byte, dialect query.RegexpDialect) error {
 	members, ok := readObject(data)
 	if !ok {
 		return parseErrorf("Unable to read JSObject")
@@ -58,7 +59,7 @@ func (r *Rule) UnmarshalJSON(data []byte) error {
 	}{
 		{"watermark", func(v json.RawMessage) (err error) { parsed.Watermark, err = readJobID(v); return }},
 		{"priority", func(v json.RawMessage) (err error) { parsed.Priority, err = readNonNegative(v); return }},
-		{"predicates", func(v json.RawMessage) (err error) { parsed.Predicates, err = readPredicates(v); return }},
+		{"predicates", func(v json.RawMessage) (err error) { parsed.Predicates, err = readPredicates(v, dialect); return }},
 		{"action", func(v json.RawMessage) (err error) { parsed.Action, err = readAction(v); return }},
 		{"reason_trail", func(v json.RawMessage) (err error) { parsed.ReasonTrail, err = readReasonTrail(v); return }},
 		{"uuid", func(v json.RawMessage) (err error) { parsed.UUID, err = readString(v); return }},
@@ -201,25 +202,16 @@ func (p Predicate) MarshalJSON() ([]byte, error) {
 	return hsjson.Marshal([]any{p.Kind.String(), p.Filter})
 }
 
-// UnmarshalJSON reads [kind, filter]; kinds are case-sensitive.
-func (p *Predicate) UnmarshalJSON(data []byte) error {
-	parsed, err := readPredicate(data)
-	if err != nil {
-		return err
-	}
-	*p = parsed
-	return nil
-}
-
-// readPredicates decodes a list of predicates.
-func readPredicates(raw json.RawMessage) ([]Predicate, error) {
+// readPredicates decodes a list of predicates, with their regular
+// expressions in dialect.
+func readPredicates(raw json.RawMessage, dialect query.RegexpDialect) ([]Predicate, error) {
 	list, err := readList(raw)
 	if err != nil {
 		return nil, err
 	}
 	preds := make([]Predicate, 0, len(list))
 	for _, e := range list {
-		p, err := readPredicate(e)
+		p, err := readPredicate(e, dialect)
 		if err != nil {
 			return nil, err
 		}
@@ -228,8 +220,9 @@ func readPredicates(raw json.RawMessage) ([]Predicate, error) {
 	return preds, nil
 }
 
-// readPredicate decodes one [kind, filter].
-func readPredicate(raw json.RawMessage) (Predicate, error) {
+// readPredicate decodes one [kind, filter]; kinds are case-sensitive, and
+// the filter's regular expressions are in dialect.
+func readPredicate(raw json.RawMessage, dialect query.RegexpDialect) (Predicate, error) {
 	list, err := readList(raw)
 	var name string
 	if err == nil && len(list) > 0 {
@@ -242,7 +235,7 @@ func readPredicate(raw json.RawMessage) (Predicate, error) {
 	if kind == 0 || len(list) != 2 {
 		return Predicate{}, parseErrorf("malformed FilterPredicate: bad parameter list for '%s' predicate: [%s]", name, compactAll(list[1:]))
 	}
-	f, err := query.ParseFilter(list[1])
+	f, err := query.ParseFilter(list[1], query.WithRegexpDialect(dialect))
 	if err != nil {
 		var perr *query.ParseError
 		if errors.As(err, &perr) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query"
 )
 
 // A rule as WConfd stored it decodes and encodes back compactly, in
@@ -17,7 +18,7 @@ import (
 func TestRuleRoundTrip(t *testing.T) {
 	stored := `{"watermark": 29, "priority": 5, "predicates": [["reason", ["=~", "reason", "^rate"]], ["jobid", [">", "id", "watermark"]]], "action": ["RATE_LIMIT", 2], "reason_trail": [["gnt:user", "why", 0], ["luxid", "", 1795754856673774000]], "uuid": "318891f0-2e57-4900-a673-792c353266fd"}`
 	var r Rule
-	require.NoError(t, json.Unmarshal([]byte(stored), &r))
+	require.NoError(t, r.decode([]byte(stored), query.RegexpPCRE))
 	assert.Equal(t, uint64(29), r.Watermark)
 	assert.Equal(t, 5, r.Priority)
 	assert.Equal(t, Action{Kind: RateLimit, Limit: 2}, r.Action)
@@ -48,7 +49,7 @@ func TestRuleErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var r Rule
-			err := json.Unmarshal([]byte(tt.json), &r)
+			err := r.decode([]byte(tt.json), query.RegexpPCRE)
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, ErrInvalidRule))
 			var perr *ParseError
@@ -119,8 +120,7 @@ func TestPredicateDecoding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.json, func(t *testing.T) {
-			var p Predicate
-			err := json.Unmarshal([]byte(tt.json), &p)
+			p, err := readPredicate([]byte(tt.json), query.RegexpPCRE)
 			if tt.msg != "" {
 				assert.EqualError(t, err, tt.msg)
 				return
@@ -130,8 +130,7 @@ func TestPredicateDecoding(t *testing.T) {
 		})
 	}
 	t.Run("bad filter", func(t *testing.T) {
-		var p Predicate
-		err := json.Unmarshal([]byte(`["opcode",["~~","x","y"]]`), &p)
+		_, err := readPredicate([]byte(`["opcode",["~~","x","y"]]`), query.RegexpPCRE)
 		var perr *ParseError
 		require.True(t, errors.As(err, &perr))
 		assert.NotEmpty(t, perr.Msg)
@@ -139,19 +138,19 @@ func TestPredicateDecoding(t *testing.T) {
 }
 
 func TestParseRules(t *testing.T) {
-	rs, err := ParseRules(json.RawMessage(`null`))
+	rs, err := ParseRules(json.RawMessage(`null`), query.RegexpPCRE)
 	require.NoError(t, err)
 	assert.Equal(t, 0, rs.Len())
-	_, err = ParseRules(json.RawMessage(`{"x":{"watermark":1}}`))
+	_, err = ParseRules(json.RawMessage(`{"x":{"watermark":1}}`), query.RegexpPCRE)
 	assert.ErrorIs(t, err, ErrInvalidRule)
 	assert.ErrorContains(t, err, "filter rule x: key 'priority' not found")
-	_, err = NewConfig(20, 25, json.RawMessage(`[]`))
+	_, err = NewConfig(20, 25, json.RawMessage(`[]`), query.RegexpPCRE)
 	assert.ErrorIs(t, err, ErrInvalidRule)
 }
 
 func TestParseReplaceFilter(t *testing.T) {
 	args := `[null, 10, [["jobid", [">", "id", "watermark"]]], "ACCEPT", [["gnt:user", "test", 0]]]`
-	a, err := ParseReplaceFilter(json.RawMessage(args))
+	a, err := ParseReplaceFilter(json.RawMessage(args), query.RegexpPCRE)
 	require.NoError(t, err)
 	assert.Nil(t, a.UUID)
 	r := a.Rule("0a99524c-1111-2222-3333-444455556666", 6, jqueue.Timestamp{Sec: 1795753979, Usec: 622750})
@@ -171,7 +170,7 @@ func TestParseReplaceFilter(t *testing.T) {
 		{`[null, 1, [], ["RATE_LIMIT", 0], []]`, "RATE_LIMIT argument must be a positive integer"},
 		{`[null, 1, [], "ACCEPT", [["a","b"]]]`, "Unable to read Triple"},
 	} {
-		_, err := ParseReplaceFilter(json.RawMessage(bad.args))
+		_, err := ParseReplaceFilter(json.RawMessage(bad.args), query.RegexpPCRE)
 		assert.EqualError(t, err, bad.msg, bad.args)
 	}
 }
@@ -214,4 +213,18 @@ func TestOpcodeValidity(t *testing.T) {
 	assert.Equal(t, []bucket{{key: "1:x:1", limit: 1}}, j.buckets)
 	rejected := NewJob(file(9, deps(3)), func(json.RawMessage) bool { return false })
 	assert.Empty(t, rejected.Depends, "a validator can reject opcodes")
+}
+
+// The predicates' regular expressions are read in the dialect given:
+// "a*?" is a lazy quantifier in Ganeti 3.0's PCRE and a syntax error in
+// 3.1's regex-tdfa, which makes the whole configuration refused.
+func TestParseRulesDialect(t *testing.T) {
+	filters := json.RawMessage(`{"u":{"watermark":1,"priority":0,"predicates":[["opcode",["=~","OP_ID","a*?"]]],` +
+		`"action":"ACCEPT","reason_trail":[],"uuid":"u"}}`)
+	rs, err := ParseRules(filters, query.RegexpPCRE)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rs.Len())
+	_, err = NewConfig(20, 25, filters, query.RegexpTDFA)
+	assert.ErrorIs(t, err, ErrInvalidRule)
+	assert.ErrorContains(t, err, `filter rule u: key 'predicates': parseRegex for Text.Regex.TDFA.String failed:"a*?"`)
 }

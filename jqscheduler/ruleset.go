@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/goluxid/goluxid/query"
 )
 
 // RuleSet is the set of filter rules of one configuration, ready for
@@ -37,8 +39,9 @@ func NewRuleSet(rules ...*Rule) *RuleSet {
 }
 
 // ParseRules decodes the "filters" object of config.data: uuid to rule.
-// null stands for no rules.
-func ParseRules(filters json.RawMessage) (*RuleSet, error) {
+// null stands for no rules. The predicates' regular expressions are in
+// dialect, the installed release's.
+func ParseRules(filters json.RawMessage, dialect query.RegexpDialect) (*RuleSet, error) {
 	if isNull(filters) {
 		return newRuleSet(nil), nil
 	}
@@ -49,7 +52,7 @@ func ParseRules(filters json.RawMessage) (*RuleSet, error) {
 	byKey := make(map[string]*Rule, len(members))
 	for _, m := range members {
 		var r Rule
-		if err := r.UnmarshalJSON(m.Value); err != nil {
+		if err := r.decode(m.Value, dialect); err != nil {
 			return nil, fmt.Errorf("jqscheduler: filter rule %s: %w", m.Key, err)
 		}
 		byKey[m.Key] = &r

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query"
 )
 
 // Scenarios F (ACCEPT, PAUSE, REJECT, CONTINUE), G (RATE_LIMIT rules) and
@@ -81,10 +82,10 @@ func readJobFile(t *testing.T, name string) *jqueue.Job {
 
 // F48: adding a REJECT rule is a configuration change that reschedules.
 func TestScenarioF48Reschedules(t *testing.T) {
-	before, err := NewConfig(20, 25, json.RawMessage(`{}`))
+	before, err := NewConfig(20, 25, json.RawMessage(`{}`), query.RegexpPCRE)
 	require.NoError(t, err)
 	after, err := NewConfig(20, 25, json.RawMessage(`{"`+uuid(1)+`":{"watermark":10,"priority":0,
-		"predicates":[["reason",["==","reason","reject-me"]]],"action":"REJECT","reason_trail":[],"uuid":"`+uuid(1)+`"}}`))
+		"predicates":[["reason",["==","reason","reject-me"]]],"action":"REJECT","reason_trail":[],"uuid":"`+uuid(1)+`"}}`), query.RegexpPCRE)
 	require.NoError(t, err)
 	assert.True(t, NeedsReschedule(before, after))
 	s := queue([]*Job{job(11, reason("gnt:user", "reject-me", 0))}, nil, nil)

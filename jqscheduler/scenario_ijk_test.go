@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query"
 )
 
 // Scenarios I (watching, cleanup and death of running jobs), as far as
@@ -157,7 +158,7 @@ func TestScenariosK(t *testing.T) {
 			`"reason_trail":` + trail + `,"uuid":"` + uuid(1) + `"}}`)
 	}
 	mk := func(maxRunning, maxTracked int, filters json.RawMessage) *Config {
-		c, err := NewConfig(maxRunning, maxTracked, filters)
+		c, err := NewConfig(maxRunning, maxTracked, filters, query.RegexpPCRE)
 		require.NoError(t, err)
 		return c
 	}

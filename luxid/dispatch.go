@@ -16,6 +16,7 @@ import (
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
+	"github.com/goluxid/goluxid/query"
 	"github.com/goluxid/goluxid/query/resources"
 )
 
@@ -48,6 +49,9 @@ type Deps struct {
 	// Opcodes is the installed release's opcode schema: submissions are
 	// validated by it, and job queries show opcodes by it.
 	Opcodes *opcodes.Schema
+	// RegexpDialect is the installed release's language of the regular
+	// expressions (=~) in query filters and filter rules.
+	RegexpDialect query.RegexpDialect
 	// VCSVersion is reported by QueryClusterInfo as vcs_version.
 	VCSVersion string
 	Logger     *slog.Logger

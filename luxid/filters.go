@@ -31,7 +31,7 @@ func (d *Dispatcher) queryFilters(c *call) (any, error) {
 // action, reason]: the rule is stored in the configuration through WConfd
 // with the queue's serial as its watermark; the answer is its uuid.
 func (d *Dispatcher) replaceFilter(c *call) (any, error) {
-	a, err := jqscheduler.ParseReplaceFilter(c.args)
+	a, err := jqscheduler.ParseReplaceFilter(c.args, d.deps.RegexpDialect)
 	var pe *jqscheduler.ParseError
 	if errors.As(err, &pe) {
 		return nil, convertError(c.args, pe.Msg)

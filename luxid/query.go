@@ -38,7 +38,7 @@ func (d *Dispatcher) queryMethod(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	flt, err := parseFilter(c.args, elems[2])
+	flt, err := d.parseFilter(c.args, elems[2])
 	if err != nil {
 		return nil, err
 	}
@@ -124,10 +124,10 @@ func (d *Dispatcher) queryJobs(c *call) (any, error) {
 	return d.classicRows(c, "job", names, fields)
 }
 
-// parseFilter decodes a query filter argument; a bad filter is a
-// request-decoding failure.
-func parseFilter(args, raw json.RawMessage) (*query.Filter, error) {
-	flt, err := query.ParseFilter(raw)
+// parseFilter decodes a query filter argument in the installed release's
+// dialect; a bad filter is a request-decoding failure.
+func (d *Dispatcher) parseFilter(args, raw json.RawMessage) (*query.Filter, error) {
+	flt, err := query.ParseFilter(raw, query.WithRegexpDialect(d.deps.RegexpDialect))
 	var pe *query.ParseError
 	if errors.As(err, &pe) {
 		return nil, convertError(args, pe.Msg)
@@ -137,7 +137,8 @@ func parseFilter(args, raw json.RawMessage) (*query.Filter, error) {
 
 // resourceEnv is what the queries of the resources package read.
 func (d *Dispatcher) resourceEnv(c *call) resources.Env {
-	env := resources.Env{Config: c.cfg.Data, RPC: d.deps.RPC, Jobs: d.deps.Queue, Opcodes: d.deps.Opcodes}
+	env := resources.Env{Config: c.cfg.Data, RPC: d.deps.RPC, Jobs: d.deps.Queue, Opcodes: d.deps.Opcodes,
+		RegexpDialect: d.deps.RegexpDialect}
 	if d.deps.WConfd != nil {
 		env.Locks = d.deps.WConfd
 	}

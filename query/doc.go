@@ -36,15 +36,16 @@
 // # Regular expressions
 //
 // The language of =~ is the one of the Ganeti release served, chosen with
-// WithRegexpDialect: RegexpPCRE for Ganeti 3.0, whose luxid compiles with
-// libpcre 8 (Perl syntax, multiline, matching the UTF-8 bytes of the
-// subject), and RegexpTDFA for 3.1, whose luxid compiles with Haskell's
+// WithRegexpDialect (ReleaseRegexpDialect maps a release to its
+// dialect): RegexpPCRE for Ganeti 3.0, whose luxid compiles with libpcre
+// 8 (Perl syntax, multiline, matching the UTF-8 bytes of the subject),
+// and RegexpTDFA for 3.1 and later, whose luxid compiles with Haskell's
 // regex-tdfa (POSIX extended syntax, multiline, matching characters).
-// Both are implemented here, down to the text and offset of their syntax
-// errors and libpcre's peculiarities (tdfa_*.go, pcre_*.go). A PCRE
-// match backtracks and is bounded by a timeout, so a catastrophic pattern
-// fails the query instead of stalling the daemon; a TDFA match runs an
-// automaton in time linear in the subject.
+// Packages pcre and tdfa implement them, down to the text and offset of
+// their syntax errors, which CompileRegexp turns into a *ParseError. A
+// PCRE match backtracks and is bounded by a timeout, so a catastrophic
+// pattern fails the query instead of stalling the daemon; a TDFA match
+// runs an automaton in time linear in the subject.
 //
 // # Queries
 //

@@ -175,16 +175,3 @@ func writeJSON(buf *bytes.Buffer, sep string, vs ...any) error {
 	}
 	return nil
 }
-
-// UnmarshalJSON parses the wire form with ParseFilter, so that filters can
-// be fields of decoded structures. Use *Filter fields: encoding/json
-// leaves them nil, the empty filter, for a JSON null; UnmarshalJSON itself
-// ignores a null, as the encoding/json convention asks.
-func (f *Filter) UnmarshalJSON(data []byte) error {
-	parsed, err := ParseFilter(data)
-	if err != nil || parsed == nil {
-		return err
-	}
-	*f = *parsed
-	return nil
-}

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -157,21 +156,6 @@ func TestParseFilterHugeOr(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok)
 	assert.Equal(t, 10, visited, "| stops at the first true operand")
-}
-
-func TestUnmarshalJSON(t *testing.T) {
-	var rule struct {
-		Pred *Filter `json:"pred"`
-		Null *Filter `json:"null"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(`{"pred": ["=", "id", 3], "null": null}`), &rule))
-	assert.Nil(t, rule.Null)
-	require.NotNil(t, rule.Pred)
-	assert.Equal(t, OpEqual, rule.Pred.Op)
-	err := json.Unmarshal([]byte(`{"pred": ["~~"]}`), &rule)
-	var pe *ParseError
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "Unknown filter operand '~~'", pe.Msg)
 }
 
 func TestFilterFields(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/query/pcre"
+	"github.com/goluxid/goluxid/query/tdfa"
 )
 
 // DefaultMatchTimeout bounds one regular expression match. PCRE patterns
@@ -19,20 +21,30 @@ type RegexpDialect uint8
 
 const (
 	// RegexpPCRE is Ganeti 3.0's dialect: Perl-compatible, as libpcre 8
-	// reads it through Haskell's regex-pcre.
+	// reads it through Haskell's regex-pcre (package pcre).
 	RegexpPCRE RegexpDialect = iota
 	// RegexpTDFA is Ganeti 3.1's dialect: POSIX extended, as Haskell's
-	// regex-tdfa reads it.
+	// regex-tdfa reads it (package tdfa).
 	RegexpTDFA
 )
+
+// ReleaseRegexpDialect returns the dialect of the Ganeti release whose
+// major.minor is dir ("3.0", "3.1"): Ganeti 3.0's luxid is built with
+// regex-pcre, later releases' with regex-tdfa.
+func ReleaseRegexpDialect(dir string) RegexpDialect {
+	if dir == "3.0" {
+		return RegexpPCRE
+	}
+	return RegexpTDFA
+}
 
 // Regexp is the compiled expression of a =~ leaf. Matching is a search
 // anywhere in the subject, bounded in time.
 type Regexp struct {
 	src     string
 	timeout time.Duration
-	pcre    *pcreRegexp
-	tdfa    *tdfaRegexp
+	pcre    *pcre.Regexp
+	tdfa    *tdfa.Regexp
 }
 
 // CompileRegexp compiles src in dialect; a match running longer than
@@ -44,13 +56,13 @@ func CompileRegexp(src string, dialect RegexpDialect, timeout time.Duration) (*R
 		timeout = DefaultMatchTimeout
 	}
 	if dialect == RegexpTDFA {
-		re, err := compileTDFA(src)
+		re, err := tdfa.Compile(src)
 		if err != nil {
-			return nil, err
+			return nil, &ParseError{Msg: err.Error()}
 		}
 		return &Regexp{src: src, timeout: timeout, tdfa: re}, nil
 	}
-	re, err := compilePCRE(src)
+	re, err := pcre.Compile(src)
 	if err != nil {
 		return nil, &ParseError{Msg: err.Error()}
 	}
@@ -73,38 +85,19 @@ func (r *Regexp) MatchString(s string) (bool, error) {
 	var ok bool
 	var err error
 	if r.pcre != nil {
-		ok, err = r.pcre.match(s, r.timeout)
+		ok, err = r.pcre.Match(s, r.timeout)
 	} else {
-		ok, err = r.tdfa.match(s, r.timeout)
+		ok, err = r.tdfa.Match(s, r.timeout)
 	}
 	switch {
 	case err == nil:
 		return ok, nil
-	case errors.Is(err, errMatchTimeout):
+	case errors.Is(err, pcre.ErrTimeout), errors.Is(err, tdfa.ErrTimeout):
 		return false, gerrors.Generic("Matching regular expression '%s' took longer than %v", r.src, r.timeout)
-	case errors.Is(err, errTDFATooLarge):
+	case errors.Is(err, tdfa.ErrTooLarge):
 		return false, gerrors.Generic("Regular expression '%s' is too large to match", r.src)
+	case errors.Is(err, pcre.ErrRecursionLoop):
+		return false, gerrors.Generic("Matching regular expression '%s' failed: query: recursive call could loop indefinitely", r.src)
 	}
 	return false, gerrors.Generic("Matching regular expression '%s' failed: %v", r.src, err)
-}
-
-// errMatchTimeout ends a match that ran into its timeout.
-var errMatchTimeout = errors.New("query: match timed out")
-
-// matchClock bounds a match in time. Matchers poll it every few thousand
-// steps, so that a short match never reads the clock; the first poll
-// starts it.
-type matchClock struct {
-	timeout  time.Duration
-	deadline time.Time
-}
-
-// expired reports whether the match has run past its timeout.
-func (c *matchClock) expired() bool {
-	now := time.Now()
-	if c.deadline.IsZero() {
-		c.deadline = now.Add(c.timeout)
-		return false
-	}
-	return now.After(c.deadline)
 }

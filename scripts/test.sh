@@ -32,7 +32,8 @@ RELEASE_INDEPENDENT=(
   internal/testkit/leakcheck internal/testkit/luxitest internal/hsjson
   internal/hsshow internal/durable internal/inotify internal/daemon
   internal/daemon/metrics ganeti/uds ganeti/gerrors ganeti/paths
-  ganeti/objects ganeti/config query jqueue jqueue/replica jqscheduler
+  ganeti/objects ganeti/config query query/pcre query/tdfa jqueue
+  jqueue/replica jqscheduler
 )
 
 # The compatibility tests alone take 7 to 10 minutes on a busy 2-CPU

@@ -26,6 +26,7 @@ import (
 	"github.com/goluxid/goluxid/jqueue/replica"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/luxid"
+	"github.com/goluxid/goluxid/query"
 	"github.com/goluxid/goluxid/query/resources"
 )
 
@@ -36,7 +37,8 @@ func serve(layout *paths.Layout, ganeti release.Release, opts *daemon.Options, l
 	if err != nil {
 		return err
 	}
-	d := &daemonParts{layout: layout, ganeti: ganeti, opcodes: ops, opts: opts, logFile: logFile, logger: logger, stats: newMetrics(opts)}
+	d := &daemonParts{layout: layout, ganeti: ganeti, opcodes: ops, regexps: query.ReleaseRegexpDialect(ganeti.Dir),
+		opts: opts, logFile: logFile, logger: logger, stats: newMetrics(opts)}
 	defer d.release()
 	if err := d.claimNode(); err != nil {
 		return err
@@ -55,8 +57,9 @@ func serve(layout *paths.Layout, ganeti release.Release, opts *daemon.Options, l
 // release takes them down in the reverse order.
 type daemonParts struct {
 	layout  *paths.Layout
-	ganeti  release.Release // the installed Ganeti
-	opcodes *opcodes.Schema // the installed release's opcode schema
+	ganeti  release.Release     // the installed Ganeti
+	opcodes *opcodes.Schema     // the installed release's opcode schema
+	regexps query.RegexpDialect // the installed release's language of =~
 	opts    *daemon.Options
 	logFile *daemon.LogFile
 	logger  *slog.Logger
@@ -190,11 +193,12 @@ func (d *daemonParts) startScheduler() error {
 func (d *daemonParts) newRunner(starter jobexec.Starter) *runner.Runner {
 	return runner.New(runner.Deps{
 		Queue: d.queue, Config: d.cfg, Watcher: d.watcher, OwnLivelock: d.livelock.Path(),
-		Exec:       starter,
-		Locks:      &wconfd.Client{Socket: d.layout.WconfdSocket},
-		Opcodes:    d.opcodes,
-		Logger:     d.logger,
-		JobStarted: d.stats.ObserveJobStart,
+		Exec:          starter,
+		Locks:         &wconfd.Client{Socket: d.layout.WconfdSocket},
+		Opcodes:       d.opcodes,
+		RegexpDialect: d.regexps,
+		Logger:        d.logger,
+		JobStarted:    d.stats.ObserveJobStart,
 	})
 }
 
@@ -219,7 +223,8 @@ func (d *daemonParts) newDispatcher() *luxid.Dispatcher {
 		Config: d.cfg, Paths: d.layout, Queue: d.queue, Watcher: d.watcher, Jobs: d.runner,
 		WConfd: &wconfd.Client{Socket: d.layout.WconfdSocket}, RPC: d.nodeRPC, Noded: d.noded,
 		MaxLiveJobs: d.opts.MaxQueuedJobs,
-		OwnLivelock: d.livelock.Path(), Ganeti: d.ganeti, Opcodes: d.opcodes, VCSVersion: version.VCS(), Logger: d.logger,
+		OwnLivelock: d.livelock.Path(), Ganeti: d.ganeti, Opcodes: d.opcodes, RegexpDialect: d.regexps,
+		VCSVersion: version.VCS(), Logger: d.logger,
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/goluxid/goluxid/jobexec"
 	"github.com/goluxid/goluxid/jqscheduler"
 	"github.com/goluxid/goluxid/jqueue"
+	"github.com/goluxid/goluxid/query"
 )
 
 // Deps is what the runner works with.
@@ -33,7 +34,10 @@ type Deps struct {
 	// opcodes from invalid ones, and rewrites the valid ones of a job
 	// luxid fails.
 	Opcodes *opcodes.Schema
-	Logger  *slog.Logger
+	// RegexpDialect is the installed release's language of the regular
+	// expressions in filter rules.
+	RegexpDialect query.RegexpDialect
+	Logger        *slog.Logger
 	// JobStarted, if set, is told of every job handed to its process: how
 	// long that took from the scheduler's decision.
 	JobStarted func(took time.Duration)
@@ -204,7 +208,7 @@ func (r *Runner) schedulerConfig() *jqscheduler.Config {
 		return nil
 	}
 	cl := snap.Data.Cluster
-	cfg, err := jqscheduler.NewConfig(cl.MaxRunningJobs, cl.MaxTrackedJobs, snap.Data.Raw["filters"])
+	cfg, err := jqscheduler.NewConfig(cl.MaxRunningJobs, cl.MaxTrackedJobs, snap.Data.Raw["filters"], r.deps.RegexpDialect)
 	if err != nil {
 		r.deps.Logger.Error("filter rules of the configuration do not decode; not scheduling", "error", err)
 		return nil

@@ -26,6 +26,9 @@ type Env struct {
 	// Opcodes is the installed release's opcode schema, by which the
 	// "job" query shows opcodes.
 	Opcodes *opcodes.Schema
+	// RegexpDialect is the installed release's language of the regular
+	// expressions in filter rules, which the "filter" query decodes.
+	RegexpDialect query.RegexpDialect
 }
 
 // NodeResult is one node's answer to an RPC call: the payload of a

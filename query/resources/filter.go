@@ -69,7 +69,7 @@ func newFilterResource(env Env) (Queryable, error) {
 	if env.Config == nil {
 		return nil, errFilterNoConfig
 	}
-	rules, err := jqscheduler.ParseRules(env.Config.Raw["filters"])
+	rules, err := jqscheduler.ParseRules(env.Config.Raw["filters"], env.RegexpDialect)
 	if err != nil {
 		return nil, gerrors.Configuration(err.Error())
 	}

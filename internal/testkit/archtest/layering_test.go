@@ -44,8 +44,11 @@ var layers = []layer{
 		mayImport: []string{"lib", "ganeti-errors", "ganeti-uds"}},
 	{name: "jobexec", packages: []string{"jobexec"},
 		mayImport: []string{"lib", "ganeti-uds"}},
+	// The regular-expression engines of =~, one per Ganeti release.
+	{name: "regexp", packages: []string{"query/pcre", "query/tdfa"},
+		mayImport: []string{"lib"}},
 	{name: "query", packages: []string{"query"},
-		mayImport: []string{"lib", "ganeti-errors"}},
+		mayImport: []string{"lib", "ganeti-errors", "regexp"}},
 	{name: "jqueue", packages: []string{"jqueue"},
 		mayImport: []string{"lib", "io", "ganeti"}},
 	{name: "replica", packages: []string{"jqueue/replica"},
@@ -59,7 +62,7 @@ var layers = []layer{
 		mayImport: []string{"lib", "ganeti", "ganeti-errors", "query", "jqueue", "jqscheduler"}},
 	// The job processes' lifecycle around the rules.
 	{name: "runner", packages: []string{"jqscheduler/runner"},
-		mayImport: []string{"lib", "io", "ganeti", "livelock", "jqueue", "jobexec", "jqscheduler"}},
+		mayImport: []string{"lib", "io", "ganeti", "livelock", "jqueue", "jobexec", "query", "jqscheduler"}},
 	{name: "luxid", packages: []string{"luxid"},
 		mayImport: []string{"lib", "io", "ganeti", "livelock", "ganeti-errors", "luxi", "jqueue", "jqscheduler", "query", "resources"}},
 	// Process plumbing only the daemon's command uses.
@@ -79,7 +82,7 @@ var layers = []layer{
 // command goluxid links besides its own plumbing.
 func productLayers() []string {
 	return []string{"lib", "io", "ganeti-errors", "ganeti-uds", "ganeti", "livelock", "luxi", "jobexec",
-		"query", "resources", "jqueue", "replica", "jqscheduler", "runner", "luxid"}
+		"regexp", "query", "resources", "jqueue", "replica", "jqscheduler", "runner", "luxid"}
 }
 
 type listedPackage struct {

@@ -1,4 +1,4 @@
-package query
+package pcre
 
 import (
 	"slices"
@@ -6,7 +6,7 @@ import (
 )
 
 // A parsed PCRE pattern is compiled to a graph of instructions, each
-// knowing the one after it; pcre_match.go runs them.
+// knowing the one after it; match.go runs them.
 
 // pcreInstOp is an instruction of a compiled PCRE pattern.
 type pcreInstOp uint8
@@ -68,8 +68,8 @@ type pcreInst struct {
 	closes    []int     // of a (*ACCEPT): the capturing groups around it
 }
 
-// pcreRegexp is a compiled PCRE pattern.
-type pcreRegexp struct {
+// Regexp is a compiled pattern. It is safe for concurrent use.
+type Regexp struct {
 	pattern  *pcrePattern
 	first    pcreReq // the code unit every match starts with, if any
 	req      pcreReq // a code unit every match holds, if any
@@ -80,14 +80,14 @@ type pcreRegexp struct {
 	machines sync.Pool
 }
 
-// compilePCRE parses and compiles src.
-func compilePCRE(src string) (*pcreRegexp, error) {
-	pat, err := parsePCRE(src)
+// Compile parses and compiles pattern, or fails with a *SyntaxError.
+func Compile(pattern string) (*Regexp, error) {
+	pat, err := parsePCRE(pattern)
 	if err != nil {
 		return nil, err
 	}
 	c := &pcreCompiler{pat: pat, groups: map[int]*pcreInst{}}
-	re := &pcreRegexp{pattern: pat}
+	re := &Regexp{pattern: pat}
 	re.start = c.compile(pat.root, &pcreInst{op: piSucceed})
 	c.compileCalled(pat.root)
 	re.groups, re.loops = c.groups, c.loops

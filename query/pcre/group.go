@@ -1,4 +1,4 @@
-package query
+package pcre
 
 import "strings"
 

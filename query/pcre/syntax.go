@@ -1,4 +1,4 @@
-package query
+package pcre
 
 import (
 	"slices"
@@ -9,12 +9,6 @@ import (
 	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
-// The PCRE dialect is Perl-compatible regular expressions as libpcre 8.39
-// compiles them for Haskell's regex-pcre: the pattern is the UTF-8 of the
-// Haskell string, cut at its first NUL, compiled with PCRE_MULTILINE only,
-// so that matching works on bytes (unless the pattern starts with
-// (*UTF8)) and a syntax error is PCRE's (byte offset, message).
-//
 // PCRE reads a pattern twice. The first pass checks the syntax, counts
 // the capturing groups and collects the group names; the second resolves
 // references by name and number, checks that lookbehinds have a fixed
@@ -93,13 +87,14 @@ var pcreMessages = [...]string{
 	86: `digits missing in \x{} or \o{}`,
 }
 
-// pcreSyntaxError is a compile error at a byte offset of the pattern.
-type pcreSyntaxError struct {
+// SyntaxError is a compile error at a byte offset of the pattern. Its
+// text is libpcre's as Haskell shows the pair: (offset,"message").
+type SyntaxError struct {
 	code   pcreErrorCode
 	offset int
 }
 
-func (e *pcreSyntaxError) Error() string {
+func (e *SyntaxError) Error() string {
 	return "(" + strconv.Itoa(e.offset) + "," + hsshow.String(pcreMessages[e.code]) + ")"
 }
 
@@ -275,7 +270,7 @@ func parsePCRE(src string) (*pcrePattern, error) {
 	start := readStartOptions(src, pat)
 	if pat.utf {
 		if bad := invalidUTF8At(src); bad >= 0 {
-			return nil, &pcreSyntaxError{44, bad}
+			return nil, &SyntaxError{44, bad}
 		}
 	}
 	first := &pcreParser{pat: src, i: start, utf: pat.utf, ucp: pat.ucp, newline: pat.newline}
@@ -289,13 +284,13 @@ func parsePCRE(src string) (*pcrePattern, error) {
 		return nil, err
 	}
 	if second.i < len(src) {
-		return nil, &pcreSyntaxError{22, second.i}
+		return nil, &SyntaxError{22, second.i}
 	}
 	if !resolveLookbehinds(root, second.completed) {
-		return nil, &pcreSyntaxError{25, len(src)}
+		return nil, &SyntaxError{25, len(src)}
 	}
 	if second.topBackref > second.groups {
-		return nil, &pcreSyntaxError{15, len(src)}
+		return nil, &SyntaxError{15, len(src)}
 	}
 	if !pat.ucp && !pat.noAutoPossess {
 		pcreAutoPossess(root, nil)
@@ -393,7 +388,7 @@ func pcreNameLess(a, b pcreName) bool {
 }
 
 func (p *pcreParser) fail(code pcreErrorCode, offset int) error {
-	return &pcreSyntaxError{code, offset}
+	return &SyntaxError{code, offset}
 }
 
 // at returns the byte at i, or 0 beyond the end (PCRE reads a

@@ -1,4 +1,4 @@
-package query
+package tdfa
 
 import (
 	"errors"
@@ -27,16 +27,16 @@ func FuzzTDFA(f *testing.F) {
 		if len(pattern) > 256 || len(subject) > 256 {
 			return // the matching time grows with both lengths
 		}
-		re, err := compileTDFA(pattern)
+		re, err := Compile(pattern)
 		if err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) || !strings.HasPrefix(pe.Msg, "parseRegex for Text.Regex.TDFA.String failed:") {
+			var se *SyntaxError
+			if !errors.As(err, &se) || !strings.HasPrefix(se.Error(), "parseRegex for Text.Regex.TDFA.String failed:") {
 				t.Fatalf("%q: error %v", pattern, err)
 			}
 			return
 		}
-		got, err := re.match(subject, time.Minute)
-		if errors.Is(err, errTDFATooLarge) {
+		got, err := re.Match(subject, time.Minute)
+		if errors.Is(err, ErrTooLarge) {
 			return
 		}
 		if err != nil {

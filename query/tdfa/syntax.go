@@ -1,4 +1,4 @@
-package query
+package tdfa
 
 import (
 	"slices"
@@ -74,6 +74,15 @@ var tdfaEscapeTests = map[rune]tdfaTest{
 	'`': tdfaBOB, '\'': tdfaEOB, '<': tdfaBOW, '>': tdfaEOW, 'b': tdfaEdge, 'B': tdfaNotEdge,
 }
 
+// SyntaxError is a pattern regex-tdfa refuses. Its text is the one
+// regex-tdfa fails with: "parseRegex for Text.Regex.TDFA.String failed:"
+// followed by Parsec's error, as Haskell shows it.
+type SyntaxError struct {
+	msg string
+}
+
+func (e *SyntaxError) Error() string { return e.msg }
+
 // parseTDFA parses src, or fails with the text regex-tdfa gives.
 func parseTDFA(src string) (*tdfaNode, error) {
 	st := pcState{src: []rune(src), pos: pcPos{1, 1}}
@@ -82,7 +91,7 @@ func parseTDFA(src string) (*tdfaNode, error) {
 	})
 	r := top(st)
 	if !r.ok {
-		return nil, &ParseError{Msg: "parseRegex for Text.Regex.TDFA.String failed:" + r.err.show(src)}
+		return nil, &SyntaxError{msg: "parseRegex for Text.Regex.TDFA.String failed:" + r.err.show(src)}
 	}
 	return r.val, nil
 }

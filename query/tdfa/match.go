@@ -1,4 +1,4 @@
-package query
+package tdfa
 
 import (
 	"errors"
@@ -26,12 +26,17 @@ const tdfaBoundClip = 64
 // tdfaMaxInsts bounds the size of an unrolled program.
 const tdfaMaxInsts = 1 << 16
 
-// errTDFATooLarge is a pattern whose unrolled repetitions exceed
-// tdfaMaxInsts for the subject at hand.
-var errTDFATooLarge = errors.New("query: regular expression too large")
+// Errors that end a match.
+var (
+	// ErrTimeout ends a match that has run longer than its timeout.
+	ErrTimeout = errors.New("tdfa: match timed out")
+	// ErrTooLarge ends the match of a pattern whose unrolled repetitions
+	// exceed tdfaMaxInsts for the subject at hand.
+	ErrTooLarge = errors.New("tdfa: regular expression too large")
+)
 
-// tdfaRegexp is a compiled TDFA pattern.
-type tdfaRegexp struct {
+// Regexp is a compiled pattern. It is safe for concurrent use.
+type Regexp struct {
 	root     *tdfaNode
 	maxBound int       // the largest repetition bound in root
 	prog     *tdfaProg // root clipped at min(maxBound, tdfaBoundClip); nil if too large
@@ -39,13 +44,13 @@ type tdfaRegexp struct {
 	machines sync.Pool // of *tdfaMachine for prog
 }
 
-// compileTDFA parses and compiles src.
-func compileTDFA(src string) (*tdfaRegexp, error) {
-	root, err := parseTDFA(src)
+// Compile parses and compiles pattern, or fails with a *SyntaxError.
+func Compile(pattern string) (*Regexp, error) {
+	root, err := parseTDFA(pattern)
 	if err != nil {
 		return nil, err
 	}
-	re := &tdfaRegexp{root: root, maxBound: largestBound(root)}
+	re := &Regexp{root: root, maxBound: largestBound(root)}
 	re.clip = min(re.maxBound, tdfaBoundClip)
 	re.prog, _ = newTDFAProg(root, re.clip)
 	return re, nil
@@ -63,9 +68,10 @@ func largestBound(n *tdfaNode) int {
 	return largest
 }
 
-// match reports whether the pattern matches somewhere in s, or fails
-// with errMatchTimeout once it has run longer than timeout.
-func (re *tdfaRegexp) match(s string, timeout time.Duration) (bool, error) {
+// Match reports whether the pattern matches somewhere in s, or fails
+// with ErrTimeout once it has run longer than timeout, or with
+// ErrTooLarge.
+func (re *Regexp) Match(s string, timeout time.Duration) (bool, error) {
 	need := min(re.maxBound, utf8.RuneCountInString(s)+1)
 	if re.prog != nil && re.clip >= need {
 		m, _ := re.machines.Get().(*tdfaMachine)
@@ -111,7 +117,7 @@ type tdfaProg struct {
 // newTDFAProg compiles root with its repetition bounds clipped at clip.
 func newTDFAProg(root *tdfaNode, clip int) (*tdfaProg, error) {
 	if tdfaSize(root, clip) > tdfaMaxInsts {
-		return nil, errTDFATooLarge
+		return nil, ErrTooLarge
 	}
 	c := &tdfaCompiler{clip: clip}
 	start := c.compile(root, c.emit(tdfaInst{op: tdfaInstMatch}))
@@ -219,9 +225,11 @@ func newTDFAMachine(prog *tdfaProg) *tdfaMachine {
 // its clock.
 const tdfaClockEvery = 1 << 12
 
-// run reports whether the program matches somewhere in s.
+// run reports whether the program matches somewhere in s. It reads the
+// clock every tdfaClockEvery bytes; the first reading sets the deadline,
+// so that a short match never reads it.
 func (m *tdfaMachine) run(s string, timeout time.Duration) (bool, error) {
-	clock := matchClock{timeout: timeout}
+	var deadline time.Time
 	m.cur.clear()
 	m.matched = false
 	m.prev, m.atStart = '\n', true
@@ -255,8 +263,13 @@ func (m *tdfaMachine) run(s string, timeout time.Duration) (bool, error) {
 			return true, nil
 		}
 		m.cur, m.next = m.next, m.cur
-		if i%tdfaClockEvery == 0 && clock.expired() {
-			return false, errMatchTimeout
+		if i%tdfaClockEvery != 0 {
+			continue
+		}
+		if now := time.Now(); deadline.IsZero() {
+			deadline = now.Add(timeout)
+		} else if now.After(deadline) {
+			return false, ErrTimeout
 		}
 	}
 }

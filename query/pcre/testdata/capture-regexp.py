@@ -1,18 +1,18 @@
 #!/usr/bin/python3
 """Captures how the real Haskell ganeti-luxid answers regular expressions.
 
-Not run by the tests: it recorded query/testdata/regexp-pcre.json (Ganeti
-3.0.2, Debian 12, libpcre 8.39 through regex-pcre) and
-query/testdata/regexp-tdfa.json (Ganeti 3.1.0~rc2, Debian 13, regex-tdfa
-1.3.2.2) from a sandbox running the Haskell luxid, and can record them
-again from the checkout's root:
+Not run by the tests: it recorded the golden files of the two engines of
+=~, query/pcre/testdata/luxid-3.0.json (Ganeti 3.0.2, Debian 12, libpcre
+8.39 through regex-pcre) and query/tdfa/testdata/luxid-3.1.json (Ganeti
+3.1.0~rc2, Debian 13, regex-tdfa 1.3.2.2), from a sandbox running the
+Haskell luxid, and can record them again from the checkout's root:
 
     go build -o .build/gnt-sandbox ./cmd/gnt-sandbox
     sh -c '.build/gnt-sandbox up --luxid=haskell /tmp/rx >/dev/null &&
-      . /tmp/rx/env.sh && python3 query/testdata/capture-regexp.py \
-      query/testdata/regexp-cases.json > query/testdata/regexp-pcre.json;
+      . /tmp/rx/env.sh && python3 query/pcre/testdata/capture-regexp.py \
+      query/pcre/testdata/regexp-cases.json > query/pcre/testdata/luxid-3.0.json;
       .build/gnt-sandbox down --rm /tmp/rx >/dev/null'
-    scripts/in-debian13.sh sh -c '...the same... > query/testdata/regexp-tdfa.json'
+    scripts/in-debian13.sh sh -c '...the same... > query/tdfa/testdata/luxid-3.1.json'
 
 Pointed at goluxid (--luxid=go --goluxid=PATH) it records what goluxid
 answers, which must be the same file.

@@ -1,4 +1,4 @@
-package query
+package pcre
 
 import (
 	"unicode"
@@ -262,6 +262,8 @@ func (p *pcreParser) readGEscape() (pcreEscape, error) {
 	}
 	return pcreEscape{kind: escBackref, n: n}, nil
 }
+
+func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func isHexDigit(c byte) bool {
 	return isASCIIDigit(rune(c)) || (c|0x20) >= 'a' && (c|0x20) <= 'f'

@@ -1,4 +1,4 @@
-package query
+package pcre
 
 import (
 	"errors"
@@ -12,13 +12,19 @@ import (
 // keep its first success. Only whether a match exists is asked, so
 // greedy and lazy repetitions differ only in the order they try.
 
-// errPCRERecursionLoop ends a match that calls a group again at the
-// position where it was called, which libpcre refuses at run time.
-var errPCRERecursionLoop = errors.New("query: recursive call could loop indefinitely")
+// Errors that end a match.
+var (
+	// ErrTimeout ends a match that has run longer than its timeout.
+	ErrTimeout = errors.New("pcre: match timed out")
+	// ErrRecursionLoop ends a match that calls a group again at the
+	// position where it was called, which libpcre refuses at run time.
+	ErrRecursionLoop = errors.New("pcre: recursive call could loop indefinitely")
+)
 
-// match reports whether the pattern matches somewhere in s, or fails
-// with errMatchTimeout once it has run longer than timeout.
-func (re *pcreRegexp) match(s string, timeout time.Duration) (bool, error) {
+// Match reports whether the pattern matches somewhere in s, or fails
+// with ErrTimeout once it has run longer than timeout, or with
+// ErrRecursionLoop.
+func (re *Regexp) Match(s string, timeout time.Duration) (bool, error) {
 	m, _ := re.machines.Get().(*pcreMatcher)
 	if m == nil {
 		m = &pcreMatcher{re: re}
@@ -123,7 +129,7 @@ type pcreMarkAt struct {
 
 // pcreMatcher is the state of one match.
 type pcreMatcher struct {
-	re             *pcreRegexp
+	re             *Regexp
 	s              string
 	caps           []int      // start and end of each group, -1 if unset
 	open           []int      // where each group being matched started
@@ -141,7 +147,8 @@ type pcreMatcher struct {
 	skipArgs       int // the (*SKIP:NAME)s met in this attempt
 	ignoreSkipArgs int // how many of those to pass over
 	steps          int
-	clock          matchClock
+	timeout        time.Duration
+	deadline       time.Time // set by the first poll of the clock
 	err            error
 	saved          []int // captures saved by the atomic parts being matched
 }
@@ -155,7 +162,7 @@ const pcreClockEvery = 1 << 12
 
 func (m *pcreMatcher) reset(s string, timeout time.Duration) {
 	groups := m.re.pattern.groups + 1
-	m.s, m.clock, m.err, m.steps = s, matchClock{timeout: timeout}, nil, 0
+	m.s, m.timeout, m.deadline, m.err, m.steps = s, timeout, time.Time{}, nil, 0
 	m.saved, m.accepted = m.saved[:0], false
 	m.caps = resize(m.caps, 2*groups)
 	m.open = resize(m.open, groups)
@@ -180,11 +187,22 @@ func (m *pcreMatcher) aborted() bool {
 		return true
 	}
 	m.steps++
-	if m.steps%pcreClockEvery == 0 && m.clock.expired() {
-		m.err = errMatchTimeout
+	if m.steps%pcreClockEvery == 0 && m.expired() {
+		m.err = ErrTimeout
 		return true
 	}
 	return false
+}
+
+// expired reports whether the match has run past its timeout. The first
+// poll starts the clock, so that a short match never reads it.
+func (m *pcreMatcher) expired() bool {
+	now := time.Now()
+	if m.deadline.IsZero() {
+		m.deadline = now.Add(m.timeout)
+		return false
+	}
+	return now.After(m.deadline)
 }
 
 // run matches from in at pos to the end of the current body.
@@ -500,7 +518,7 @@ func (m *pcreMatcher) cond(in *pcreInst, pos int) bool {
 func (m *pcreMatcher) recurse(in *pcreInst, pos int) bool {
 	for _, call := range m.recursions {
 		if call.group == in.n && call.pos == pos {
-			m.err = errPCRERecursionLoop
+			m.err = ErrRecursionLoop
 			return false
 		}
 	}

@@ -1,4 +1,4 @@
-package query
+package tdfa
 
 import (
 	"slices"
@@ -12,7 +12,7 @@ import (
 // parsec 3.1.16): which alternatives were tried where, which labels they
 // carry, and how the errors of the alternatives are merged decide the
 // text. The combinators below follow Parsec's rules, so that the grammar
-// in tdfa_syntax.go, written in their terms, fails with the same position
+// in syntax.go, written in their terms, fails with the same position
 // and messages:
 //
 //   - a parser either consumes input or not, and succeeds or fails;
@@ -300,7 +300,7 @@ func pcMany[T any](p pcParser[T]) pcParser[[]T] {
 			case r.consumed:
 				return pcReply[[]T]{st: r.st, err: r.err, consumed: true}
 			case r.ok:
-				panic("query: many applied to a parser that accepts an empty string")
+				panic("tdfa: many applied to a parser that accepts an empty string")
 			default:
 				return pcReply[[]T]{val: xs, st: st, err: r.err, consumed: consumed, ok: true}
 			}
