@@ -138,10 +138,4 @@ func rejectedIDs(d Decision) []uint64 {
 
 // schema30 is Ganeti 3.0's opcode schema, by which the tests' jobs are
 // written.
-var schema30 = func() *opcodes.Schema {
-	s, err := opcodes.ForRelease("3.0")
-	if err != nil {
-		panic(err)
-	}
-	return s
-}()
+var schema30 = opcodes.MustForRelease("3.0")

@@ -337,12 +337,4 @@ func TestInputAccessors(t *testing.T) {
 }
 
 // schema30 is Ganeti 3.0's table, which most tests check against.
-var schema30 = mustSchema("3.0")
-
-func mustSchema(release string) *Schema {
-	s, err := ForRelease(release)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
+var schema30 = MustForRelease("3.0")

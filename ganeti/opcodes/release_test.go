@@ -8,13 +8,15 @@ import (
 )
 
 // schema31 is Ganeti 3.1's table.
-var schema31 = mustSchema("3.1")
+var schema31 = MustForRelease("3.1")
 
 func TestForReleaseKnowsTheServedReleases(t *testing.T) {
 	assert.Equal(t, "3.0", schema30.Release())
 	assert.Equal(t, "3.1", schema31.Release())
 	_, err := ForRelease("2.16")
 	assert.ErrorIs(t, err, ErrUnknownRelease)
+	assert.PanicsWithError(t, "opcodes: no opcode table for this Ganeti release 2.16",
+		func() { MustForRelease("2.16") })
 }
 
 // TestReleasesDiffer checks what Ganeti 3.1 changed against 3.0, on both

@@ -125,6 +125,16 @@ func ForRelease(release string) (*Schema, error) {
 	return s, nil
 }
 
+// MustForRelease is ForRelease for a release known to have a table, as in
+// package-level variables; it panics if release has none.
+func MustForRelease(release string) *Schema {
+	s, err := ForRelease(release)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
 // Release returns the Ganeti release the schema belongs to.
 func (s *Schema) Release() string { return s.release }
 
@@ -237,4 +247,3 @@ func (s *Schema) CommonParams() []Param { return s.Common }
 // UnmappedChecks returns the Python type checks the generator mapped to
 // "any", with the parameters that use them.
 func (s *Schema) UnmappedChecks() []Unmapped { return s.Unmapped }
-
