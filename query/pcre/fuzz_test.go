@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/goluxid/goluxid/internal/testkit/regexptest"
 )
 
 // pcreFuzzSeeds are patterns of the PCRE dialect that exercise its
@@ -24,19 +26,8 @@ var pcreErrorText = regexp.MustCompile(`^\(([0-9]+),"`)
 // expression whose matching ends, with an answer, ErrTimeout or
 // ErrRecursionLoop.
 func FuzzPCRE(f *testing.F) {
-	for _, s := range pcreFuzzSeeds {
-		f.Add(s, "node15.example.com\r\naAé\u00a0b")
-	}
-	f.Fuzz(func(t *testing.T, pattern, subject string) {
-		if len(pattern) > 256 || len(subject) > 256 {
-			return // the matching time grows with both lengths
-		}
-		re, err := Compile(pattern)
-		if err != nil {
-			var se *SyntaxError
-			if !errors.As(err, &se) {
-				t.Fatalf("%q: error %v is not a *SyntaxError", pattern, err)
-			}
+	regexptest.Fuzz(f, pcreFuzzSeeds, "node15.example.com\r\naAé\u00a0b", Compile,
+		func(t *testing.T, pattern string, se *SyntaxError) {
 			m := pcreErrorText.FindStringSubmatch(se.Error())
 			if m == nil {
 				t.Fatalf("%q: error text %q", pattern, se.Error())
@@ -44,11 +35,11 @@ func FuzzPCRE(f *testing.F) {
 			if offset, _ := strconv.Atoi(m[1]); offset > len(pattern) {
 				t.Fatalf("%q: error offset %d beyond the pattern", pattern, offset)
 			}
-			return
-		}
-		if _, err := re.Match(subject, 20*time.Millisecond); err != nil &&
-			!errors.Is(err, ErrTimeout) && !errors.Is(err, ErrRecursionLoop) {
-			t.Fatalf("%q on %q: error %v", pattern, subject, err)
-		}
-	})
+		},
+		func(t *testing.T, re *Regexp, pattern, subject string) {
+			if _, err := re.Match(subject, 20*time.Millisecond); err != nil &&
+				!errors.Is(err, ErrTimeout) && !errors.Is(err, ErrRecursionLoop) {
+				t.Fatalf("%q on %q: error %v", pattern, subject, err)
+			}
+		})
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/testkit/regexptest"
 )
 
 // TestFlavour checks PCRE behaviour, including the constructs Go's
@@ -92,47 +94,19 @@ func TestCompileErrors(t *testing.T) {
 // TestLuxidAnswers checks texts and matches Ganeti 3.0.2's luxid gives
 // (libpcre 8.39); testdata/luxid-3.0.json holds many more.
 func TestLuxidAnswers(t *testing.T) {
-	tests := []struct {
-		name    string
-		re      string
-		err     string   // the error text, or
-		match   []string // subjects it matches
-		nomatch []string // and does not
-	}{
-		{"nothing to repeat", `*`, `(0,"nothing to repeat")`, nil, nil},
-		{"quantifier order", `a{2,1}`, `(5,"numbers out of order in {} quantifier")`, nil, nil},
-		{"range order", `[z-a]`, `(3,"range out of order in character class")`, nil, nil},
-		{"offset in bytes", "ü(", `(3,"missing )")`, nil, nil},
-		{"cut at NUL", "x\x00(", "", []string{"x"}, []string{"y"}},
-		{"quoting", `\Q.\E`, "", []string{"a.b"}, []string{"ab"}},
-		{"bytes", `^..$`, "", []string{"é", "dd"}, []string{"éé"}},
-		{"latin-1 property", `^\p{Lu}`, "", []string{"é"}, []string{"e"}},
-		{"wrong auto-possession", `\S+\h`, "", []string{"x\ty"}, []string{"a\u00a0"}},
-		{"required unit from a lookahead", `(?=a?a)(?i:a)`, "", []string{"aaa"}, []string{"ab"}},
-		{"commit after first unit skip", `(*COMMIT)abc`, "", []string{"xyzabc"}, []string{"xyz"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			re, err := Compile(tt.re)
-			if tt.err != "" {
-				var se *SyntaxError
-				require.ErrorAs(t, err, &se)
-				assert.Equal(t, tt.err, se.Error())
-				return
-			}
-			require.NoError(t, err)
-			for _, s := range tt.match {
-				ok, err := re.Match(s, time.Second)
-				require.NoError(t, err)
-				assert.True(t, ok, "%q", s)
-			}
-			for _, s := range tt.nomatch {
-				ok, err := re.Match(s, time.Second)
-				require.NoError(t, err)
-				assert.False(t, ok, "%q", s)
-			}
-		})
-	}
+	regexptest.CheckAnswers[*SyntaxError](t, Compile, []regexptest.Answer{
+		{Name: "nothing to repeat", Pattern: `*`, Err: `(0,"nothing to repeat")`},
+		{Name: "quantifier order", Pattern: `a{2,1}`, Err: `(5,"numbers out of order in {} quantifier")`},
+		{Name: "range order", Pattern: `[z-a]`, Err: `(3,"range out of order in character class")`},
+		{Name: "offset in bytes", Pattern: "ü(", Err: `(3,"missing )")`},
+		{Name: "cut at NUL", Pattern: "x\x00(", Match: []string{"x"}, NoMatch: []string{"y"}},
+		{Name: "quoting", Pattern: `\Q.\E`, Match: []string{"a.b"}, NoMatch: []string{"ab"}},
+		{Name: "bytes", Pattern: `^..$`, Match: []string{"é", "dd"}, NoMatch: []string{"éé"}},
+		{Name: "latin-1 property", Pattern: `^\p{Lu}`, Match: []string{"é"}, NoMatch: []string{"e"}},
+		{Name: "wrong auto-possession", Pattern: `\S+\h`, Match: []string{"x\ty"}, NoMatch: []string{"a\u00a0"}},
+		{Name: "required unit from a lookahead", Pattern: `(?=a?a)(?i:a)`, Match: []string{"aaa"}, NoMatch: []string{"ab"}},
+		{Name: "commit after first unit skip", Pattern: `(*COMMIT)abc`, Match: []string{"xyzabc"}, NoMatch: []string{"xyz"}},
+	})
 }
 
 // TestRecursionLoop checks that a recursion libpcre refuses at run time

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goluxid/goluxid/internal/testkit/regexptest"
 )
 
 // tdfaFuzzSeeds are patterns of the TDFA dialect and near misses.
@@ -20,43 +22,39 @@ var tdfaFuzzSeeds = []string{
 // error or compiles, and then matches exactly where Go's regexp matches
 // its translation (for the patterns Go can express).
 func FuzzTDFA(f *testing.F) {
-	for _, s := range tdfaFuzzSeeds {
-		f.Add(s, "xa\nb{3}ab abaa")
+	regexptest.Fuzz(f, tdfaFuzzSeeds, "xa\nb{3}ab abaa", Compile,
+		func(t *testing.T, pattern string, se *SyntaxError) {
+			if !strings.HasPrefix(se.Error(), "parseRegex for Text.Regex.TDFA.String failed:") {
+				t.Fatalf("%q: error %v", pattern, se)
+			}
+		},
+		matchesAsGo)
+}
+
+// matchesAsGo checks that re matches subject exactly where Go's regexp
+// matches its translation, if Go can express it.
+func matchesAsGo(t *testing.T, re *Regexp, pattern, subject string) {
+	got, err := re.Match(subject, time.Minute)
+	if errors.Is(err, ErrTooLarge) {
+		return
 	}
-	f.Fuzz(func(t *testing.T, pattern, subject string) {
-		if len(pattern) > 256 || len(subject) > 256 {
-			return // the matching time grows with both lengths
-		}
-		re, err := Compile(pattern)
-		if err != nil {
-			var se *SyntaxError
-			if !errors.As(err, &se) || !strings.HasPrefix(se.Error(), "parseRegex for Text.Regex.TDFA.String failed:") {
-				t.Fatalf("%q: error %v", pattern, err)
-			}
+	if err != nil {
+		t.Fatalf("%q: match: %v", pattern, err)
+	}
+	translated, ok := goRegexpSyntax(re.root)
+	if !ok || tdfaSize(re.root, 1000) > 1<<14 {
+		return // not expressible, or too slow for Go's unclipped repetitions
+	}
+	goRe, err := regexp.Compile(translated)
+	if err != nil {
+		if strings.Contains(err.Error(), "expression too large") || strings.Contains(err.Error(), "expression nests too deeply") {
 			return
 		}
-		got, err := re.Match(subject, time.Minute)
-		if errors.Is(err, ErrTooLarge) {
-			return
-		}
-		if err != nil {
-			t.Fatalf("%q: match: %v", pattern, err)
-		}
-		translated, ok := goRegexpSyntax(re.root)
-		if !ok || tdfaSize(re.root, 1000) > 1<<14 {
-			return // not expressible, or too slow for Go's unclipped repetitions
-		}
-		goRe, err := regexp.Compile(translated)
-		if err != nil {
-			if strings.Contains(err.Error(), "expression too large") || strings.Contains(err.Error(), "expression nests too deeply") {
-				return
-			}
-			t.Fatalf("%q: translation %q does not compile: %v", pattern, translated, err)
-		}
-		if want := goRe.MatchString(subject); got != want {
-			t.Fatalf("%q on %q: matched %v, Go's regexp %q %v", pattern, subject, got, translated, want)
-		}
-	})
+		t.Fatalf("%q: translation %q does not compile: %v", pattern, translated, err)
+	}
+	if want := goRe.MatchString(subject); got != want {
+		t.Fatalf("%q on %q: matched %v, Go's regexp %q %v", pattern, subject, got, translated, want)
+	}
 }
 
 // goRegexpSyntax writes n in Go's regexp syntax, if Go can express it:

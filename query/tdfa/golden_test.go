@@ -1,66 +1,14 @@
 package tdfa
 
 import (
-	"encoding/json"
-	"errors"
-	"os"
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/goluxid/goluxid/internal/testkit/regexptest"
 )
 
-// luxidCapture is what ../pcre/testdata/capture-regexp.py recorded from a
-// real luxid: for each pattern, the subjects it matched or its error
-// text.
-type luxidCapture struct {
-	SoftwareVersion string   `json:"software_version"`
-	Subjects        []string `json:"subjects"`
-	Cases           []struct {
-		Pattern string `json:"pattern"`
-		Matches []int  `json:"matches"`
-		Error   string `json:"error"`
-		Failure string `json:"failure"`
-	} `json:"cases"`
-}
-
-// TestAgainstLuxid replays the patterns recorded from Ganeti 3.1's luxid:
-// the same errors, byte for byte, and the same subjects matched.
+// TestAgainstLuxid replays the patterns recorded from Ganeti 3.1's luxid
+// by ../pcre/testdata/capture-regexp.py: the same errors, byte for byte,
+// and the same subjects matched.
 func TestAgainstLuxid(t *testing.T) {
-	data, err := os.ReadFile("testdata/luxid-3.1.json")
-	require.NoError(t, err)
-	var capture luxidCapture
-	require.NoError(t, json.Unmarshal(data, &capture))
-	require.NotEmpty(t, capture.Cases)
-	for _, c := range capture.Cases {
-		require.Empty(t, c.Failure, "%q", c.Pattern)
-		re, err := Compile(c.Pattern)
-		if c.Error != "" {
-			var se *SyntaxError
-			if assert.True(t, errors.As(err, &se), "%q compiles", c.Pattern) {
-				assert.Equal(t, c.Error, lowBytes(se.Error()), "%q", c.Pattern)
-			}
-			continue
-		}
-		if !assert.NoError(t, err, "%q", c.Pattern) {
-			continue
-		}
-		matches := []int{}
-		for i, subject := range capture.Subjects {
-			ok, err := re.Match(subject, time.Second)
-			require.NoError(t, err)
-			if ok {
-				matches = append(matches, i)
-			}
-		}
-		assert.Equal(t, append([]int{}, c.Matches...), matches, "%q", c.Pattern)
-	}
-}
-
-// lowBytes cuts every character of s to its low 8 bits, as luxid's
-// answers do.
-func lowBytes(s string) string {
-	return strings.Map(func(r rune) rune { return r & 0xff }, s)
+	regexptest.ReplayLuxid[*SyntaxError](t, "testdata/luxid-3.1.json", Compile)
 }
