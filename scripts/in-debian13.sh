@@ -11,12 +11,13 @@ set -euo pipefail
 checkout=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 root=${GOLUXID_DEBIAN13_ROOT:-/var/cache/goluxid/debian13}
 "$checkout/scripts/debian13-root.sh" "$root" 2>/dev/null || "$checkout/scripts/debian13-root.sh" "$root"
-mkdir -p "$root$checkout"
 exec unshare --mount --propagation private -- sh -euc '
   root=$1 checkout=$2; shift 2
   for fs in proc sys dev; do mount --rbind "/$fs" "$root/$fs"; done
-  mount --bind "$checkout" "$root$checkout"
   mount -t tmpfs tmpfs "$root/tmp"
+  # After the tmpfs, so that a checkout under /tmp is not hidden by it.
+  mkdir -p "$root$checkout"
+  mount --bind "$checkout" "$root$checkout"
   { cat "$root/etc/hosts"; echo "127.0.0.1 node1.example.com node2.example.com node3.example.com"; } >"$root/tmp/hosts"
   mount --bind "$root/tmp/hosts" "$root/etc/hosts"
   cd "$root$checkout"
