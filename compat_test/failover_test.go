@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -50,14 +51,16 @@ import (
 // do not use it). The luxid is the program named in the cluster's
 // daemon-util.luxid, a file called ganeti-luxid. Every call is logged to
 // the cluster's daemon-util.log, with $EXTRA_LUXID_ARGS if set.
+// @GANETI_SBIN@ is the installed release's daemon directory.
 const failoverDaemonUtil = `#!/bin/bash
+GANETI_SBIN=@GANETI_SBIN@
 set -e
 base=$GANETI_ROOTDIR/..
 run=$GANETI_ROOTDIR/var/run/ganeti
 echo "$(date +%s.%N) $GANETI_HOSTNAME $*${EXTRA_LUXID_ARGS:+ (EXTRA_LUXID_ARGS=$EXTRA_LUXID_ARGS)}" >> "$base/daemon-util.log"
 exe() {
   case $1 in
-    ganeti-wconfd) echo /usr/lib/ganeti/3.0/usr/sbin/ganeti-wconfd ;;
+    ganeti-wconfd) echo "$GANETI_SBIN/ganeti-wconfd" ;;
     ganeti-luxid) cat "$base/daemon-util.luxid" ;;
     *) return 1 ;;
   esac
@@ -141,7 +144,8 @@ func testMasterFailover(t *testing.T, stale int) {
 	if !inPrivateMountNamespace(t) {
 		return
 	}
-	bindOver(t, writeExecutable(t, "daemon-util", failoverDaemonUtil), daemonUtilPath)
+	script := strings.ReplaceAll(failoverDaemonUtil, "@GANETI_SBIN@", sandbox.HaskellSbin)
+	bindOver(t, writeExecutable(t, "daemon-util", script), daemonUtilPath)
 	luxids := map[string]string{
 		goKind:      installedAs(t, goluxidBinary(t), "ganeti-luxid"),
 		haskellKind: filepath.Join(sandbox.HaskellSbin, "ganeti-luxid"),
