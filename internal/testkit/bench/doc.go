@@ -53,6 +53,10 @@
 // The JSON report is a Report: the date, the command line, the machine,
 // the sizes, the durable-write baseline per round, one Result per scenario
 // and figure with each luxid's per-round values, their summary and the
-// ratio of the medians, and every run as a Record with its figures, notes
-// and error.
+// ratio of the medians, and every run as a Record: when it started, the
+// load averages around it, its figures, notes and error, and for the
+// scenarios that time every operation (submit-C, wait-N, latency) the
+// distribution of those latencies as the 101 percentiles 0…100 in
+// milliseconds. Package store keeps it per scenario for the rendered
+// report (package report).
 package bench

@@ -43,15 +43,15 @@ func (rep *Report) writeSetting(b *strings.Builder) {
 		m.CPU, m.CPUs, m.Memory, m.Kernel, m.GoVersion, m.Disk, m.LoadBefore, m.LoadAfter)
 	d := rep.DurablePerSecond
 	fmt.Fprintf(b, "Durable small writes on that disk (temp file, write, fsync, rename, fsync dir; %d per round): "+
-		"%s / %s / %s per second (min / median / max).\n\n", durableProbes, num(d.Min), num(d.Median), num(d.Max))
+		"%s / %s / %s per second (min / median / max).\n\n", durableProbes, FormatValue(d.Min), FormatValue(d.Median), FormatValue(d.Max))
 }
 
 func (rep *Report) writeTable(b *strings.Builder) {
 	b.WriteString("| scenario | figure | goluxid min / median / max | Haskell min / median / max | go/hs | better |\n")
 	b.WriteString("|---|---|---|---|---|---|\n")
 	for _, res := range rep.Results {
-		fmt.Fprintf(b, "| %s | %s (%s, %s is better) | %s | %s | %s | %s |\n", res.Scenario, res.Metric, res.Unit,
-			res.Better, spread(res.Goluxid), spread(res.Haskell), ratio(res), verdict(res))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", res.Scenario, res.Label(),
+			res.Goluxid.Span(), res.Haskell.Span(), res.RatioText(), res.Verdict())
 	}
 	for _, sc := range rep.Scenarios {
 		if len(rep.metricsOf(sc.Name)) == 0 {
@@ -86,23 +86,29 @@ func (rep *Report) writeFailures(b *strings.Builder) {
 	b.WriteString("\n")
 }
 
-// spread formats a series as "min / median / max", or says it failed.
-func spread(s Series) string {
+// Label names the figure with its unit and direction.
+func (res Result) Label() string {
+	return fmt.Sprintf("%s (%s, %s is better)", res.Metric, res.Unit, res.Better)
+}
+
+// Span formats the series as "min / median / max", or says it failed.
+func (s Series) Span() string {
 	if s.Summary.N == 0 {
 		return "failed"
 	}
-	return num(s.Summary.Min) + " / " + num(s.Summary.Median) + " / " + num(s.Summary.Max)
+	return FormatValue(s.Summary.Min) + " / " + FormatValue(s.Summary.Median) + " / " + FormatValue(s.Summary.Max)
 }
 
-func ratio(res Result) string {
+// RatioText formats the ratio of the medians, "—" when there is none.
+func (res Result) RatioText() string {
 	if res.Ratio == 0 {
 		return "—"
 	}
-	return num(res.Ratio)
+	return FormatValue(res.Ratio)
 }
 
-// verdict names the luxid whose median is clearly better.
-func verdict(res Result) string {
+// Verdict names the luxid whose median is clearly better.
+func (res Result) Verdict() string {
 	g, h := res.Goluxid.Summary, res.Haskell.Summary
 	switch {
 	case g.N == 0 && h.N == 0:
@@ -129,9 +135,9 @@ func verdict(res Result) string {
 	}
 }
 
-// num formats a figure with three significant digits, without exponent;
-// whole numbers as they are.
-func num(v float64) string {
+// FormatValue formats a figure with three significant digits, without
+// exponent; whole numbers as they are.
+func FormatValue(v float64) string {
 	if v == math.Trunc(v) || math.IsNaN(v) || math.IsInf(v, 0) {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}

@@ -11,13 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestNum(t *testing.T) {
+func TestFormatValue(t *testing.T) {
 	tests := map[float64]string{
 		0: "0", 16: "16", 14585: "14585", 1234.6: "1235", 99.44: "99.4",
 		7.483: "7.48", 0.06104: "0.0610", -2.5: "-2.50",
 	}
 	for v, want := range tests {
-		assert.Equal(t, want, num(v), "num(%v)", v)
+		assert.Equal(t, want, FormatValue(v), "FormatValue(%v)", v)
 	}
 }
 
@@ -42,7 +42,7 @@ func TestVerdict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, verdict(Result{Better: tt.better, Goluxid: tt.g, Haskell: tt.h}))
+			assert.Equal(t, tt.want, Result{Better: tt.better, Goluxid: tt.g, Haskell: tt.h}.Verdict())
 		})
 	}
 }

@@ -45,7 +45,7 @@ func outcome(rec Record) string {
 	}
 	var parts []string
 	for _, f := range rec.Figures[:min(len(rec.Figures), progressFigures)] {
-		parts = append(parts, fmt.Sprintf("%s %s %s", f.Metric, num(f.Value), f.Unit))
+		parts = append(parts, fmt.Sprintf("%s %s %s", f.Metric, FormatValue(f.Value), f.Unit))
 	}
 	for _, n := range rec.Notes {
 		parts = append(parts, "note: "+n)

@@ -39,13 +39,22 @@ type ScenarioInfo struct {
 
 // Record is one scenario run on one luxid.
 type Record struct {
-	Round    int      `json:"round"`
-	Scenario string   `json:"scenario"`
-	Luxid    Luxid    `json:"luxid"`
-	Seconds  float64  `json:"seconds"`
-	Figures  []Figure `json:"figures,omitempty"`
-	Notes    []string `json:"notes,omitempty"`
-	Error    string   `json:"error,omitempty"`
+	Round    int    `json:"round"`
+	Scenario string `json:"scenario"`
+	Luxid    Luxid  `json:"luxid"`
+	// Started is when the run began; Seconds how long it took.
+	Started time.Time `json:"started"`
+	Seconds float64   `json:"seconds"`
+	// LoadBefore and LoadAfter are the machine's load averages at the
+	// run's start and end.
+	LoadBefore string   `json:"load_before"`
+	LoadAfter  string   `json:"load_after"`
+	Figures    []Figure `json:"figures,omitempty"`
+	// Distributions are the run's per-operation latencies, for the
+	// scenarios that time every operation.
+	Distributions []Distribution `json:"distributions,omitempty"`
+	Notes         []string       `json:"notes,omitempty"`
+	Error         string         `json:"error,omitempty"`
 }
 
 // Result is one figure of one scenario on both luxids across rounds.

@@ -137,11 +137,12 @@ func order(round int) []Luxid {
 }
 
 // runOnce runs one scenario on a fresh cluster with luxid lx.
-func runOnce(ctx context.Context, cfg Config, sc scenario, lx Luxid) Record {
+func runOnce(ctx context.Context, cfg Config, sc scenario, lx Luxid) (rec Record) {
 	ctx, cancel := context.WithTimeout(ctx, max(cfg.RunTimeout, sc.minTimeout))
 	defer cancel()
-	rec := Record{Scenario: sc.name, Luxid: lx}
 	start := time.Now()
+	rec = Record{Scenario: sc.name, Luxid: lx, Started: start.UTC(), LoadBefore: loadAverage()}
+	defer func() { rec.LoadAfter = loadAverage() }()
 	var err error
 	setup := Setup{Luxid: lx, Prepare: sc.prepare}
 	if sc.config != nil {
@@ -165,7 +166,7 @@ func runOnce(ctx context.Context, cfg Config, sc scenario, lx Luxid) Record {
 	// the same in every run.
 	unroot := strings.NewReplacer(cl.Layout().Root, "$ROOT").Replace
 	if f != nil {
-		rec.Figures = f.list
+		rec.Figures, rec.Distributions = f.list, f.dists
 		for _, n := range f.notes {
 			rec.Notes = append(rec.Notes, unroot(n))
 		}

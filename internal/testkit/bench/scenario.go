@@ -27,15 +27,23 @@ type Figure struct {
 	Value  float64 `json:"value"`
 }
 
-// figures collects the Figures of one run in report order, and notes on
-// what the run saw besides.
+// figures collects the Figures of one run in report order, the
+// distributions of its per-operation latencies, and notes on what the run
+// saw besides.
 type figures struct {
 	list  []Figure
+	dists []Distribution
 	notes []string
 }
 
 func (f *figures) add(metric, unit string, better Better, value float64) {
 	f.list = append(f.list, Figure{Metric: metric, Unit: unit, Better: better, Value: value})
+}
+
+// latencies keeps the distribution of one latency of every operation of
+// the run, in milliseconds.
+func (f *figures) latencies(metric string, ds []time.Duration) {
+	f.dists = append(f.dists, distribution(metric, ds))
 }
 
 func (f *figures) note(format string, args ...any) {

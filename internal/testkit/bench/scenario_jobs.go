@@ -120,6 +120,10 @@ func latencyFigures(ctx context.Context, c *luxi.Client, l load, ids []uint64, s
 	f.add("received → handed to process p99", "ms", Lower, ms(percentile(own, 99)))
 	f.add("received → handed to process max", "ms", Lower, ms(percentile(own, 100)))
 	f.add("submit → client sees running p50", "ms", Lower, ms(percentile(seen, 50)))
+	f.latencies("queued → running", lat)
+	f.latencies("received → start decided", started)
+	f.latencies("received → handed to process", own)
+	f.latencies("submit → client sees running", seen)
 	l.addCPUPer(&f, "job", len(ids), "ms")
 	l.addPeaks(&f)
 	return &f, nil

@@ -52,6 +52,7 @@ func submitScenario(n, conns int) scenario {
 			f.add("submits per durable write", "×", Higher, rate/disk)
 			f.add("submit latency p50", "ms", Lower, ms(percentile(lat, 50)))
 			f.add("submit latency p99", "ms", Lower, ms(percentile(lat, 99)))
+			f.latencies("submit latency", lat)
 			l.addCPUPer(&f, "submit", n, "µs")
 			l.addPeaks(&f)
 			return &f, nil

@@ -143,6 +143,7 @@ func waitFigures(l load, results []waiterResult, changed time.Time, n int) *figu
 	if len(lat) > 0 {
 		f.add("change → answer p50", "ms", Lower, ms(percentile(lat, 50)))
 		f.add("change → answer max", "ms", Lower, ms(percentile(lat, 100)))
+		f.latencies("change → answer", lat)
 	}
 	if !l.exited { // else the peak says how far the luxid got, not what a waiter costs
 		f.add("fds per waiter", "fds", Lower, float64(l.peakFds-l.startFds)/float64(n))

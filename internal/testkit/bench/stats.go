@@ -30,16 +30,50 @@ func summarize(values []float64) Summary {
 	return Summary{Min: s[0], Median: median, Max: s[len(s)-1], N: len(s)}
 }
 
-// percentile returns the p-th percentile (0 < p <= 100) of ds by the
-// nearest-rank method; 0 for no durations.
+// percentile returns the p-th percentile (0 <= p <= 100) of ds by the
+// nearest-rank method, the minimum for p 0; 0 for no durations.
 func percentile(ds []time.Duration, p float64) time.Duration {
 	if len(ds) == 0 {
 		return 0
 	}
 	s := slices.Clone(ds)
 	slices.Sort(s)
+	return sortedPercentile(s, p)
+}
+
+// sortedPercentile is percentile over durations already sorted.
+func sortedPercentile(s []time.Duration, p float64) time.Duration {
 	rank := int(math.Ceil(p / 100 * float64(len(s))))
 	return s[min(max(rank, 1), len(s))-1]
+}
+
+// Distribution is one run's per-operation values of a figure, kept as
+// their percentiles so that the distribution can be drawn later.
+type Distribution struct {
+	Metric string `json:"metric"`
+	Unit   string `json:"unit"`
+	// N is how many operations were timed.
+	N int `json:"n"`
+	// Percentiles holds the p-th percentile (nearest rank) at index p for
+	// p = 0…100: Percentiles[0] is the minimum, Percentiles[100] the
+	// maximum.
+	Percentiles []float64 `json:"percentiles"`
+}
+
+// distribution keeps the percentiles of durations, in milliseconds; no
+// durations give no percentiles.
+func distribution(metric string, ds []time.Duration) Distribution {
+	d := Distribution{Metric: metric, Unit: "ms", N: len(ds)}
+	if len(ds) == 0 {
+		return d
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	d.Percentiles = make([]float64, 101)
+	for p := range d.Percentiles {
+		d.Percentiles[p] = ms(sortedPercentile(s, float64(p)))
+	}
+	return d
 }
 
 // ms expresses d in milliseconds.

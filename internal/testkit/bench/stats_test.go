@@ -56,3 +56,20 @@ func TestPerSecond(t *testing.T) {
 	assert.InDelta(t, 500.0, perSecond(1000, 2*time.Second), 1e-9)
 	assert.Zero(t, perSecond(10, 0))
 }
+
+func TestDistributionKeepsEveryPercentile(t *testing.T) {
+	var ds []time.Duration
+	for i := 200; i >= 1; i-- { // 1 ms … 200 ms, out of order
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	d := distribution("submit latency", ds)
+	assert.Equal(t, 200, d.N)
+	assert.Equal(t, "ms", d.Unit)
+	if assert.Len(t, d.Percentiles, 101) {
+		assert.Equal(t, 1.0, d.Percentiles[0], "minimum")
+		assert.Equal(t, 100.0, d.Percentiles[50], "median by nearest rank")
+		assert.Equal(t, 198.0, d.Percentiles[99])
+		assert.Equal(t, 200.0, d.Percentiles[100], "maximum")
+	}
+	assert.Empty(t, distribution("none", nil).Percentiles)
+}
