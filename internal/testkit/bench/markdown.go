@@ -54,7 +54,7 @@ func (rep *Report) writeTable(b *strings.Builder) {
 			res.Goluxid.Span(), res.Haskell.Span(), res.RatioText(), res.Verdict())
 	}
 	for _, sc := range rep.Scenarios {
-		if len(rep.metricsOf(sc.Name)) == 0 {
+		if len(metricsOf(rep.Runs, sc.Name)) == 0 {
 			fmt.Fprintf(b, "| %s | every run failed | | | | |\n", sc.Name)
 		}
 	}

@@ -99,16 +99,24 @@ func (rep *Report) finish() {
 	rep.DurablePerSecond = summarize(rates)
 	rep.Results = nil
 	for _, sc := range rep.Scenarios {
-		for _, fig := range rep.metricsOf(sc.Name) {
-			rep.Results = append(rep.Results, rep.result(sc.Name, fig))
-		}
+		rep.Results = append(rep.Results, Results(rep.Runs, sc.Name)...)
 	}
 }
 
+// Results computes a scenario's Results from runs: one per figure, in the
+// order the runs report them.
+func Results(runs []Record, scenario string) []Result {
+	var out []Result
+	for _, fig := range metricsOf(runs, scenario) {
+		out = append(out, result(runs, scenario, fig))
+	}
+	return out
+}
+
 // metricsOf lists a scenario's figures in the order its runs report them.
-func (rep *Report) metricsOf(scenario string) []Figure {
+func metricsOf(runs []Record, scenario string) []Figure {
 	var out []Figure
-	for _, rec := range rep.Runs {
+	for _, rec := range runs {
 		for _, f := range rec.Figures {
 			if rec.Scenario == scenario && !slices.ContainsFunc(out, func(g Figure) bool { return g.Metric == f.Metric }) {
 				out = append(out, f)
@@ -118,19 +126,19 @@ func (rep *Report) metricsOf(scenario string) []Figure {
 	return out
 }
 
-func (rep *Report) result(scenario string, fig Figure) Result {
+func result(runs []Record, scenario string, fig Figure) Result {
 	res := Result{Scenario: scenario, Metric: fig.Metric, Unit: fig.Unit, Better: fig.Better}
-	res.Goluxid = rep.series(scenario, fig.Metric, Go)
-	res.Haskell = rep.series(scenario, fig.Metric, Haskell)
+	res.Goluxid = series(runs, scenario, fig.Metric, Go)
+	res.Haskell = series(runs, scenario, fig.Metric, Haskell)
 	if res.Goluxid.Summary.N > 0 && res.Haskell.Summary.N > 0 && res.Haskell.Summary.Median != 0 {
 		res.Ratio = res.Goluxid.Summary.Median / res.Haskell.Summary.Median
 	}
 	return res
 }
 
-func (rep *Report) series(scenario, metric string, lx Luxid) Series {
+func series(runs []Record, scenario, metric string, lx Luxid) Series {
 	var s Series
-	for _, rec := range rep.Runs {
+	for _, rec := range runs {
 		if rec.Scenario != scenario || rec.Luxid != lx {
 			continue
 		}

@@ -56,6 +56,7 @@ type Point struct {
 // Sizes of the drawing, in SVG user units.
 const (
 	panelWidth   = 440
+	minWidth     = 660
 	panelHeight  = 300
 	marginLeft   = 64
 	marginRight  = 16
@@ -72,7 +73,8 @@ func (c Chart) SVG() []byte {
 		cols = max(len(c.Panels), 1)
 	}
 	rows := (len(c.Panels) + cols - 1) / cols
-	width, height := cols*panelWidth, headerHeight+max(rows, 1)*panelHeight
+	pw := max(panelWidth, minWidth/cols)
+	width, height := cols*pw, headerHeight+max(rows, 1)*panelHeight
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="%d">`+"\n",
 		width, height, width, height, fontSize)
@@ -81,8 +83,8 @@ func (c Chart) SVG() []byte {
 	text(&b, 12, 37, "start", "", c.Subtitle)
 	c.legend(&b, 12, 55)
 	for i, p := range c.Panels {
-		x0, y0 := float64(i%cols*panelWidth), float64(headerHeight+i/cols*panelHeight)
-		p.draw(&b, x0, y0)
+		x0, y0 := float64(i%cols*pw), float64(headerHeight+i/cols*panelHeight)
+		p.draw(&b, x0, y0, float64(pw))
 	}
 	b.WriteString("</svg>\n")
 	return []byte(b.String())
@@ -107,11 +109,11 @@ func (c Chart) legend(b *strings.Builder, x, y float64) {
 	}
 }
 
-// draw draws the panel with its top left corner at x0, y0.
-func (p Panel) draw(b *strings.Builder, x0, y0 float64) {
+// draw draws the panel, width wide, with its top left corner at x0, y0.
+func (p Panel) draw(b *strings.Builder, x0, y0, width float64) {
 	plotX, plotY := x0+marginLeft, y0+marginTop
-	plotW, plotH := float64(panelWidth-marginLeft-marginRight), float64(panelHeight-marginTop-marginBottom)
-	text(b, x0+panelWidth/2, y0+18, "middle", "bold", p.Title)
+	plotW, plotH := width-marginLeft-marginRight, float64(panelHeight-marginTop-marginBottom)
+	text(b, x0+width/2, y0+18, "middle", "bold", p.Title)
 	fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#888"/>`+"\n",
 		f(plotX), f(plotY), f(plotW), f(plotH))
 	xs, ys := p.values()
