@@ -1,12 +1,24 @@
 // Command luxibench measures goluxid against Ganeti's Haskell luxid, side by
 // side, on sandboxed single-node clusters (see internal/testkit/bench for
-// what it measures and internal/testkit/sandbox for the clusters).
+// what it measures and internal/testkit/sandbox for the clusters), keeps
+// the results, and renders the benchmark report from them.
 //
 //	luxibench -goluxid PATH [-goluxid-flags FLAGS] [-profile short|default|full] [-rounds N]
-//	          [-scenarios a,b,…] [size flags] [-json FILE] [-md FILE]
+//	          [-scenarios a,b,…] [size flags] [-json FILE] [-md FILE] [-store DIR]
+//	          [-goluxid-commit ID]
+//	luxibench render [-store DIR] [-out FILE] [-charts DIR]
+//	luxibench gobench [-store DIR] [-benchtime T]
+//	luxibench commit
 //
-// Progress goes to stderr, the Markdown table to stdout (and -md), the
-// full results to -json. It needs root and Ganeti's Debian packages.
+// Measuring: progress goes to stderr, the Markdown table to stdout (and
+// -md), the full results to -json, and with -store every scenario that
+// ran to its own file under DIR (internal/testkit/bench/store). It needs
+// root and Ganeti's Debian packages.
+//
+// render writes the whole report (internal/testkit/bench/report) and its
+// charts from a store; gobench runs the Go allocation benchmarks of
+// internal/testkit/bench from the goluxid checkout and stores their
+// output; commit prints the checkout's commit as the store records it.
 package main
 
 import (
@@ -52,6 +64,8 @@ type options struct {
 	dir       string
 	jsonFile  string
 	mdFile    string
+	storeDir  string
+	commit    string
 	timeout   time.Duration
 	list      bool
 	sizes     sizeFlags
@@ -59,6 +73,11 @@ type options struct {
 
 // run executes one luxibench invocation and returns its exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return runSubcommand(ctx, sub, args[1:], stdout, stderr)
+		}
+	}
 	opts, fs, err := parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
@@ -88,6 +107,8 @@ func parse(args []string) (options, *flag.FlagSet, error) {
 	fs.StringVar(&o.dir, "dir", "/tmp", "where the sandboxes go (the durable-write baseline is measured there)")
 	fs.StringVar(&o.jsonFile, "json", "", "also write the results as JSON to this file")
 	fs.StringVar(&o.mdFile, "md", "", "also write the Markdown table to this file")
+	fs.StringVar(&o.storeDir, "store", "", "also store every scenario's results under this directory, replacing its earlier ones")
+	fs.StringVar(&o.commit, "goluxid-commit", "", "the goluxid commit the store records (default: asked of git in the working directory)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "limit for one scenario run on one luxid")
 	fs.BoolVar(&o.list, "list", false, "list the scenario families and exit")
 	o.sizes.register(fs)
@@ -138,6 +159,10 @@ func measure(ctx context.Context, o options, sizes bench.Sizes, rounds int, args
 	if err := sandbox.Prerequisites(); err != nil {
 		return err
 	}
+	setting, err := o.storeSetting()
+	if err != nil {
+		return err
+	}
 	rep, runErr := bench.Run(ctx, cfg)
 	if rep == nil {
 		return runErr
@@ -147,7 +172,7 @@ func measure(ctx context.Context, o options, sizes bench.Sizes, rounds int, args
 		bench.Go:      strings.Join(o.goluxidArgv(), " "),
 		bench.Haskell: strings.Join(sandbox.HaskellLuxid(), " "),
 	}
-	return errors.Join(runErr, writeReports(rep, o, stdout))
+	return errors.Join(runErr, writeReports(rep, o, stdout), o.storeResults(rep, setting, stderr))
 }
 
 // goluxidArgv is goluxid's command line in the sandboxes.
