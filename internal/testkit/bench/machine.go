@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // Machine describes where the figures were measured.
@@ -80,13 +82,14 @@ func memTotal() string {
 }
 
 // diskOf names the file system that holds dir: its type, device and mount
-// point, from the longest matching entry of /proc/mounts.
+// point, from the longest matching entry of /proc/mounts; in a chroot that
+// sees no mount holding dir, the type its statfs gives.
 func diskOf(dir string) string {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "unknown"
 	}
-	best, desc := "", "unknown"
+	best, desc := "", ""
 	for line := range strings.Lines(readOr("/proc/mounts", "")) {
 		f := strings.Fields(line)
 		if len(f) < 3 || !within(abs, f[1]) || len(f[1]) <= len(best) {
@@ -94,7 +97,29 @@ func diskOf(dir string) string {
 		}
 		best, desc = f[1], fmt.Sprintf("%s on %s (mounted at %s)", f[2], f[0], f[1])
 	}
+	if desc == "" {
+		desc = fsType(abs) + " (its mount lies outside this root)"
+	}
 	return desc
+}
+
+// fsTypes name the file systems a benchmark directory may be on, by their
+// statfs magic number.
+var fsTypes = map[int64]string{
+	unix.EXT4_SUPER_MAGIC: "ext2/3/4", unix.XFS_SUPER_MAGIC: "xfs", unix.BTRFS_SUPER_MAGIC: "btrfs",
+	unix.TMPFS_MAGIC: "tmpfs", unix.OVERLAYFS_SUPER_MAGIC: "overlay",
+}
+
+// fsType names the type of the file system that holds path.
+func fsType(path string) string {
+	var st unix.Statfs_t
+	if err := unix.Statfs(path, &st); err != nil {
+		return "unknown"
+	}
+	if name, ok := fsTypes[int64(st.Type)]; ok {
+		return name
+	}
+	return fmt.Sprintf("file system 0x%x", st.Type)
 }
 
 // within reports whether path is mount or below it.
