@@ -57,6 +57,7 @@
 // load averages around it, its figures, notes and error, and for the
 // scenarios that time every operation (submit-C, wait-N, latency) the
 // distribution of those latencies as the 101 percentiles 0…100 in
-// milliseconds. Package store keeps it per scenario for the rendered
-// report (package report).
+// milliseconds. Package internal/testkit/bench/store keeps it per
+// scenario, and internal/testkit/bench/report renders BENCHMARKS.md from
+// what is stored.
 package bench
