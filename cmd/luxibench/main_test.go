@@ -53,6 +53,9 @@ func TestUsageErrors(t *testing.T) {
 		{"bad list", []string{"-goluxid", "x", "-waiters", "1,a"}, 2, "invalid value"},
 		{"unknown scenario", []string{"-goluxid", "x", "-scenarios", "nodes"}, 1, `no scenario "nodes"`},
 		{"bad size", []string{"-goluxid", "x", "-submits", "-3"}, 1, "sizes must be positive: submits"},
+		{"stray subcommand argument", []string{"render", "x"}, 2, "unexpected arguments"},
+		{"flag of another command", []string{"gobench", "-goluxid", "x"}, 2, "flag provided but not defined"},
+		{"no store", []string{"render", "-store", "/nonexistent/results"}, 1, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

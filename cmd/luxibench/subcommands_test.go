@@ -52,26 +52,6 @@ func TestRenderSubcommand(t *testing.T) {
 	assert.FileExists(t, filepath.Join(charts, "ganeti-3.0-default-submit-1.svg"))
 }
 
-func TestSubcommandErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
-		{"stray argument", []string{"render", "x"}, 2, "unexpected arguments"},
-		{"unknown flag", []string{"gobench", "-goluxid", "x"}, 2, "flag provided but not defined"},
-		{"no store", []string{"render", "-store", "/nonexistent/results"}, 1, "no such file"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			assert.Equal(t, tt.code, run(context.Background(), tt.args, &stdout, &stderr))
-			assert.Contains(t, stderr.String(), tt.want)
-		})
-	}
-}
-
 func TestRelativeLink(t *testing.T) {
 	tests := []struct{ out, dir, want string }{
 		{"BENCHMARKS.md", "benchmarks/charts", "benchmarks/charts"},
