@@ -25,10 +25,11 @@
 //	release          "ganeti-3.0", as in the path
 //	ganeti_version   the installed Ganeti's version ("3.0.2")
 //	start_mode       as in the path
-//	goluxid_flags    the extra goluxid flags, as given ("" for default)
+//	goluxid_flags    the extra goluxid flags, separated by single spaces
+//	                 ("" for the default start mode)
 //	goluxid_commit   the goluxid checkout measured: the short commit id,
-//	                 "-dirty" appended when the tree had changes outside
-//	                 the results ("" when unknown)
+//	                 "-dirty" appended when files other than benchmarks/
+//	                 and BENCHMARKS.md had changes ("" when unknown)
 //	scenario         name, family and what it measures (bench.ScenarioInfo)
 //	date             when the scenario's first run started (UTC)
 //	seconds          the time its runs took together
