@@ -33,40 +33,47 @@ type key struct{ release, mode, scenario string }
 func newIndex(st *store.Store) *index {
 	ix := &index{entries: map[key]*store.Entry{}, scenarios: map[string][]bench.ScenarioInfo{},
 		modeFlags: map[string]string{}}
-	var otherReleases, otherModes []string
+	var releases, modes []string
 	for i := range st.Entries {
 		e := &st.Entries[i]
 		ix.entries[key{e.Release, e.StartMode, e.Scenario.Name}] = e
-		otherReleases = appendNew(otherReleases, e.Release)
-		otherModes = appendNew(otherModes, e.StartMode)
+		releases, modes = append(releases, e.Release), append(modes, e.StartMode)
 		if _, ok := ix.modeFlags[e.StartMode]; !ok {
 			ix.modeFlags[e.StartMode] = e.GoluxidFlags
 		}
-		if !slices.ContainsFunc(ix.scenarios[e.StartMode], func(s bench.ScenarioInfo) bool { return s.Name == e.Scenario.Name }) {
-			ix.scenarios[e.StartMode] = append(ix.scenarios[e.StartMode], e.Scenario)
-		}
+		ix.addScenario(e.StartMode, e.Scenario)
 	}
+	var served []string
 	for _, dir := range strings.Split(release.Supported(), ", ") {
-		ix.releases = append(ix.releases, store.ReleaseName(dir))
+		served = append(served, store.ReleaseName(dir))
 	}
-	slices.Sort(otherReleases)
-	for _, rel := range otherReleases {
-		ix.releases = appendNew(ix.releases, rel)
-	}
-	ix.modes = []string{store.DefaultMode}
-	slices.Sort(otherModes)
-	for _, mode := range otherModes {
-		ix.modes = appendNew(ix.modes, mode)
-	}
+	ix.releases = thenSorted(served, releases)
+	ix.modes = thenSorted([]string{store.DefaultMode}, modes)
 	for _, sc := range bench.Scenarios(bench.FullSizes()) {
-		if !slices.ContainsFunc(ix.scenarios[store.DefaultMode], func(s bench.ScenarioInfo) bool { return s.Name == sc.Name }) {
-			ix.scenarios[store.DefaultMode] = append(ix.scenarios[store.DefaultMode], sc)
-		}
+		ix.addScenario(store.DefaultMode, sc)
 	}
 	for mode, list := range ix.scenarios {
 		ix.scenarios[mode] = sortScenarios(list)
 	}
 	return ix
+}
+
+// addScenario lists sc under mode once.
+func (ix *index) addScenario(mode string, sc bench.ScenarioInfo) {
+	if !slices.ContainsFunc(ix.scenarios[mode], func(s bench.ScenarioInfo) bool { return s.Name == sc.Name }) {
+		ix.scenarios[mode] = append(ix.scenarios[mode], sc)
+	}
+}
+
+// thenSorted is first, then the other strings of more in sorted order.
+func thenSorted(first, more []string) []string {
+	out := slices.Clone(first)
+	more = slices.Clone(more)
+	slices.Sort(more)
+	for _, s := range more {
+		out = appendNew(out, s)
+	}
+	return out
 }
 
 func appendNew(list []string, s string) []string {
