@@ -42,12 +42,15 @@ type FS struct {
 	sess   *session   // nil while not served
 }
 
-// Stats counts what a cut would keep and lose.
+// Stats counts what a cut would keep and lose. Files counts inodes, so a
+// file of two names counts once.
 type Stats struct {
+	Files        int // regular files served
 	DurableFiles int // regular files the durable state holds
 	DurableDirs  int // directories it holds, the root excluded
-	// UnsyncedFiles counts the files written since their last sync,
-	// UnsyncedEntries the names changed since their directory's.
+	// UnsyncedFiles counts the files served that were written since their
+	// last sync, UnsyncedEntries the names changed since their
+	// directory's.
 	UnsyncedFiles   int
 	UnsyncedEntries int
 	// ModelInodes counts the inodes whose durable state is held in
@@ -142,14 +145,14 @@ func (f *FS) Cut() (Stats, error) {
 	}
 	f.sess = nil
 	s.stop()
-	stats := s.stats()
+	stats, statsErr := s.stats()
 	if err := f.abort(s); err != nil {
 		return stats, err
 	}
 	if err := rewrite(f.root, s.durable); err != nil {
 		return stats, fmt.Errorf("crashfs: rewriting %s to its durable state: %w", f.dir, err)
 	}
-	return stats, nil
+	return stats, statsErr
 }
 
 // abort ends the session's FUSE connection, even with descriptors still
@@ -220,7 +223,8 @@ func (f *FS) Durable() (fstest.MapFS, error) {
 	return m.mapFS(), nil
 }
 
-// Stats counts what a cut now would keep and lose.
+// Stats counts what a cut now would keep and lose. The counts are
+// consistent only while nothing changes the files.
 func (f *FS) Stats() (Stats, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -228,7 +232,7 @@ func (f *FS) Stats() (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	return s.stats(), nil
+	return s.stats()
 }
 
 func (f *FS) sessionLocked() (*session, error) {

@@ -341,11 +341,11 @@ func TestStats(t *testing.T) {
 
 	stats, err := f.Stats()
 	require.NoError(t, err)
-	assert.Equal(t, crashfs.Stats{DurableFiles: 2, DurableDirs: 1, UnsyncedFiles: 2, UnsyncedEntries: 2, ModelInodes: 4}, stats)
+	assert.Equal(t, crashfs.Stats{Files: 2, DurableFiles: 2, DurableDirs: 1, UnsyncedFiles: 2, UnsyncedEntries: 2, ModelInodes: 4}, stats)
 	syncDir(t, filepath.Join(dir, "d"))
 	stats, err = f.Stats()
 	require.NoError(t, err)
-	assert.Equal(t, crashfs.Stats{DurableFiles: 2, DurableDirs: 1, UnsyncedFiles: 2, UnsyncedEntries: 0, ModelInodes: 5}, stats)
+	assert.Equal(t, crashfs.Stats{Files: 2, DurableFiles: 2, DurableDirs: 1, UnsyncedFiles: 2, UnsyncedEntries: 0, ModelInodes: 5}, stats)
 }
 
 // Mount refuses a directory off tmpfs, and a tree with another file

@@ -91,9 +91,11 @@ func rerunFlags(tb testing.TB) []string {
 	pattern := namePattern(tb.Name())
 	flags := []string{"-test.count=1", "-test.v"}
 	if _, ok := tb.(*testing.B); ok {
-		flags = append(flags, "-test.run=^$", "-test.bench="+pattern, "-test.benchmem")
-		if f := flag.Lookup("test.benchtime"); f != nil {
-			flags = append(flags, "-test.benchtime="+f.Value.String())
+		flags = append(flags, "-test.run=^$", "-test.bench="+pattern)
+		for _, name := range []string{"test.benchtime", "test.benchmem"} {
+			if f := flag.Lookup(name); f != nil {
+				flags = append(flags, "-"+name+"="+f.Value.String())
+			}
 		}
 	} else {
 		flags = append(flags, "-test.run="+pattern)

@@ -200,9 +200,13 @@ func (s *session) collectIfDue() {
 	if s.stopped {
 		return
 	}
-	live, err := backingInodes(s.root)
+	backing, err := backingInodes(s.root)
 	if err != nil {
 		return // keep everything; the next sync tries again
+	}
+	live := map[uint64]bool{}
+	for ino := range backing {
+		live[ino] = true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -220,9 +224,10 @@ func (s *session) collectIfDue() {
 	s.collectAt = 2*len(s.durable.inodes) + collectFloor
 }
 
-// backingInodes returns the inode numbers of every file below root.
-func backingInodes(root string) (map[uint64]bool, error) {
-	found := map[uint64]bool{}
+// backingInodes returns the file type of every inode below root, by
+// number.
+func backingInodes(root string) (map[uint64]uint32, error) {
+	found := map[uint64]uint32{}
 	// root may be a /proc/self/fd link, which only a trailing "/." follows
 	// when not followed by a name.
 	err := filepath.WalkDir(root+"/.", func(path string, _ os.DirEntry, err error) error {
@@ -233,19 +238,34 @@ func backingInodes(root string) (map[uint64]bool, error) {
 		if err := unix.Lstat(path, &st); err != nil {
 			return err
 		}
-		found[st.Ino] = true
+		found[st.Ino] = st.Mode & unix.S_IFMT
 		return nil
 	})
 	return found, err
 }
 
-func (s *session) stats() Stats {
+// stats counts the durable state against the backing, which no operation
+// may change meanwhile.
+func (s *session) stats() (Stats, error) {
+	backing, err := backingInodes(s.root)
+	if err != nil {
+		return Stats{}, fmt.Errorf("crashfs: counting files: %w", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Stats{UnsyncedFiles: len(s.unsyncedFiles), ModelInodes: len(s.durable.inodes)}
+	st := Stats{ModelInodes: len(s.durable.inodes)}
 	st.DurableFiles, st.DurableDirs = s.durable.counts()
+	for ino, kind := range backing {
+		if kind != unix.S_IFREG {
+			continue
+		}
+		st.Files++
+		if _, unsynced := s.unsyncedFiles[ino]; unsynced {
+			st.UnsyncedFiles++
+		}
+	}
 	for _, names := range s.unsyncedEntries {
 		st.UnsyncedEntries += len(names)
 	}
-	return st
+	return st, nil
 }
