@@ -22,10 +22,9 @@ const namespaceEnv = "CRASHFS_PRIVATE_NAMESPACE"
 // InPrivateNamespace reports whether tb runs in a private mount namespace
 // of its own. If not, it runs tb again, in the same test binary, in a new
 // one (unshare --mount), which dies with this process even when this is
-// killed; it logs that run's output, fails tb if that run failed, and
-// returns false: the caller returns at once. A benchmark reports the
-// other run's figures as its own. Without unshare the test is skipped, or
-// fails under CI.
+// killed; it logs that run's output, gives tb that run's outcome (a
+// benchmark reports its figures), and returns false: the caller returns
+// at once. Without unshare the test is skipped, or fails under CI.
 func InPrivateNamespace(tb testing.TB) bool {
 	tb.Helper()
 	if os.Getenv(namespaceEnv) == tb.Name() {
@@ -41,13 +40,27 @@ func InPrivateNamespace(tb testing.TB) bool {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := runLocked(cmd)
 	tb.Logf("run in a private mount namespace:\n%s", out)
-	if b, ok := tb.(*testing.B); ok {
-		reportFigures(b, string(out))
-	}
 	if err != nil {
 		tb.Fatalf("%s in a private mount namespace: %v", tb.Name(), err)
 	}
+	takeOutcome(tb, string(out))
 	return false
+}
+
+// takeOutcome gives tb the outcome of its run that printed out: skipped,
+// passed (with the figures of a benchmark), or not run at all.
+func takeOutcome(tb testing.TB, out string) {
+	tb.Helper()
+	if strings.Contains(out, "--- SKIP: "+tb.Name()+" ") {
+		tb.Skip("skipped in the private mount namespace")
+	}
+	ran := strings.Contains(out, "--- PASS: "+tb.Name()+" ")
+	if b, ok := tb.(*testing.B); ok {
+		ran = reportFigures(b, out)
+	}
+	if !ran {
+		tb.Fatalf("the run in a private mount namespace did not run %s", tb.Name())
+	}
 }
 
 // runLocked runs cmd from one OS thread, which outlives it: its parent
@@ -118,8 +131,9 @@ func namePattern(name string) string {
 }
 
 // reportFigures reports the figures of the benchmark result line in out
-// as b's.
-func reportFigures(b *testing.B, out string) {
+// as b's, if it finds one.
+func reportFigures(b *testing.B, out string) bool {
+	found := false
 	for _, line := range strings.Split(out, "\n") {
 		fields := strings.Fields(line)
 		if len(fields) < 4 || (fields[0] != b.Name() && !strings.HasPrefix(fields[0], b.Name()+"-")) {
@@ -131,9 +145,11 @@ func reportFigures(b *testing.B, out string) {
 		for i := 2; i+1 < len(fields); i += 2 {
 			if v, err := strconv.ParseFloat(fields[i], 64); err == nil {
 				b.ReportMetric(v, fields[i+1])
+				found = true
 			}
 		}
 	}
+	return found
 }
 
 // Tmpfs mounts a tmpfs over a new temporary directory for tb, which runs

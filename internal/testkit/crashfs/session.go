@@ -177,7 +177,7 @@ func (s *session) syncDir(ino uint64, path string) error {
 		return err
 	}
 	if st.Ino != ino {
-		return fmt.Errorf("crashfs: %s is inode %d, not %d", path, st.Ino, ino)
+		return fmt.Errorf("crashfs: %s is inode %d, not %d: %w", path, st.Ino, ino, unix.EIO)
 	}
 	if err := s.durable.syncNames(dirfd, &st, s.unsyncedEntries[ino]); err != nil {
 		return err
