@@ -60,7 +60,8 @@ type Stats struct {
 }
 
 // Mount serves a crash-simulating file system over dir, which must be on
-// tmpfs; everything in it now is durable.
+// tmpfs; everything in it now is durable. It needs root and /dev/fuse,
+// and belongs in a private mount namespace (InPrivateNamespace).
 func Mount(dir string) (*FS, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -103,7 +104,7 @@ func (f *FS) serve() error {
 		return err
 	}
 	s := newSession(f.root, durable)
-	lroot := &fs.LoopbackRoot{Path: f.root, Dev: f.rootDev()}
+	lroot := &fs.LoopbackRoot{Path: f.root, Dev: durable.dev}
 	root := &node{LoopbackNode: &fs.LoopbackNode{RootData: lroot}, s: s}
 	lroot.RootNode = root
 	timeout := cacheTimeout
@@ -125,12 +126,6 @@ func (f *FS) serve() error {
 	}
 	f.sess = s
 	return nil
-}
-
-func (f *FS) rootDev() uint64 {
-	var st unix.Stat_t
-	unix.Fstat(f.rootFd, &st)
-	return st.Dev
 }
 
 // Cut is the power cut: the caller has killed every process using the

@@ -51,10 +51,12 @@
 // # A cut, step by step
 //
 // The test first kills every process using the mount; the package has
-// nothing for that. Cut then makes later operations fail with EIO, aborts
-// the FUSE connection (descriptors still open fail with ENOTCONN),
-// unmounts, and rewrites the directory to the durable state; Durable and
-// Stats let a test inspect the durable state before and after.
+// nothing for that. Cut then waits for the changes under way and fails
+// later ones (EIO), aborts the FUSE connection (descriptors still open
+// fail with ENOTCONN), unmounts, and rewrites the directory to the
+// durable state. Durable shows the durable state before and after a cut,
+// Stats counts what a cut keeps and drops, and Remount serves the
+// directory again.
 //
 // # Private mount namespace
 //

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,19 +41,14 @@ func (in *inode) kind() uint32    { return in.mode & unix.S_IFMT }
 func (in *inode) isDir() bool     { return in.kind() == unix.S_IFDIR }
 func (in *inode) isRegular() bool { return in.kind() == unix.S_IFREG }
 func (in *inode) perm() uint32    { return in.mode &^ unix.S_IFMT }
-func (in *inode) sortedNames() []string {
-	names := make([]string, 0, len(in.entries))
-	for name := range in.entries {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
-}
+
+func (in *inode) sortedNames() []string { return slices.Sorted(maps.Keys(in.entries)) }
 
 // model is the durable state of one mount: what a cut keeps. Inodes are
 // named by their backing inode numbers.
 type model struct {
 	root   uint64
+	dev    uint64 // the backing file system's device
 	inodes map[uint64]*inode
 }
 
@@ -62,15 +58,15 @@ func loadModel(root string) (*model, error) {
 	if err := unix.Stat(root, &st); err != nil {
 		return nil, fmt.Errorf("crashfs: reading %s: %w", root, err)
 	}
-	m := &model{root: st.Ino, inodes: map[uint64]*inode{}}
-	if err := m.load(root, &st, st.Dev); err != nil {
+	m := &model{root: st.Ino, dev: st.Dev, inodes: map[uint64]*inode{}}
+	if err := m.load(root, &st); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-func (m *model) load(path string, st *unix.Stat_t, dev uint64) error {
-	if st.Dev != dev {
+func (m *model) load(path string, st *unix.Stat_t) error {
+	if st.Dev != m.dev {
 		return fmt.Errorf("%w: %s", ErrCrossesMount, path)
 	}
 	if _, linked := m.inodes[st.Ino]; linked {
@@ -87,7 +83,7 @@ func (m *model) load(path string, st *unix.Stat_t, dev uint64) error {
 		target, err = os.Readlink(path)
 		in.data = []byte(target)
 	case unix.S_IFDIR:
-		err = m.loadEntries(path, in, dev)
+		err = m.loadEntries(path, in)
 	}
 	if err != nil {
 		return fmt.Errorf("crashfs: reading %s: %w", path, err)
@@ -95,7 +91,7 @@ func (m *model) load(path string, st *unix.Stat_t, dev uint64) error {
 	return nil
 }
 
-func (m *model) loadEntries(path string, dir *inode, dev uint64) error {
+func (m *model) loadEntries(path string, dir *inode) error {
 	entries, err := os.ReadDir(path)
 	if err != nil {
 		return err
@@ -107,7 +103,7 @@ func (m *model) loadEntries(path string, dir *inode, dev uint64) error {
 			return err
 		}
 		dir.entries[e.Name()] = st.Ino
-		if err := m.load(child, &st, dev); err != nil {
+		if err := m.load(child, &st); err != nil {
 			return err
 		}
 	}
