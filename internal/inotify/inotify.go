@@ -53,8 +53,8 @@ type dirWatch struct {
 type Sub struct {
 	C    chan struct{}
 	w    *Watcher
-	dir  string
-	name string // "" for every file of the directory
+	dirs []string
+	name string // "" for every file of the directories
 }
 
 // New starts a watcher and its reading goroutine; Close ends both.
@@ -76,43 +76,66 @@ func New() (*Watcher, error) {
 // Subscribe asks to be woken when the file name in dir changes (name ""
 // means any file of dir). The directory watch is added on first use.
 func (w *Watcher) Subscribe(dir, name string) (*Sub, error) {
-	dir = filepath.Clean(dir)
+	return w.subscribe([]string{filepath.Clean(dir)}, name)
+}
+
+// SubscribeDirs asks for one wake-up channel for a change of any file in
+// any of dirs: a tree of source files, for example, whose change makes
+// something loaded from it stale.
+func (w *Watcher) SubscribeDirs(dirs []string) (*Sub, error) {
+	clean := make([]string, len(dirs))
+	for i, d := range dirs {
+		clean[i] = filepath.Clean(d)
+	}
+	return w.subscribe(clean, "")
+}
+
+func (w *Watcher) subscribe(dirs []string, name string) (*Sub, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
 		return nil, ErrClosed
 	}
-	dw, ok := w.dirs[dir]
-	if !ok {
-		wd, err := unix.InotifyAddWatch(int(w.file.Fd()), dir, DirEvents|unix.IN_ONLYDIR)
+	s := &Sub{C: make(chan struct{}, 1), w: w, dirs: dirs, name: name}
+	for i, dir := range dirs {
+		dw, err := w.watchLocked(dir)
 		if err != nil {
-			return nil, fmt.Errorf("watching %s: %w", dir, err)
+			s.dirs = dirs[:i]
+			s.closeLocked()
+			return nil, err
 		}
-		dw = &dirWatch{wd: int32(wd), path: dir, byName: map[string]map[*Sub]struct{}{}, all: map[*Sub]struct{}{}}
-		w.dirs[dir] = dw
-		w.byWD[dw.wd] = dw
-	}
-	s := &Sub{C: make(chan struct{}, 1), w: w, dir: dir, name: name}
-	if name == "" {
-		dw.all[s] = struct{}{}
-	} else {
-		if dw.byName[name] == nil {
-			dw.byName[name] = map[*Sub]struct{}{}
-		}
-		dw.byName[name][s] = struct{}{}
+		dw.add(s)
 	}
 	return s, nil
 }
 
-// Close ends the subscription. The directory stays watched: directories
-// are few and long-lived.
-func (s *Sub) Close() {
-	s.w.mu.Lock()
-	defer s.w.mu.Unlock()
-	dw, ok := s.w.dirs[s.dir]
-	if !ok {
+// watchLocked returns the watch of dir, adding it on first use.
+func (w *Watcher) watchLocked(dir string) (*dirWatch, error) {
+	if dw, ok := w.dirs[dir]; ok {
+		return dw, nil
+	}
+	wd, err := unix.InotifyAddWatch(int(w.file.Fd()), dir, DirEvents|unix.IN_ONLYDIR)
+	if err != nil {
+		return nil, fmt.Errorf("watching %s: %w", dir, err)
+	}
+	dw := &dirWatch{wd: int32(wd), path: dir, byName: map[string]map[*Sub]struct{}{}, all: map[*Sub]struct{}{}}
+	w.dirs[dir] = dw
+	w.byWD[dw.wd] = dw
+	return dw, nil
+}
+
+func (dw *dirWatch) add(s *Sub) {
+	if s.name == "" {
+		dw.all[s] = struct{}{}
 		return
 	}
+	if dw.byName[s.name] == nil {
+		dw.byName[s.name] = map[*Sub]struct{}{}
+	}
+	dw.byName[s.name][s] = struct{}{}
+}
+
+func (dw *dirWatch) remove(s *Sub) {
 	if s.name == "" {
 		delete(dw.all, s)
 		return
@@ -120,6 +143,22 @@ func (s *Sub) Close() {
 	delete(dw.byName[s.name], s)
 	if len(dw.byName[s.name]) == 0 {
 		delete(dw.byName, s.name)
+	}
+}
+
+// Close ends the subscription. The directories stay watched: directories
+// are few and long-lived.
+func (s *Sub) Close() {
+	s.w.mu.Lock()
+	defer s.w.mu.Unlock()
+	s.closeLocked()
+}
+
+func (s *Sub) closeLocked() {
+	for _, dir := range s.dirs {
+		if dw, ok := s.w.dirs[dir]; ok {
+			dw.remove(s)
+		}
 	}
 }
 

@@ -100,3 +100,42 @@ func TestCloseEndsReader(t *testing.T) {
 	assert.ErrorIs(t, err, ErrClosed)
 	assert.NoError(t, w.Close(), "idempotent")
 }
+
+func TestSubscribeDirsWakesOnAnyOfThem(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	w, err := New()
+	require.NoError(t, err)
+	defer w.Close()
+	tree, err := w.SubscribeDirs([]string{a, b})
+	require.NoError(t, err)
+	onlyA, err := w.Subscribe(a, "")
+	require.NoError(t, err)
+
+	require.NoError(t, os.WriteFile(filepath.Join(b, "module.py"), []byte("x"), 0o600))
+	assert.True(t, woken(tree))
+	assert.True(t, notWoken(onlyA))
+	require.NoError(t, os.WriteFile(filepath.Join(a, "module.py"), []byte("x"), 0o600))
+	assert.True(t, woken(tree))
+	assert.True(t, woken(onlyA))
+
+	tree.Close()
+	notWoken(tree) // a wake-up pending from before Close
+	require.NoError(t, os.Remove(filepath.Join(b, "module.py")))
+	assert.True(t, notWoken(tree), "closed subscription stays quiet")
+}
+
+func TestSubscribeDirsFailsWhole(t *testing.T) {
+	a := t.TempDir()
+	w, err := New()
+	require.NoError(t, err)
+	defer w.Close()
+	_, err = w.SubscribeDirs([]string{a, filepath.Join(a, "missing")})
+	require.Error(t, err)
+	later, err := w.Subscribe(a, "")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(a, "f"), nil, 0o600))
+	assert.True(t, woken(later))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	assert.Len(t, w.dirs[a].all, 1, "the failed subscription left nothing behind")
+}
