@@ -41,15 +41,6 @@ func NewConfig(maxRunning, maxTracked int, filters json.RawMessage, dialect quer
 	return &Config{MaxRunningJobs: maxRunning, MaxTrackedJobs: maxTracked, Rules: rules}, nil
 }
 
-// MaxRunning is the running-jobs limit, FallbackMaxJobs without a
-// configuration.
-func (c *Config) MaxRunning() int {
-	if c == nil {
-		return FallbackMaxJobs
-	}
-	return c.MaxRunningJobs
-}
-
 // MaxTracked is the tracked-jobs limit, FallbackMaxJobs without a
 // configuration.
 func (c *Config) MaxTracked() int {

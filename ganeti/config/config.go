@@ -73,9 +73,6 @@ func NewStore(path string, version int) *Store {
 	return s
 }
 
-// Path is the file the store reads.
-func (s *Store) Path() string { return s.path }
-
 // Snapshot returns the current configuration, or Ganeti's
 // ConfigurationError when none was ever loaded.
 func (s *Store) Snapshot() (*Snapshot, error) {

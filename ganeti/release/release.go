@@ -59,12 +59,8 @@ var (
 		LuxiVersion: 3010000, PythonDir: "/usr/share/ganeti/3.1"}
 )
 
-// Releases goluxid supports, by Dir, with the config.data version each
-// must declare.
-var supported = map[string]int{
-	"3.0": 3000000,
-	"3.1": 3010000,
-}
+// supported are the releases goluxid serves, by Dir.
+var supported = map[string]Release{Ganeti30.Dir: Ganeti30, Ganeti31.Dir: Ganeti31}
 
 // ErrUnsupported reports a Ganeti release goluxid does not serve.
 var ErrUnsupported = errors.New("release: unsupported Ganeti release")
@@ -116,8 +112,8 @@ func fromConstants(consts map[string]string) (Release, error) {
 	if !ok {
 		return Release{}, fmt.Errorf("%w %s (goluxid serves %s)", ErrUnsupported, r.Version, Supported())
 	}
-	if r.ConfigVersion != want {
-		return Release{}, fmt.Errorf("%w %s: config version %d, expected %d", ErrUnsupported, r.Version, r.ConfigVersion, want)
+	if r.ConfigVersion != want.ConfigVersion {
+		return Release{}, fmt.Errorf("%w %s: config version %d, expected %d", ErrUnsupported, r.Version, r.ConfigVersion, want.ConfigVersion)
 	}
 	return r, nil
 }

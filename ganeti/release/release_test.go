@@ -93,6 +93,6 @@ func TestInstalled(t *testing.T) {
 	r, err := Installed()
 	require.NoError(t, err)
 	assert.Contains(t, supported, r.Dir)
-	assert.Equal(t, supported[r.Dir], r.LuxiVersion)
+	assert.Equal(t, supported[r.Dir].LuxiVersion, r.LuxiVersion)
 	assert.FileExists(t, filepath.Join(r.PythonDir, "ganeti", "jqueue", "exec.py"))
 }
