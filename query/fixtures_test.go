@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
-	"github.com/goluxid/goluxid/internal/hsshow"
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // The fixtures model the cluster and job queue of the golden captures in
@@ -18,7 +18,7 @@ import (
 // hsFloat is a float that encodes as Ganeti's Haskell encoder writes it.
 type hsFloat float64
 
-func (f hsFloat) MarshalJSON() ([]byte, error) { return []byte(hsshow.Double(float64(f))), nil }
+func (f hsFloat) MarshalJSON() ([]byte, error) { return []byte(hsjson.FormatDouble(float64(f))), nil }
 
 type testNode struct {
 	uuid, name             string

@@ -83,14 +83,6 @@ func (s *Store) Snapshot() (*Snapshot, error) {
 		"I do not have access to a valid configuration, cannot process queries: " + (*s.loadErr.Load()).Error())
 }
 
-// LastError is the reason the newest load failed, or nil.
-func (s *Store) LastError() error {
-	if p := s.loadErr.Load(); p != nil {
-		return *p
-	}
-	return nil
-}
-
 // ChangeFunc is told of a newly installed snapshot; old is nil for the
 // first one.
 type ChangeFunc func(old, cur *Snapshot)

@@ -118,22 +118,6 @@ func fromConstants(consts map[string]string) (Release, error) {
 	return r, nil
 }
 
-// CheckConfigVersion returns an error naming both releases when a
-// config.data of version v cannot be served by r.
-func (r Release) CheckConfigVersion(v int) error {
-	if v == r.ConfigVersion {
-		return nil
-	}
-	return fmt.Errorf("config.data is of version %d (%s), but the installed Ganeti is %s (config version %d)",
-		v, describeVersion(v), r.Version, r.ConfigVersion)
-}
-
-// describeVersion names the release a version number belongs to.
-func describeVersion(v int) string {
-	major, minor := v/1000000, v%1000000/10000
-	return fmt.Sprintf("Ganeti %d.%d", major, minor)
-}
-
 // Supported names the releases goluxid serves, oldest first ("3.0, 3.1").
 func Supported() string {
 	dirs := slices.Sorted(maps.Keys(supported))
