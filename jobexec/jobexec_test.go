@@ -322,3 +322,13 @@ func (w *Warm) WaitHelper(ctx context.Context) bool {
 	}
 	return w.HelperPid() != 0
 }
+
+// HelperPid is the pid of the running helper, 0 if none runs.
+func (w *Warm) HelperPid() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.helper == nil || w.helper.gone() {
+		return 0
+	}
+	return w.helper.cmd.Process.Pid
+}

@@ -173,16 +173,6 @@ func (w *Warm) Close() error {
 	return nil
 }
 
-// HelperPid is the pid of the running helper, 0 if none runs.
-func (w *Warm) HelperPid() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.helper == nil || w.helper.gone() {
-		return 0
-	}
-	return w.helper.cmd.Process.Pid
-}
-
 // warmHelper is one running helper process and its control socket.
 type warmHelper struct {
 	cmd    *exec.Cmd

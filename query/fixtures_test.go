@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/internal/hsjson"
@@ -282,3 +283,17 @@ func requestedJobIDs(names []Value) []uint64 {
 
 // joinNames is strings.Join for readability of expectations.
 func joinNames(names ...string) string { return strings.Join(names, ",") }
+
+// WithMatchTimeout sets how long one regular expression match of the
+// filter may run before the evaluation fails; DefaultMatchTimeout if not
+// given or not positive.
+func WithMatchTimeout(d time.Duration) ParseOption {
+	return func(p *parser) {
+		if d > 0 {
+			p.timeout = d
+		}
+	}
+}
+
+// IsInt reports whether v is an integer (and not a string).
+func (v Value) IsInt() bool { return v.isInt }
