@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,10 +20,8 @@ const corpusHeader = "go test fuzz v1\n"
 // module has a committed seed corpus in its package's
 // testdata/fuzz/<target>/, in go test's corpus format.
 func TestEveryFuzzTargetHasACorpus(t *testing.T) {
-	out, err := exec.Command("go", "list", "-f", "{{.Dir}}", module+"/...").Output()
-	require.NoError(t, err)
 	targets := 0
-	for _, dir := range strings.Fields(string(out)) {
+	for _, dir := range moduleDirs(t) {
 		for _, target := range fuzzTargets(t, dir) {
 			targets++
 			corpus := filepath.Join(dir, "testdata", "fuzz", target)
