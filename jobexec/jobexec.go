@@ -103,13 +103,6 @@ type Process struct {
 // the daemon's own child).
 func (p *Process) Done() <-chan struct{} { return p.done }
 
-// ExitErr is the process's exit status once Done is closed; nil for a
-// process the daemon did not start itself (its exit status is not known).
-func (p *Process) ExitErr() error {
-	<-p.done
-	return p.waitErr
-}
-
 // RecordLivelock is called with the child's livelock path before the child
 // is told to go on; the caller writes it into the job file. An error aborts
 // the start.

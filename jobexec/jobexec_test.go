@@ -299,3 +299,36 @@ func TestEnvironmentReplacesDebugAndPath(t *testing.T) {
 	assert.Equal(t, "/usr/share/ganeti/3.1/ganeti/jqueue/exec.py", cfg.execScript())
 	assert.False(t, strings.Contains(strings.Join(env, " "), "/x"))
 }
+
+// ExitErr is the process's exit status once Done is closed; nil for a
+// process the daemon did not start itself (its exit status is not known).
+func (p *Process) ExitErr() error {
+	<-p.done
+	return p.waitErr
+}
+
+// WaitHelper waits until a helper start under way has ended and reports
+// whether a helper is ready.
+func (w *Warm) WaitHelper(ctx context.Context) bool {
+	w.mu.Lock()
+	starting := w.starting
+	w.mu.Unlock()
+	if starting != nil {
+		select {
+		case <-starting:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return w.HelperPid() != 0
+}
+
+// HelperPid is the pid of the running helper, 0 if none runs.
+func (w *Warm) HelperPid() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.helper == nil || w.helper.gone() {
+		return 0
+	}
+	return w.helper.cmd.Process.Pid
+}

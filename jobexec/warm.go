@@ -90,22 +90,6 @@ func (w *Warm) Start(ctx context.Context, jobID uint64, secrets []byte, record R
 	return w.Cold.finishStart(ctx, p, pipes, secrets, record)
 }
 
-// WaitHelper waits until a helper start under way has ended and reports
-// whether a helper is ready.
-func (w *Warm) WaitHelper(ctx context.Context) bool {
-	w.mu.Lock()
-	starting := w.starting
-	w.mu.Unlock()
-	if starting != nil {
-		select {
-		case <-starting:
-		case <-ctx.Done():
-			return false
-		}
-	}
-	return w.HelperPid() != 0
-}
-
 // currentHelper returns the ready helper, or nil (start cold) after
 // launching a new one if none runs.
 func (w *Warm) currentHelper() *warmHelper {
@@ -187,16 +171,6 @@ func (w *Warm) Close() error {
 		<-starting
 	}
 	return nil
-}
-
-// HelperPid is the pid of the running helper, 0 if none runs.
-func (w *Warm) HelperPid() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.helper == nil || w.helper.gone() {
-		return 0
-	}
-	return w.helper.cmd.Process.Pid
 }
 
 // warmHelper is one running helper process and its control socket.

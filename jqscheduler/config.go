@@ -6,16 +6,6 @@ import (
 	"github.com/goluxid/goluxid/query"
 )
 
-// Limits of the cluster configuration.
-const (
-	// DefaultMaxRunningJobs is cluster.max_running_jobs of a new cluster.
-	DefaultMaxRunningJobs = 20
-	// DefaultMaxTrackedJobs is cluster.max_tracked_jobs of a new cluster.
-	DefaultMaxTrackedJobs = 25
-	// FallbackMaxJobs is both limits while no configuration is loaded.
-	FallbackMaxJobs = 1
-)
-
 // Config is what the scheduler reads from the cluster configuration. A
 // nil *Config stands for "no configuration": rounds then do nothing.
 type Config struct {
@@ -39,24 +29,6 @@ func NewConfig(maxRunning, maxTracked int, filters json.RawMessage, dialect quer
 		return nil, err
 	}
 	return &Config{MaxRunningJobs: maxRunning, MaxTrackedJobs: maxTracked, Rules: rules}, nil
-}
-
-// MaxRunning is the running-jobs limit, FallbackMaxJobs without a
-// configuration.
-func (c *Config) MaxRunning() int {
-	if c == nil {
-		return FallbackMaxJobs
-	}
-	return c.MaxRunningJobs
-}
-
-// MaxTracked is the tracked-jobs limit, FallbackMaxJobs without a
-// configuration.
-func (c *Config) MaxTracked() int {
-	if c == nil {
-		return FallbackMaxJobs
-	}
-	return c.MaxTrackedJobs
 }
 
 // NeedsReschedule tells whether a configuration change calls for a full

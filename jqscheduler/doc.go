@@ -12,9 +12,9 @@
 //
 // A State holds three lists of Job entries: Enqueued (accepted, not yet
 // handed to a job process; sorted by job id), Running (handed over or
-// found started at startup; in start order) and Manipulated (running jobs
-// taken out while death detection rewrites their file; they count as
-// running for every limit but block no dependent job). A Job entry is an
+// found started at startup; in start order) and the manipulated jobs
+// (running jobs taken out while death detection rewrites their file; they
+// count as running for every limit but block no dependent job). A Job entry is an
 // immutable digest of a job file: id, status, priority, the absolute ids
 // it depends on, its reason trail, its rate-limit buckets and the opcode
 // fields filter predicates look at. A re-read job gets a new entry.

@@ -3,6 +3,7 @@ package jqscheduler
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,4 +139,56 @@ func rejectedIDs(d Decision) []uint64 {
 
 // schema30 is Ganeti 3.0's opcode schema, by which the tests' jobs are
 // written.
-var schema30 = opcodes.MustForRelease("3.0")
+var schema30 = func() *opcodes.Schema {
+	s, err := opcodes.ForRelease("3.0")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
+
+// Limits of the cluster configuration.
+const (
+	// DefaultMaxTrackedJobs is cluster.max_tracked_jobs of a new cluster.
+	DefaultMaxTrackedJobs = 25
+	// FallbackMaxJobs is both limits while no configuration is loaded.
+	FallbackMaxJobs = 1
+)
+
+// MaxTracked is the tracked-jobs limit, FallbackMaxJobs without a
+// configuration.
+func (c *Config) MaxTracked() int {
+	if c == nil {
+		return FallbackMaxJobs
+	}
+	return c.MaxTrackedJobs
+}
+
+// NewRuleSet builds a rule set keyed by the rules' uuids (a later rule
+// replaces an earlier one with the same uuid). The rules are copied.
+func NewRuleSet(rules ...*Rule) *RuleSet {
+	byKey := make(map[string]*Rule, len(rules))
+	for _, r := range rules {
+		byKey[r.UUID] = r
+	}
+	return newRuleSet(byKey)
+}
+
+// Len is the number of rules.
+func (rs *RuleSet) Len() int {
+	if rs == nil {
+		return 0
+	}
+	return len(rs.ordered)
+}
+
+// Manipulated returns the jobs taken out of running by death detection.
+func (s *State) Manipulated() []*Job { return slices.Clone(s.manipulated) }
+
+// FindRunning returns the running entry of id (not a manipulated one).
+func (s *State) FindRunning(id uint64) (*Job, bool) {
+	if i := slices.IndexFunc(s.running, hasID(id)); i >= 0 {
+		return s.running[i], true
+	}
+	return nil, false
+}

@@ -28,16 +28,6 @@ type RuleSet struct {
 	reject      bool           // some rule rejects
 }
 
-// NewRuleSet builds a rule set keyed by the rules' uuids (a later rule
-// replaces an earlier one with the same uuid). The rules are copied.
-func NewRuleSet(rules ...*Rule) *RuleSet {
-	byKey := make(map[string]*Rule, len(rules))
-	for _, r := range rules {
-		byKey[r.UUID] = r
-	}
-	return newRuleSet(byKey)
-}
-
 // ParseRules decodes the "filters" object of config.data: uuid to rule.
 // null stands for no rules. The predicates' regular expressions are in
 // dialect, the installed release's.
@@ -106,14 +96,6 @@ func (rs *RuleSet) Rules() []*Rule {
 		return nil
 	}
 	return slices.Clone(rs.ordered)
-}
-
-// Len is the number of rules.
-func (rs *RuleSet) Len() int {
-	if rs == nil {
-		return 0
-	}
-	return len(rs.ordered)
 }
 
 // Applying returns the rule that decides about j: the first rule in

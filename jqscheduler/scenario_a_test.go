@@ -25,8 +25,13 @@ func withStatuses(statuses []jqueue.Status, prios []int) []jobOpt {
 // priority, B slots and ordering, C dependencies, D rule order, E rule
 // predicates, F rule actions, G RATE_LIMIT rules, H reason rate limits,
 // I watching and death of running jobs, J queue manipulation, K
-// configuration changes and startup. TestScenariosElsewhere lists the
-// numbers tested outside this package.
+// configuration changes and startup. The numbers that are not the
+// scheduler's rules are left to others: the submission handler makes
+// relative dependencies absolute (C18), fails one below job 0 (C20, C21)
+// and checks the drain file (K81); the job process checks dependency
+// statuses (C24); the daemon compares (mtime, inode, size) before
+// re-reading a job (I65), skips its own livelock in death detection (I66)
+// and probes livelocks with package livelock (I68).
 //
 // Scenarios A: the status and priority a job entry derives from its
 // opcodes.

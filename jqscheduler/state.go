@@ -46,9 +46,6 @@ func (s *State) Enqueued() []*Job { return slices.Clone(s.enqueued) }
 // Running returns the running jobs, in start order.
 func (s *State) Running() []*Job { return slices.Clone(s.running) }
 
-// Manipulated returns the jobs taken out of running by death detection.
-func (s *State) Manipulated() []*Job { return slices.Clone(s.manipulated) }
-
 // Enqueue inserts new (or re-prioritised) jobs, keeping the queue in id
 // order; a job goes before queued jobs of the same id.
 func (s *State) Enqueue(jobs ...*Job) {
@@ -89,14 +86,6 @@ func indexesOf(sorted []*Job, id uint64) []int {
 }
 
 func hasID(id uint64) func(*Job) bool { return func(j *Job) bool { return j.ID == id } }
-
-// FindRunning returns the running entry of id (not a manipulated one).
-func (s *State) FindRunning(id uint64) (*Job, bool) {
-	if i := slices.IndexFunc(s.running, hasID(id)); i >= 0 {
-		return s.running[i], true
-	}
-	return nil, false
-}
 
 // Update replaces the running entry of j.ID with j, the job read again;
 // false if the job is not running (any more).

@@ -16,11 +16,6 @@ func TimestampOf(t time.Time) Timestamp {
 	return Timestamp{Sec: t.Unix(), Usec: int64(t.Nanosecond() / 1000)}
 }
 
-// Time converts the timestamp back.
-func (ts Timestamp) Time() time.Time {
-	return time.Unix(ts.Sec, ts.Usec*1000)
-}
-
 // Nanos is the timestamp in nanoseconds, the unit of reason trails.
 func (ts Timestamp) Nanos() int64 { return ts.Sec*1_000_000_000 + ts.Usec*1000 }
 

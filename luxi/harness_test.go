@@ -243,3 +243,44 @@ func tryDialRaw(t *testing.T, path string) (*rawConn, error) {
 	}
 	return &rawConn{t: t, conn: conn, r: uds.NewReader(conn, 0)}, nil
 }
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, req Request) (any, error)
+
+// ServeLUXI calls f.
+func (f HandlerFunc) ServeLUXI(ctx context.Context, req Request) (any, error) {
+	return f(ctx, req)
+}
+
+// Stats are counters of a Server since it was created.
+type Stats struct {
+	Accepted    uint64 // connections accepted
+	Open        int64  // connections open now
+	Requests    uint64 // messages received
+	Failed      uint64 // requests answered with an encoded error
+	ParseErrors uint64 // requests answered with a parse-error string
+	Panics      uint64 // handler panics recovered
+}
+
+// Stats returns the server's counters.
+func (s *Server) Stats() Stats {
+	return Stats{
+		Accepted:    s.stats.accepted.Load(),
+		Open:        s.stats.open.Load(),
+		Requests:    s.stats.requests.Load(),
+		Failed:      s.stats.failed.Load(),
+		ParseErrors: s.stats.parseErrors.Load(),
+		Panics:      s.stats.panics.Load(),
+	}
+}
+
+// Close stops the server at once: it closes the listeners and every
+// connection, cancels the handlers' contexts and waits for the
+// connection goroutines to end. Answers in flight are lost.
+func (s *Server) Close() error {
+	s.inShutdown.Store(true)
+	err := s.closeListeners()
+	s.closeAllConns()
+	s.connWG.Wait()
+	return err
+}

@@ -20,7 +20,7 @@ const (
 	DefaultWriteTimeout = 180 * time.Second
 )
 
-// ErrServerClosed is returned by Serve after Shutdown or Close.
+// ErrServerClosed is returned by Serve after Shutdown.
 var ErrServerClosed = errors.New("luxi: server closed")
 
 // Handler answers LUXI requests. ServeLUXI returns the result of a
@@ -31,14 +31,6 @@ var ErrServerClosed = errors.New("luxi: server closed")
 // server is closed by force; a handler must then return soon.
 type Handler interface {
 	ServeLUXI(ctx context.Context, req Request) (any, error)
-}
-
-// HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, req Request) (any, error)
-
-// ServeLUXI calls f.
-func (f HandlerFunc) ServeLUXI(ctx context.Context, req Request) (any, error) {
-	return f(ctx, req)
 }
 
 // Server serves LUXI on stream listeners: one goroutine per connection,
@@ -77,36 +69,14 @@ type Server struct {
 	connWG sync.WaitGroup
 }
 
-// Stats are counters of a Server since it was created.
-type Stats struct {
-	Accepted    uint64 // connections accepted
-	Open        int64  // connections open now
-	Requests    uint64 // messages received
-	Failed      uint64 // requests answered with an encoded error
-	ParseErrors uint64 // requests answered with a parse-error string
-	Panics      uint64 // handler panics recovered
-}
-
 type counters struct {
 	accepted, requests, failed, parseErrors, panics atomic.Uint64
 	open                                            atomic.Int64
 }
 
-// Stats returns the server's counters.
-func (s *Server) Stats() Stats {
-	return Stats{
-		Accepted:    s.stats.accepted.Load(),
-		Open:        s.stats.open.Load(),
-		Requests:    s.stats.requests.Load(),
-		Failed:      s.stats.failed.Load(),
-		ParseErrors: s.stats.parseErrors.Load(),
-		Panics:      s.stats.panics.Load(),
-	}
-}
-
 // Serve accepts connections on l and serves each in its own goroutine. It
 // blocks until l fails or the server is shut down, closes l, and returns
-// ErrServerClosed after Shutdown or Close, otherwise the accept error.
+// ErrServerClosed after Shutdown, otherwise the accept error.
 func (s *Server) Serve(l net.Listener) error {
 	if s.Handler == nil {
 		l.Close()
@@ -256,17 +226,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.closeAllConns()
 		return ctx.Err()
 	}
-}
-
-// Close stops the server at once: it closes the listeners and every
-// connection, cancels the handlers' contexts and waits for the
-// connection goroutines to end. Answers in flight are lost.
-func (s *Server) Close() error {
-	s.inShutdown.Store(true)
-	err := s.closeListeners()
-	s.closeAllConns()
-	s.connWG.Wait()
-	return err
 }
 
 func (s *Server) closeListeners() error {

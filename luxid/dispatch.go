@@ -134,18 +134,10 @@ func (d *Dispatcher) ServeLUXI(ctx context.Context, req luxi.Request) (any, erro
 	c := &call{ctx: ctx, store: d.deps.Config, args: req.Args}
 	m, ok := d.methods[req.Method]
 	if !ok {
-		if err := c.needConfig(); err != nil {
-			return nil, err
-		}
-		return nil, notImplemented(req.Method)
+		// The server decodes LUXI methods only, and New serves each.
+		return nil, luxi.ParseErrorf("not a LUXI method: %s", req.Method)
 	}
 	return m(d, c)
-}
-
-// notImplemented is the answer to a method, or a method's query kind, that
-// the dispatcher has no handler for.
-func notImplemented(method string) error {
-	return gerrors.Generic("Luxi call '%s' is not implemented by goluxid yet", method)
 }
 
 // pickupJob answers PickupJob, which the real luxid reserves for itself.

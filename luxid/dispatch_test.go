@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -227,18 +229,66 @@ func TestNoConfigurationAnswersConfigurationError(t *testing.T) {
 	assert.Contains(t, enc[1].([]any)[0], "I do not have access to a valid configuration, cannot process queries: Cannot load configuration from ")
 }
 
-func TestPickupJobAndUnimplemented(t *testing.T) {
+func TestPickupJobIsRefused(t *testing.T) {
 	d, _ := newTestDispatcher(t)
-	srv := luxitest.NewServer(t, d)
-	_, err := srv.Call(t, "PickupJob", `[1]`)
+	_, err := luxitest.NewServer(t, d).Call(t, "PickupJob", `[1]`)
 	assert.Equal(t, []any{"GenericError", []any{"Luxi call 'PickupJob' is for internal use only"}}, gerrors.Encode(err))
-	for _, m := range luxi.Methods {
-		if _, ok := d.methods[m]; ok {
-			continue
+}
+
+// Every LUXI method and every query kind Query answers has a handler:
+// those of the protocol as package luxi and this package list them, and
+// those of the installed release (its LUXI_REQ_ALL and QR_VIA_LUXI).
+func TestEveryMethodAndQueryKindIsServed(t *testing.T) {
+	methods := slices.Clone(luxi.Methods)
+	var kinds []string
+	for kind := range queryKinds {
+		if _, unserved := unservedKinds[kind]; !unserved {
+			kinds = append(kinds, kind)
 		}
-		_, err := srv.Call(t, m, `[]`)
-		assert.Equal(t, []any{"GenericError", []any{"Luxi call '" + m + "' is not implemented by goluxid yet"}}, gerrors.Encode(err), m)
 	}
+	releaseMethods, releaseKinds := installedReleaseSets(t)
+	assert.ElementsMatch(t, luxi.Methods, releaseMethods, "the installed release's LUXI methods")
+	methods = append(methods, releaseMethods...)
+	kinds = append(kinds, releaseKinds...)
+
+	d, _ := newTestDispatcher(t)
+	for _, m := range methods {
+		assert.Contains(t, d.methods, m)
+	}
+	for _, kind := range kinds {
+		_, err := callJSON(t, d, "QueryFields", `["`+kind+`", null]`)
+		assert.NoError(t, err, kind)
+	}
+}
+
+// installedReleaseSets reads the installed release's LUXI methods
+// (LUXI_REQ_ALL) and the kinds its LUXI queries serve (QR_VIA_LUXI) from
+// its _constants.py. Without an installed release the test fails under
+// CI and is skipped elsewhere.
+func installedReleaseSets(t *testing.T) (methods, kinds []string) {
+	t.Helper()
+	r, err := release.Installed()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("needs an installed Ganeti release: %v", err)
+		}
+		t.Skipf("needs an installed Ganeti release: %v", err)
+	}
+	constants, err := os.ReadFile(filepath.Join(r.PythonDir, "ganeti", "_constants.py"))
+	require.NoError(t, err)
+	return frozenset(t, constants, "LUXI_REQ_ALL"), frozenset(t, constants, "QR_VIA_LUXI")
+}
+
+// frozenset returns the strings of the line NAME = frozenset([...]) of a
+// generated _constants.py.
+func frozenset(t *testing.T, constants []byte, name string) []string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^` + name + ` = frozenset\(\[(.*)\]\)$`).FindSubmatch(constants)
+	require.NotNil(t, m, "%s in _constants.py", name)
+	var values []string
+	require.NoError(t, json.Unmarshal([]byte("["+string(m[1])+"]"), &values), name)
+	require.NotEmpty(t, values, name)
+	return values
 }
 
 // The whole answer, byte for byte, against the real luxid's on the demo

@@ -49,4 +49,10 @@ func holdLivelock(t *testing.T, path string) func() {
 }
 
 // schema30 is Ganeti 3.0's opcode schema, which the tests submit by.
-var schema30 = opcodes.MustForRelease("3.0")
+var schema30 = func() *opcodes.Schema {
+	s, err := opcodes.ForRelease("3.0")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

@@ -92,18 +92,13 @@ func (d *Dispatcher) queryable(c *call, caller, what string) (resources.Queryabl
 	if name, ok := unservedKinds[what]; ok {
 		return nil, gerrors.Generic("%s 'ItemTypeOpCode %s' not supported", caller, name)
 	}
-	return d.resource(c, caller, what)
+	return d.resource(c, what)
 }
 
 // resource returns the resource of a query kind over the current
-// configuration; caller names the method in the error of a kind the
-// resources package does not serve.
-func (d *Dispatcher) resource(c *call, caller, kind string) (resources.Queryable, error) {
-	res, err := resources.New(kind, d.resourceEnv(c))
-	if errors.Is(err, resources.ErrUnknownKind) {
-		return nil, notImplemented(caller + " " + kind)
-	}
-	return res, err
+// configuration.
+func (d *Dispatcher) resource(c *call, kind string) (resources.Queryable, error) {
+	return resources.New(kind, d.resourceEnv(c))
 }
 
 // queryJobs answers QueryJobs [ids|null, fields]: plain rows, requested ids
@@ -191,7 +186,7 @@ func (d *Dispatcher) runClassic(c *call, kind string, names, fields []string, lo
 // classicRows runs a classic query over the kind's resource: plain rows
 // of the items named (all without names).
 func (d *Dispatcher) classicRows(c *call, kind string, names []query.Value, fields []string) (any, error) {
-	res, err := d.resource(c, "Query", kind)
+	res, err := d.resource(c, kind)
 	if err != nil {
 		return nil, err
 	}

@@ -160,6 +160,7 @@ func TestThousandWaiters(t *testing.T) {
 	require.NoError(t, err)
 	path := layout.JobFile(26)
 	require.NoError(t, os.WriteFile(path, running, 0o600))
+	instancesBefore, watchesBefore := inotifyUse(t)
 	const waiters = 1000
 	answers := make(chan string, waiters)
 	for range waiters {
@@ -190,5 +191,26 @@ func TestThousandWaiters(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, 1, d.deps.Watcher.DirCount(), "one directory watch for all waiters")
+	instances, watches := inotifyUse(t)
+	assert.Equal(t, instancesBefore, instances, "no inotify instance of their own")
+	assert.Equal(t, watchesBefore+1, watches, "one directory watch for all waiters")
+}
+
+// inotifyUse counts this process's inotify instances and their watches,
+// as /proc shows them: the descriptors linked to anon_inode:inotify and
+// the "inotify wd:" lines of their fdinfo.
+func inotifyUse(t *testing.T) (instances, watches int) {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	for _, fd := range fds {
+		if target, err := os.Readlink("/proc/self/fd/" + fd.Name()); err != nil || target != "anon_inode:inotify" {
+			continue
+		}
+		info, err := os.ReadFile("/proc/self/fdinfo/" + fd.Name())
+		require.NoError(t, err)
+		instances++
+		watches += strings.Count(string(info), "inotify wd:")
+	}
+	return instances, watches
 }

@@ -27,7 +27,9 @@ var haskellLuxid = filepath.Join(sandbox.HaskellSbin, "ganeti-luxid")
 
 const (
 	installedLuxid = "/usr/sbin/ganeti-luxid"
-	daemonUtil     = "/usr/lib/ganeti/daemon-util"
+	// manPage is Ganeti's manual page of ganeti-luxid, a symbolic link.
+	manPage    = "/usr/share/man/man8/ganeti-luxid.8.gz"
+	daemonUtil = "/usr/lib/ganeti/daemon-util"
 	// packageLock serialises the tests that install the package, also
 	// across test binaries of several checkouts on one machine.
 	packageLock = "/tmp/goluxid-package-test.lock"
@@ -51,6 +53,8 @@ func TestSwitchOverAndBack(t *testing.T) {
 	}
 	symlinkBefore, err := os.Readlink(installedLuxid)
 	require.NoError(t, err, "Ganeti's ganeti-luxid is a symlink")
+	manBefore, err := os.Readlink(manPage)
+	require.NoError(t, err, "Ganeti's manual page is a symlink")
 	haskellBefore := fingerprint(t, haskellLuxid)
 
 	m := startMaster(t)
@@ -62,6 +66,9 @@ func TestSwitchOverAndBack(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(version), "goluxid")
 	assert.Equal(t, haskellBefore, fingerprint(t, haskellLuxid), "the Haskell binary is untouched")
+	manInstalled, err := os.Readlink(manPage)
+	require.NoError(t, err)
+	assert.Equal(t, "goluxid.8.gz", manInstalled, "goluxid's manual page takes the name")
 	m.gnt("gnt-debug", "delay", "--submit", "--no-master", "6")
 	m.waitOpcodeRunning("1")
 
@@ -82,6 +89,9 @@ func TestSwitchOverAndBack(t *testing.T) {
 	symlinkAfter, err := os.Readlink(installedLuxid)
 	require.NoError(t, err, "Ganeti's symlink is back")
 	assert.Equal(t, symlinkBefore, symlinkAfter)
+	manAfter, err := os.Readlink(manPage)
+	require.NoError(t, err, "Ganeti's manual page is back")
+	assert.Equal(t, manBefore, manAfter)
 	m.daemonUtil("start", "ganeti-luxid")
 	assert.Contains(t, m.gnt("gnt-cluster", "version"), "(ganeti) version "+sandbox.Ganeti.Version)
 	m.gnt("gnt-debug", "delay", "--no-master", "0.1")

@@ -34,9 +34,6 @@ func (t *Table[T, R]) Compile(f *Filter) (*Compiled[T, R], error) {
 	return c, nil
 }
 
-// Filter returns the filter c was compiled from.
-func (c *Compiled[T, R]) Filter() *Filter { return c.filter }
-
 // NeedsLive reports whether the filter reads a runtime field.
 func (c *Compiled[T, R]) NeedsLive() bool { return c.live }
 

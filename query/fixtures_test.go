@@ -5,9 +5,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
-	"github.com/goluxid/goluxid/internal/hsshow"
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // The fixtures model the cluster and job queue of the golden captures in
@@ -18,7 +19,7 @@ import (
 // hsFloat is a float that encodes as Ganeti's Haskell encoder writes it.
 type hsFloat float64
 
-func (f hsFloat) MarshalJSON() ([]byte, error) { return []byte(hsshow.Double(float64(f))), nil }
+func (f hsFloat) MarshalJSON() ([]byte, error) { return []byte(hsjson.FormatDouble(float64(f))), nil }
 
 type testNode struct {
 	uuid, name             string
@@ -282,3 +283,17 @@ func requestedJobIDs(names []Value) []uint64 {
 
 // joinNames is strings.Join for readability of expectations.
 func joinNames(names ...string) string { return strings.Join(names, ",") }
+
+// WithMatchTimeout sets how long one regular expression match of the
+// filter may run before the evaluation fails; DefaultMatchTimeout if not
+// given or not positive.
+func WithMatchTimeout(d time.Duration) ParseOption {
+	return func(p *parser) {
+		if d > 0 {
+			p.timeout = d
+		}
+	}
+}
+
+// IsInt reports whether v is an integer (and not a string).
+func (v Value) IsInt() bool { return v.isInt }

@@ -33,17 +33,6 @@ func parseErrorf(format string, a ...any) *ParseError {
 // ParseOption adjusts ParseFilter.
 type ParseOption func(*parser)
 
-// WithMatchTimeout sets how long one regular expression match of the
-// filter may run before the evaluation fails; DefaultMatchTimeout if not
-// given or not positive.
-func WithMatchTimeout(d time.Duration) ParseOption {
-	return func(p *parser) {
-		if d > 0 {
-			p.timeout = d
-		}
-	}
-}
-
 // WithRegexpDialect sets the language of the filter's regular
 // expressions; RegexpPCRE if not given.
 func WithRegexpDialect(d RegexpDialect) ParseOption {

@@ -3,7 +3,6 @@ package query
 import (
 	"cmp"
 	"errors"
-	"strings"
 )
 
 // The job filter rules of the scheduler evaluate their predicates with the
@@ -49,8 +48,9 @@ func (f *Filter) EvalComparisons(decide func(op Op, field string, v Value) (resu
 }
 
 // EvalJSON evaluates f over a JSON document, as the opcode predicates of
-// job filter rules do. lookup resolves a field name to its value (see
-// LookupDotted); if any field of f does not resolve, the result is false.
+// job filter rules do. lookup resolves a field name, a dotted path into
+// the document ("a.b.c"), to its value; if any field of f does not
+// resolve, the result is false.
 // Comparisons order JSON values as Haskell does: null < bool < number <
 // string < array < object, each type in its natural order. A leaf on a
 // value of the wrong type makes the whole result false.
@@ -85,26 +85,6 @@ func matchJSON(leaf *Filter, value any) (bool, error) {
 	}
 	fv, _ := normalize(leaf.Value)
 	return leaf.Op.Holds(compareJSON(v, fv)), nil
-}
-
-// LookupDotted resolves a dotted path ("a.b.c") in a JSON document: each
-// step must be an object with that key (the first one, if repeated).
-func LookupDotted(doc any, path string) (any, bool) {
-	v := doc
-	for _, key := range strings.Split(path, ".") {
-		n, err := normalize(v)
-		if err != nil {
-			return nil, false
-		}
-		obj, ok := n.(object)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = obj.get(key); !ok {
-			return nil, false
-		}
-	}
-	return v, true
 }
 
 // get returns the value of the first member called key.

@@ -3,6 +3,7 @@ package query
 import (
 	"cmp"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -134,4 +135,24 @@ func TestCompareJSON(t *testing.T) {
 			assert.Equal(t, cmp.Compare(i, j), compareJSON(va, vb), "%s vs %s", a, b)
 		}
 	}
+}
+
+// LookupDotted resolves a dotted path ("a.b.c") in a JSON document: each
+// step must be an object with that key (the first one, if repeated).
+func LookupDotted(doc any, path string) (any, bool) {
+	v := doc
+	for _, key := range strings.Split(path, ".") {
+		n, err := normalize(v)
+		if err != nil {
+			return nil, false
+		}
+		obj, ok := n.(object)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = obj.get(key); !ok {
+			return nil, false
+		}
+	}
+	return v, true
 }

@@ -33,9 +33,6 @@ func BigIntValue(i *big.Int) Value {
 	return Value{big: new(big.Int).Set(i), isInt: true}
 }
 
-// IsInt reports whether v is an integer (and not a string).
-func (v Value) IsInt() bool { return v.isInt }
-
 // Text returns the string of a string value.
 func (v Value) Text() (string, bool) { return v.str, !v.isInt }
 

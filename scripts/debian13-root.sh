@@ -2,8 +2,9 @@
 # debian13-root.sh [DIR] - makes the Debian 13 (trixie) root in which the
 # Ganeti 3.1 tests run, or leaves it as it is when it is complete:
 # debootstrap's minimal variant from Debian's package registry, then
-# Ganeti 3.1's packages inside it. DIR defaults to $GOLUXID_DEBIAN13_ROOT,
-# else /var/cache/goluxid/debian13. Needs root.
+# Ganeti 3.1's packages and lintian (for the package test) inside it. DIR
+# defaults to $GOLUXID_DEBIAN13_ROOT, else /var/cache/goluxid/debian13.
+# Needs root.
 #
 # The chroot's /proc, /sys and /dev are bound in a private mount namespace
 # for the install only, so nothing stays mounted after the script, even a
@@ -11,7 +12,7 @@
 # packages below; an interrupted build is started again from scratch.
 set -euo pipefail
 DIR=${1:-${GOLUXID_DEBIAN13_ROOT:-/var/cache/goluxid/debian13}}
-PACKAGES=(ganeti-3.1 ganeti-haskell-3.1 ganeti-testsuite)
+PACKAGES=(ganeti-3.1 ganeti-haskell-3.1 ganeti-testsuite lintian)
 STAMP=$DIR/.goluxid-root
 
 log() { echo "debian13-root: $*" >&2; }

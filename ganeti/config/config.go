@@ -73,9 +73,6 @@ func NewStore(path string, version int) *Store {
 	return s
 }
 
-// Path is the file the store reads.
-func (s *Store) Path() string { return s.path }
-
 // Snapshot returns the current configuration, or Ganeti's
 // ConfigurationError when none was ever loaded.
 func (s *Store) Snapshot() (*Snapshot, error) {
@@ -84,14 +81,6 @@ func (s *Store) Snapshot() (*Snapshot, error) {
 	}
 	return nil, gerrors.Configuration(
 		"I do not have access to a valid configuration, cannot process queries: " + (*s.loadErr.Load()).Error())
-}
-
-// LastError is the reason the newest load failed, or nil.
-func (s *Store) LastError() error {
-	if p := s.loadErr.Load(); p != nil {
-		return *p
-	}
-	return nil
 }
 
 // ChangeFunc is told of a newly installed snapshot; old is nil for the

@@ -198,3 +198,11 @@ func TestWatchSeesRenameAndInPlaceWrites(t *testing.T) {
 	waitFor("by-rename.example.com", func(d []byte) { replaceFile(t, path, d) })
 	waitFor("in-place.example.com", func(d []byte) { require.NoError(t, os.WriteFile(path, d, 0o640)) })
 }
+
+// LastError is the reason the newest load failed, or nil.
+func (s *Store) LastError() error {
+	if p := s.loadErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}

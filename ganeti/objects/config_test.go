@@ -271,3 +271,24 @@ func TestRareFieldsRoundTrip(t *testing.T) {
 	assert.Equal(t, "g/vol", cfg.Disks["gl"].LogicalID.Path.Path)
 	assert.Equal(t, FilterAction{Kind: FilterContinue}, cfg.Filters["f"].Action)
 }
+
+// AllNodes returns the uuids of the nodes of the disk and its children,
+// each once, in the order first seen.
+func (d *Disk) AllNodes() []string {
+	seen := map[string]bool{}
+	var out []string
+	var walk func(*Disk)
+	walk = func(disk *Disk) {
+		for _, n := range disk.Nodes {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+		for _, c := range disk.Children {
+			walk(c)
+		}
+	}
+	walk(d)
+	return out
+}

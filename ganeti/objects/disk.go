@@ -177,24 +177,3 @@ func (l LogicalID) MarshalJSON() ([]byte, error) {
 	}
 	return []byte("null"), nil
 }
-
-// AllNodes returns the uuids of the nodes of the disk and its children,
-// each once, in the order first seen.
-func (d *Disk) AllNodes() []string {
-	seen := map[string]bool{}
-	var out []string
-	var walk func(*Disk)
-	walk = func(disk *Disk) {
-		for _, n := range disk.Nodes {
-			if !seen[n] {
-				seen[n] = true
-				out = append(out, n)
-			}
-		}
-		for _, c := range disk.Children {
-			walk(c)
-		}
-	}
-	walk(d)
-	return out
-}

@@ -158,3 +158,48 @@ func must[T any](v T, ok bool) T {
 	}
 	return v
 }
+
+// NodeNDParams returns a node's node parameters: cluster ← group ← node,
+// or false when the node's group is not in the config.
+func (c *ConfigData) NodeNDParams(n *Node) (FilledNDParams, bool) {
+	g, ok := c.NodeGroups[n.Group]
+	if !ok {
+		return FilledNDParams{}, false
+	}
+	return FillNDParams(c.GroupNDParams(g), n.NDParams), true
+}
+
+// InstanceHVParams returns an instance's hypervisor parameters: cluster
+// hvparams[hypervisor] ← os_hvp[os][hypervisor] ← instance. With
+// skipGlobals the cluster-wide-only HVGlobals are left out, as the
+// "hvparams" query field does.
+func (c *ConfigData) InstanceHVParams(i *Instance, skipGlobals bool) Params {
+	var skip []string
+	if skipGlobals {
+		skip = HVGlobals
+	}
+	cl := c.Cluster
+	base := FillDict(cl.HVParams[i.Hypervisor], cl.OSHVP[i.OS][i.Hypervisor], skip...)
+	return FillDict(base, i.HVParams, skip...)
+}
+
+// InstanceBEParams returns an instance's backend parameters: cluster
+// beparams["default"] ← instance, or false when the cluster has no
+// default group.
+func (c *ConfigData) InstanceBEParams(i *Instance) (FilledBEParams, bool) {
+	base, ok := c.Cluster.FilledBEParams()
+	if !ok {
+		return FilledBEParams{}, false
+	}
+	return FillBEParams(base, i.BEParams), true
+}
+
+// NICParams returns a NIC's parameters: cluster nicparams["default"] ←
+// NIC, or false when the cluster has no default group.
+func (c *ConfigData) NICParams(n *NIC) (FilledNICParams, bool) {
+	base, ok := c.Cluster.FilledNICParams()
+	if !ok {
+		return FilledNICParams{}, false
+	}
+	return FillNICParams(base, n.NICParams), true
+}

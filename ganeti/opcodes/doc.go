@@ -46,7 +46,7 @@
 // integral numbers as integers (duration 1 stays 1, 2.0 becomes 2), other
 // numbers as Haskell shows a Double (5.0e-2), sets sorted, and the values
 // of secret parameters (osparams_secret) as "<redacted>"; Secrets returns
-// them for the job process. At submission Submit turns relative
+// them for the job process. At submission Canonical turns relative
 // dependencies (-1) into job ids and appends
 // ["gnt:opcode:<op_id without OP_, lower case>", "job=<id>;index=<i>", NS]
 // to the reason trail.

@@ -6,7 +6,7 @@ var (
 	// ErrInvalid matches, with errors.Is, every error of Validate: luxid
 	// answers them with "Failed to parse request: SubmitJob: <error>".
 	ErrInvalid = errors.New("opcodes: invalid opcode")
-	// ErrDependency matches the error of Submit for a relative dependency
+	// ErrDependency matches the error of Canonical for a relative dependency
 	// that resolves to a negative job id: luxid answers it with a
 	// GenericError, after allocating the job id.
 	ErrDependency = errors.New("opcodes: relative dependency before the first job")

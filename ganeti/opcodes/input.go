@@ -27,9 +27,6 @@ func (s *Schema) ParseInput(raw json.RawMessage) Input {
 	return Input{raw: v}
 }
 
-// InputOf wraps a valid opcode.
-func InputOf(op *OpCode) Input { return Input{op: op} }
-
 // OpCode returns the opcode, or nil if the input is not a valid one.
 func (in Input) OpCode() *OpCode { return in.op }
 
@@ -41,24 +38,6 @@ func (in Input) Summary() string {
 		return in.op.Summary()
 	}
 	return invalidSummary(&in.raw)
-}
-
-// Priority returns the submit priority of a valid opcode, else
-// PriorityNormal.
-func (in Input) Priority() int {
-	if in.op == nil {
-		return PriorityNormal
-	}
-	return in.op.Priority()
-}
-
-// Depends returns the dependencies of a valid opcode; invalid inputs have
-// none.
-func (in Input) Depends() []Dependency {
-	if in.op == nil {
-		return nil
-	}
-	return in.op.Depends()
 }
 
 // WithReason appends a reason trail entry to a valid opcode; an invalid

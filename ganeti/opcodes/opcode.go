@@ -11,7 +11,7 @@ import (
 
 // OpCode is a valid opcode: its definition and every parameter as luxid
 // keeps it (defaults filled in, values in their canonical form). An OpCode
-// is never changed; Submit and WithReason return new ones.
+// is never changed; WithReason returns a new one.
 type OpCode struct {
 	def    *Def
 	common [nCommon]value
@@ -78,83 +78,11 @@ func (d *Def) accepts(key string) bool {
 	return commonRecord.known[key]
 }
 
-// ID returns the opcode's OP_ID.
-func (op *OpCode) ID() string { return op.def.ID }
-
-// Def returns the opcode's definition.
-func (op *OpCode) Def() *Def { return op.def }
-
 // Priority returns the opcode's submit priority: PriorityLow,
 // PriorityNormal or PriorityHigh.
 func (op *OpCode) Priority() int {
 	n, _ := strconv.Atoi(op.common[iPriority].s)
 	return n
-}
-
-// Dependency is one entry of an opcode's depends: a job and the final
-// statuses it may end in. A negative JobID is relative to the job of the
-// opcode (-1 the job submitted just before, in SubmitManyJobs); Submit
-// turns them absolute.
-type Dependency struct {
-	JobID    int64
-	Statuses []string
-}
-
-// Depends returns the opcode's job dependencies; nil if it has none.
-func (op *OpCode) Depends() []Dependency {
-	deps := &op.common[iDepends]
-	if deps.kind != kArr {
-		return nil
-	}
-	out := make([]Dependency, len(deps.arr))
-	for i := range deps.arr {
-		id, _ := strconv.ParseInt(deps.arr[i].arr[0].s, 10, 64)
-		statuses := deps.arr[i].arr[1].arr
-		out[i] = Dependency{JobID: id, Statuses: make([]string, len(statuses))}
-		for j := range statuses {
-			out[i].Statuses[j] = statuses[j].s
-		}
-	}
-	return out
-}
-
-// Reason is one entry of a reason trail.
-type Reason struct {
-	Source string
-	Text   string
-	// Timestamp is in nanoseconds; Ganeti allows any integer.
-	Timestamp json.Number
-}
-
-// Reasons returns the opcode's reason trail.
-func (op *OpCode) Reasons() []Reason {
-	trail := op.common[iReason].arr
-	out := make([]Reason, len(trail))
-	for i := range trail {
-		e := trail[i].arr
-		out[i] = Reason{Source: e[0].s, Text: e[1].s, Timestamp: json.Number(e[2].s)}
-	}
-	return out
-}
-
-// Submit returns the opcode as luxid stores it at submission as the
-// index-th opcode of job jobID received at receivedNs (nanoseconds since
-// the epoch): relative dependencies made absolute and the reason trail
-// extended with ["gnt:opcode:<op>", "job=<id>;index=<index>", receivedNs].
-// A dependency on a job before the first fails with an *Error matching
-// ErrDependency.
-func (op *OpCode) Submit(jobID uint64, index int, receivedNs int64) (*OpCode, error) {
-	rw, err := op.submission(jobID, index, receivedNs)
-	if err != nil {
-		return nil, err
-	}
-	out := *op
-	if rw.depends != nil {
-		out.common[iDepends] = *rw.depends
-	}
-	trail := op.common[iReason].arr
-	out.common[iReason] = arrValue(append(trail[:len(trail):len(trail)], rw.reason))
-	return &out, nil
 }
 
 // rewrite is what submission changes in an opcode.
@@ -209,8 +137,12 @@ func resolveDepends(deps *value, jobID int64) (value, error) {
 	return arrValue(out), nil
 }
 
-// Canonical returns the opcode as luxid writes it into the job file at
-// submission: MarshalJSON of what Submit returns.
+// Canonical returns the opcode as luxid writes it into the job file when
+// it is the index-th opcode of job jobID received at receivedNs
+// (nanoseconds since the epoch): relative dependencies made absolute and
+// the reason trail extended with ["gnt:opcode:<op>", "job=<id>;index=<index>",
+// receivedNs]. A dependency on a job before the first fails with an *Error
+// matching ErrDependency.
 func (op *OpCode) Canonical(jobID uint64, index int, receivedNs int64) (json.RawMessage, error) {
 	rw, err := op.submission(jobID, index, receivedNs)
 	if err != nil {
@@ -315,13 +247,6 @@ func appendRedacted(buf []byte, v *value) []byte {
 		buf = hsjson.AppendString(buf, redacted)
 	}
 	return append(buf, '}')
-}
-
-// Fields returns the opcode without its common parameters, as the
-// "opcode" predicates of job filters see it: OP_ID and the opcode's set
-// parameters.
-func (op *OpCode) Fields() json.RawMessage {
-	return op.appendJSON(make([]byte, 0, op.size+64), false, nil)
 }
 
 // Secrets returns the values of the opcode's secret parameter

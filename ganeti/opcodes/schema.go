@@ -54,10 +54,6 @@ type Param struct {
 	Doc    string `json:"doc"`
 }
 
-// Optional reports whether the parameter may be left unset: it is then
-// absent from the canonical opcode.
-func (p Param) Optional() bool { return !p.Required && p.Default == nil }
-
 // Def is the definition of one opcode.
 type Def struct {
 	ID    string `json:"id"`
@@ -124,19 +120,6 @@ func ForRelease(release string) (*Schema, error) {
 	}
 	return s, nil
 }
-
-// MustForRelease is ForRelease for a release known to have a table, as in
-// package-level variables; it panics if release has none.
-func MustForRelease(release string) *Schema {
-	s, err := ForRelease(release)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
-// Release returns the Ganeti release the schema belongs to.
-func (s *Schema) Release() string { return s.release }
 
 // loadTable decodes and compiles a generated table.
 func loadTable(release string, data []byte) (*Schema, error) {
@@ -229,21 +212,3 @@ func paramField(p *Param) (field, error) {
 	}
 	return f, nil
 }
-
-// Lookup returns the definition of the opcode with the given OP_ID.
-func (s *Schema) Lookup(opID string) (*Def, bool) {
-	d, ok := s.byID[opID]
-	return d, ok
-}
-
-// Defs returns every opcode definition, in Ganeti's order.
-func (s *Schema) Defs() []*Def { return s.Opcodes }
-
-// CommonParams returns the parameters every opcode takes, as Ganeti's
-// Python definitions list them. luxid decodes them as Haskell's
-// CommonOpParams do, which differ: reason is mandatory there.
-func (s *Schema) CommonParams() []Param { return s.Common }
-
-// UnmappedChecks returns the Python type checks the generator mapped to
-// "any", with the parameters that use them.
-func (s *Schema) UnmappedChecks() []Unmapped { return s.Unmapped }

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goluxid/goluxid/internal/hsshow"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/hsshow"
 )
 
 func TestSchemaLoads(t *testing.T) {

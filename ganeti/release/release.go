@@ -59,12 +59,8 @@ var (
 		LuxiVersion: 3010000, PythonDir: "/usr/share/ganeti/3.1"}
 )
 
-// Releases goluxid supports, by Dir, with the config.data version each
-// must declare.
-var supported = map[string]int{
-	"3.0": 3000000,
-	"3.1": 3010000,
-}
+// supported are the releases goluxid serves, by Dir.
+var supported = map[string]Release{Ganeti30.Dir: Ganeti30, Ganeti31.Dir: Ganeti31}
 
 // ErrUnsupported reports a Ganeti release goluxid does not serve.
 var ErrUnsupported = errors.New("release: unsupported Ganeti release")
@@ -116,26 +112,10 @@ func fromConstants(consts map[string]string) (Release, error) {
 	if !ok {
 		return Release{}, fmt.Errorf("%w %s (goluxid serves %s)", ErrUnsupported, r.Version, Supported())
 	}
-	if r.ConfigVersion != want {
-		return Release{}, fmt.Errorf("%w %s: config version %d, expected %d", ErrUnsupported, r.Version, r.ConfigVersion, want)
+	if r.ConfigVersion != want.ConfigVersion {
+		return Release{}, fmt.Errorf("%w %s: config version %d, expected %d", ErrUnsupported, r.Version, r.ConfigVersion, want.ConfigVersion)
 	}
 	return r, nil
-}
-
-// CheckConfigVersion returns an error naming both releases when a
-// config.data of version v cannot be served by r.
-func (r Release) CheckConfigVersion(v int) error {
-	if v == r.ConfigVersion {
-		return nil
-	}
-	return fmt.Errorf("config.data is of version %d (%s), but the installed Ganeti is %s (config version %d)",
-		v, describeVersion(v), r.Version, r.ConfigVersion)
-}
-
-// describeVersion names the release a version number belongs to.
-func describeVersion(v int) string {
-	major, minor := v/1000000, v%1000000/10000
-	return fmt.Sprintf("Ganeti %d.%d", major, minor)
 }
 
 // Supported names the releases goluxid serves, oldest first ("3.0, 3.1").

@@ -160,9 +160,6 @@ func nodedPort() int {
 	return DefaultPort
 }
 
-// Port is the port the client calls noded at.
-func (c *Client) Port() int { return c.port }
-
 // timeout returns the timeout of procedure, overrides first.
 func (c *Client) timeout(procedure string) time.Duration {
 	if t, ok := c.timeouts[procedure]; ok && t > 0 {

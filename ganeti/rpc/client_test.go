@@ -409,3 +409,6 @@ func TestHangingNodesCostOneTimeout(t *testing.T) {
 	}
 	assert.Less(t, elapsed, 3*timeout, "one timeout for the call, not one per wave of %d (%d waves)", parallel, nodes/parallel)
 }
+
+// Port is the port the client calls noded at.
+func (c *Client) Port() int { return c.port }

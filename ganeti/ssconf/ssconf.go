@@ -6,16 +6,9 @@ package ssconf
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
-)
-
-// Address families as Ganeti stores them in ssconf_primary_ip_family.
-const (
-	FamilyIPv4 = 2
-	FamilyIPv6 = 10
 )
 
 // Read returns the value of ssconf key with trailing white space removed.
@@ -30,18 +23,4 @@ func Read(layout *paths.Layout, key string) (string, error) {
 // MasterNode returns the name of the master node.
 func MasterNode(layout *paths.Layout) (string, error) {
 	return Read(layout, "master_node")
-}
-
-// PrimaryIPFamily returns the cluster's address family, IPv4 when the file
-// is missing or unreadable.
-func PrimaryIPFamily(layout *paths.Layout) int {
-	v, err := Read(layout, "primary_ip_family")
-	if err != nil {
-		return FamilyIPv4
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return FamilyIPv4
-	}
-	return n
 }

@@ -42,27 +42,49 @@ const (
 	SyslogOnly = "only"
 )
 
-// shortFlags and longFlags map option names to the boolean they set.
-func (o *Options) boolFlags() map[string]*bool {
-	return map[string]*bool{
-		"f": &o.Foreground, "foreground": &o.Foreground,
-		"d": &o.Debug, "debug": &o.Debug,
-		"no-user-checks": &o.NoUserChecks,
-		"no-voting":      &o.NoVoting,
-		"yes-do-it":      &o.YesDoIt,
-		"h":              &o.Help, "help": &o.Help,
-		"V": &o.Version, "version": &o.Version,
-		"help-completion": &o.HelpCompletion,
-		"warm-start":      &o.WarmStart,
+// option is one command-line option.
+type option struct {
+	short string // its one-letter name, or ""
+	long  string
+	// flag is the switch an option without a value sets; nil for an
+	// option that takes a value, which setValue sets.
+	flag func(*Options) *bool
+	// completion follows the name on its --help-completion line.
+	completion string
+}
+
+// options are every command-line option, in the order of --help.
+var options = []option{
+	{short: "h", long: "help", flag: func(o *Options) *bool { return &o.Help }},
+	{short: "V", long: "version", flag: func(o *Options) *bool { return &o.Version }},
+	{long: "help-completion", flag: func(o *Options) *bool { return &o.HelpCompletion }},
+	{short: "f", long: "foreground", flag: func(o *Options) *bool { return &o.Foreground }},
+	{short: "d", long: "debug", flag: func(o *Options) *bool { return &o.Debug }},
+	{long: "syslog", completion: "choices=no,yes,only"},
+	{long: "no-user-checks", flag: func(o *Options) *bool { return &o.NoUserChecks }},
+	{long: "no-voting", flag: func(o *Options) *bool { return &o.NoVoting }},
+	{long: "yes-do-it", flag: func(o *Options) *bool { return &o.YesDoIt }},
+	{long: "max-queued-jobs"},
+	{long: "warm-start", flag: func(o *Options) *bool { return &o.WarmStart }},
+	{long: "metrics"},
+}
+
+// lookupOption returns the option whose name of the given kind (short
+// or long) is name.
+func lookupOption(name string, short bool) (option, bool) {
+	for _, opt := range options {
+		if (short && opt.short == name) || (!short && opt.long == name) {
+			return opt, true
+		}
 	}
+	return option{}, false
 }
 
 // ParseOptions parses args (without the program name) the way Ganeti's
 // daemons do: GNU-style short options that may be bundled (-fd), long
-// options, and --syslog with its value after "=" or as the next argument.
+// options, and options with a value after "=" or as the next argument.
 func ParseOptions(args []string) (*Options, error) {
 	o := &Options{Syslog: SyslogNo, MaxQueuedJobs: DefaultMaxQueuedJobs}
-	flags := o.boolFlags()
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		switch {
@@ -72,41 +94,54 @@ func ParseOptions(args []string) (*Options, error) {
 			}
 			return o, nil
 		case strings.HasPrefix(arg, "--"):
-			name, value, hasValue := strings.Cut(arg[2:], "=")
-			if name == "syslog" || name == "max-queued-jobs" || name == "metrics" {
-				if !hasValue {
-					if i+1 >= len(args) {
-						return nil, fmt.Errorf("option `--%s' requires an argument", name)
-					}
-					i++
-					value = args[i]
-				}
-				if err := o.setValue(name, value); err != nil {
-					return nil, err
-				}
-				continue
+			next, err := o.parseLong(arg[2:], args[i+1:])
+			if err != nil {
+				return nil, err
 			}
-			p, ok := flags[name]
-			if !ok || len(name) < 2 {
-				return nil, fmt.Errorf("unrecognized option `--%s'", name)
-			}
-			if hasValue {
-				return nil, fmt.Errorf("option `--%s' doesn't allow an argument", name)
-			}
-			*p = true
+			i += next
 		case strings.HasPrefix(arg, "-") && len(arg) > 1:
-			for _, c := range arg[1:] {
-				p, ok := flags[string(c)]
-				if !ok {
-					return nil, fmt.Errorf("unrecognized option `-%c'", c)
-				}
-				*p = true
+			if err := o.parseShort(arg[1:]); err != nil {
+				return nil, err
 			}
 		default:
 			return nil, ErrNoArguments
 		}
 	}
 	return o, nil
+}
+
+// parseLong sets the long option arg ("name" or "name=value"), taking
+// its value from rest if it needs one and has none, and returns how many
+// arguments of rest it used.
+func (o *Options) parseLong(arg string, rest []string) (int, error) {
+	name, value, hasValue := strings.Cut(arg, "=")
+	opt, ok := lookupOption(name, false)
+	switch {
+	case !ok:
+		return 0, fmt.Errorf("unrecognized option `--%s'", name)
+	case opt.flag != nil && hasValue:
+		return 0, fmt.Errorf("option `--%s' doesn't allow an argument", name)
+	case opt.flag != nil:
+		*opt.flag(o) = true
+		return 0, nil
+	case hasValue:
+		return 0, o.setValue(name, value)
+	case len(rest) == 0:
+		return 0, fmt.Errorf("option `--%s' requires an argument", name)
+	}
+	return 1, o.setValue(name, rest[0])
+}
+
+// parseShort sets the bundled short options of letters.
+func (o *Options) parseShort(letters string) error {
+	for _, c := range letters {
+		opt, ok := lookupOption(string(c), true)
+		if !ok || opt.flag == nil {
+			return fmt.Errorf("unrecognized option `-%c'", c)
+		}
+		*opt.flag(o) = true
+	}
+	return nil
 }
 
 // setValue sets an option that takes a value.
@@ -168,20 +203,18 @@ const Usage = `Usage: ganeti-luxid [OPTION...]
 
 // HelpCompletion is the text of --help-completion: one option a line, as
 // Ganeti's bash completion reads it.
-const HelpCompletion = `--help
--h
---version
--V
---help-completion
---foreground
--f
---debug
--d
---syslog choices=no,yes,only
---no-user-checks
---no-voting
---yes-do-it
---max-queued-jobs
---warm-start
---metrics
-`
+var HelpCompletion = helpCompletion()
+
+// helpCompletion lists every option's long name with its completion, then
+// its short name.
+func helpCompletion() string {
+	var b strings.Builder
+	for _, opt := range options {
+		b.WriteString(strings.TrimSpace("--" + opt.long + " " + opt.completion))
+		b.WriteString("\n")
+		if opt.short != "" {
+			b.WriteString("-" + opt.short + "\n")
+		}
+	}
+	return b.String()
+}

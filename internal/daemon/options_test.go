@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,4 +63,27 @@ func TestValidateNoVotingNeedsYesDoIt(t *testing.T) {
 	assert.ErrorContains(t, o.Validate(), "cannot be given without providing yes-do-it")
 	o.YesDoIt = true
 	assert.NoError(t, o.Validate())
+}
+
+// Every option is in --help, and every line of --help-completion names an
+// option the parser takes.
+func TestHelpTextsListEveryOption(t *testing.T) {
+	for _, opt := range options {
+		names := "    --" + opt.long
+		if opt.short != "" {
+			names = "-" + opt.short + ", --" + opt.long
+		}
+		assert.Contains(t, Usage, "  "+names, opt.long)
+	}
+	sampleValues := map[string]string{"--syslog": "yes", "--max-queued-jobs": "7", "--metrics": "unix:/run/m"}
+	for _, line := range strings.Split(strings.TrimSuffix(HelpCompletion, "\n"), "\n") {
+		name := strings.Fields(line)[0]
+		args := []string{name}
+		if opt, ok := lookupOption(strings.TrimPrefix(name, "--"), false); ok && opt.flag == nil {
+			require.Contains(t, sampleValues, name, "a sample value for the option")
+			args = append(args, sampleValues[name])
+		}
+		_, err := ParseOptions(args)
+		assert.NoError(t, err, line)
+	}
 }

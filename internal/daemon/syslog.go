@@ -71,9 +71,6 @@ func (h *SyslogHandler) WithGroup(name string) slog.Handler {
 	return &h2
 }
 
-// Close disconnects from syslog.
-func (h *SyslogHandler) Close() error { return h.w.Close() }
-
 // TeeHandler sends every record to all its handlers.
 type TeeHandler []slog.Handler
 

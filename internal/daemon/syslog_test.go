@@ -39,3 +39,6 @@ func TestSyslogHandlerSendsPriorities(t *testing.T) {
 	second := read()
 	assert.True(t, strings.HasPrefix(second, "<27>"), "daemon.err: %s", second)
 }
+
+// Close disconnects from syslog.
+func (h *SyslogHandler) Close() error { return h.w.Close() }

@@ -71,9 +71,6 @@ func Open(path string, syncer Syncer) *Dir {
 	return d
 }
 
-// Path is the directory written to.
-func (d *Dir) Path() string { return d.path }
-
 // WriteFile atomically replaces name in the directory with data, synced to
 // disk before it returns.
 func (d *Dir) WriteFile(name string, data []byte, perm fs.FileMode) error {

@@ -19,8 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 // asciiNames are Haskell's names of the ASCII control characters, by code;
@@ -98,9 +96,6 @@ func Strings(list []string) string {
 
 // Int renders n as show renders an Int or Integer at the top level.
 func Int(n int64) string { return strconv.FormatInt(n, 10) }
-
-// Double renders x as show renders a Double ("0.5", "5.0e-2", "1.0e7").
-func Double(x float64) string { return hsjson.FormatDouble(x) }
 
 // Rational renders r as show renders a Rational: "3 % 2", "(-3) % 2".
 func Rational(r *big.Rat) string {

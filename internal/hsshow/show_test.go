@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/goluxid/goluxid/internal/hsjson"
 )
 
 func TestString(t *testing.T) {
@@ -109,3 +111,6 @@ func TestNumberRational(t *testing.T) {
 		assert.Equal(t, tc.want, NumberRational(tc.in), tc.in)
 	}
 }
+
+// Double renders x as show renders a Double ("0.5", "5.0e-2", "1.0e7").
+func Double(x float64) string { return hsjson.FormatDouble(x) }

@@ -170,13 +170,6 @@ func (s *Sub) signal() {
 	}
 }
 
-// DirCount is the number of watched directories.
-func (w *Watcher) DirCount() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.dirs)
-}
-
 // Close stops the watcher; subscriptions receive no more wake-ups.
 func (w *Watcher) Close() error {
 	w.mu.Lock()

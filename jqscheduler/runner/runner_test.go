@@ -148,4 +148,10 @@ func (e *runnerEnv) waitStatus(t *testing.T, id uint64, want jqueue.Status, with
 }
 
 // schema30 is Ganeti 3.0's opcode schema.
-var schema30 = opcodes.MustForRelease("3.0")
+var schema30 = func() *opcodes.Schema {
+	s, err := opcodes.ForRelease("3.0")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

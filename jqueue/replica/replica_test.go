@@ -229,15 +229,35 @@ func TestResyncResendsFileChangedMeanwhile(t *testing.T) {
 	assert.Equal(t, "success", f.filesOf(candidate)[l.JobFile(1)])
 }
 
-// Close ends the loop even while a node stays stale, and may be called
-// again.
+// Close ends the loop even while a node stays stale: it returns, and no
+// resync attempt follows; a second Close returns too.
 func TestCloseWhileStale(t *testing.T) {
 	l, f, r := setup(t, time.Millisecond, time.Millisecond)
 	f.setDown(candidate, true)
 	write(t, r, l.SerialFile, "1\n")
-	time.Sleep(20 * time.Millisecond)
-	r.Close()
-	r.Close()
+	require.Eventually(t, func() bool { return f.callsTo(candidate) >= 3 }, 5*time.Second, time.Millisecond,
+		"the loop retries the stale node")
+	closeWithin(t, r, 5*time.Second)
+	calls := f.callsTo(candidate)
+	assert.Never(t, func() bool { return f.callsTo(candidate) != calls }, 50*time.Millisecond, 5*time.Millisecond,
+		"no resync attempt after Close")
+	assert.Equal(t, []string{"node2.example.com"}, r.Stale())
+	closeWithin(t, r, 5*time.Second)
+}
+
+// closeWithin fails the test unless r.Close returns within d.
+func closeWithin(t *testing.T, r *Replicator, d time.Duration) {
+	t.Helper()
+	closed := make(chan struct{})
+	go func() {
+		r.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(d):
+		t.Fatalf("Close did not return within %s", d)
+	}
 }
 
 // A drain flag change the node missed marks it stale too; the resync

@@ -123,4 +123,10 @@ func TestJobQueryWithoutQueue(t *testing.T) {
 }
 
 // schema30 is Ganeti 3.0's opcode schema.
-var schema30 = opcodes.MustForRelease("3.0")
+var schema30 = func() *opcodes.Schema {
+	s, err := opcodes.ForRelease("3.0")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

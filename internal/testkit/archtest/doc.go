@@ -1,4 +1,5 @@
 // Package archtest holds no code: its tests check the shape of the whole
-// module — which package may import which, and that every package states
-// its job in exactly one package doc.
+// module — which package may import which, that every package states its
+// job in exactly one package doc, and that every fuzz target has a
+// committed seed corpus.
 package archtest

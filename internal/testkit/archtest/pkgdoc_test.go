@@ -15,11 +15,7 @@ import (
 // TestOnePackageDoc checks that every package of the module, commands
 // included, that has non-test files has exactly one file with a package doc comment.
 func TestOnePackageDoc(t *testing.T) {
-	out, err := exec.Command("go", "list", "-f", "{{.Dir}}", module+"/...").Output()
-	require.NoError(t, err)
-	dirs := strings.Fields(string(out))
-	require.NotEmpty(t, dirs)
-	for _, dir := range dirs {
+	for _, dir := range moduleDirs(t) {
 		var withDoc []string
 		nonTest := 0
 		fset := token.NewFileSet()
@@ -41,4 +37,14 @@ func TestOnePackageDoc(t *testing.T) {
 		}
 		assert.Len(t, withDoc, 1, "package in %s: files with a package doc: %v", dir, withDoc)
 	}
+}
+
+// moduleDirs returns the directory of every package of the module.
+func moduleDirs(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", "{{.Dir}}", module+"/...").Output()
+	require.NoError(t, err)
+	dirs := strings.Fields(string(out))
+	require.NotEmpty(t, dirs)
+	return dirs
 }

@@ -93,11 +93,11 @@ func TestCoversEveryKind(t *testing.T) {
 
 	modes := map[string]bool{}
 	networked, tagged := 0, 0
+	clusterNIC, ok := cfg.Cluster.FilledNICParams()
+	require.True(t, ok)
 	for _, inst := range cfg.Instances {
 		for _, nic := range inst.NICs {
-			p, ok := cfg.NICParams(nic)
-			require.True(t, ok)
-			modes[p.Mode] = true
+			modes[objects.FillNICParams(clusterNIC, nic.NICParams).Mode] = true
 			if nic.Network != nil {
 				networked++
 			}
@@ -123,9 +123,7 @@ func TestReferencesResolve(t *testing.T) {
 		for _, du := range inst.Disks {
 			d, ok := cfg.Disks[du]
 			require.True(t, ok, du)
-			for _, n := range d.AllNodes() {
-				require.Contains(t, cfg.Nodes, n)
-			}
+			requireNodesExist(t, cfg, d)
 			if drbd := d.LogicalID.DRBD; drbd != nil {
 				assert.Equal(t, inst.PrimaryNode, drbd.NodeA)
 				assert.NotEqual(t, drbd.NodeA, drbd.NodeB)
@@ -206,5 +204,17 @@ func TestRejectsBadOptions(t *testing.T) {
 	for _, opts := range []Options{{Nodes: 1}, {Nodes: 5, Groups: 6}, {Instances: -1}} {
 		_, err := Generate(opts)
 		assert.Error(t, err, "%+v", opts)
+	}
+}
+
+// requireNodesExist checks that a disk and its children name only nodes
+// of cfg.
+func requireNodesExist(t *testing.T, cfg *objects.ConfigData, d *objects.Disk) {
+	t.Helper()
+	for _, n := range d.Nodes {
+		require.Contains(t, cfg.Nodes, n)
+	}
+	for _, c := range d.Children {
+		requireNodesExist(t, cfg, c)
 	}
 }

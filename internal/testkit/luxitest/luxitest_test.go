@@ -14,7 +14,7 @@ import (
 
 // echo answers QueryClusterInfo with its arguments, refuses SetDrainFlag's
 // and fails every other call with an OpPrereqError.
-var echo = luxi.HandlerFunc(func(_ context.Context, req luxi.Request) (any, error) {
+var echo = handlerFunc(func(_ context.Context, req luxi.Request) (any, error) {
 	switch req.Method {
 	case luxi.MethodQueryClusterInfo:
 		return req.Args, nil
@@ -68,4 +68,11 @@ func TestClient(t *testing.T) {
 	assert.Equal(t, json.RawMessage(`[7]`), res)
 	_, err = c.Call(context.Background(), luxi.MethodQueryJobs, nil)
 	assert.Equal(t, gerrors.OpPrereq("Node name x not found", gerrors.CodeNoEnt), err)
+}
+
+// handlerFunc adapts a function to luxi.Handler.
+type handlerFunc func(ctx context.Context, req luxi.Request) (any, error)
+
+func (f handlerFunc) ServeLUXI(ctx context.Context, req luxi.Request) (any, error) {
+	return f(ctx, req)
 }

@@ -137,17 +137,6 @@ func (s *Sandbox) waitReady(ctx context.Context, d *daemon, what string, ready f
 	}
 }
 
-// StartWconfd starts the node's wconfd and waits until it accepts
-// connections: again after StopWconfd or the close of HangWconfd's
-// listener, or on a node of a Cluster that a master failover made the
-// master.
-func (s *Sandbox) StartWconfd(ctx context.Context) error {
-	if err := s.runningErr(Wconfd); err != nil {
-		return err
-	}
-	return s.startWconfd(ctx)
-}
-
 // runningErr says that daemon name is running already, or is nil.
 func (s *Sandbox) runningErr(name string) error {
 	if d := s.daemons[name]; d != nil && s.alive(d) {
