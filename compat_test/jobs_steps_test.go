@@ -62,10 +62,10 @@ const logStepsEnv = "COMPAT_LOG_STEPS"
 
 // compareJobSteps runs steps on a sandbox with goluxid, then on one with
 // the Haskell luxid, and compares the results step by step (expected: the
-// Haskell luxid's result). goluxid runs the steps starting job processes
-// cold, as the Haskell luxid does, and on the release otherStartModeOn
-// names also with --warm-start (those results are the subtests under
-// "warm-start").
+// Haskell luxid's result). goluxid runs the steps in its default start
+// mode (warm), and on the release otherStartModeOn names also with
+// --cold-start, as the Haskell luxid starts job processes (those results
+// are the subtests under "cold-start").
 func compareJobSteps(t *testing.T, opts sandbox.Options, steps []jobStep) {
 	t.Helper()
 	for _, s := range steps {
@@ -76,17 +76,17 @@ func compareJobSteps(t *testing.T, opts sandbox.Options, steps []jobStep) {
 	sandbox.RequireForTest(t)
 	opts.Luxid = sandbox.GoLuxid(goluxidBinary(t))
 	goResults := runJobSteps(t, goKind, opts, steps)
-	var warmResults []*result
+	var coldResults []*result
 	if sandbox.Ganeti.Dir == otherStartModeOn {
-		opts.Luxid = append(sandbox.GoLuxid(goluxidBinary(t)), "--warm-start")
-		warmResults = runJobSteps(t, goKind, opts, steps)
+		opts.Luxid = append(sandbox.GoLuxid(goluxidBinary(t)), "--cold-start")
+		coldResults = runJobSteps(t, goKind, opts, steps)
 	}
 	opts.Luxid = sandbox.HaskellLuxid()
 	hsResults := runJobSteps(t, haskellKind, opts, steps)
 	compareStepResults(t, steps, goResults, hsResults)
-	if warmResults != nil {
-		t.Run("warm-start", func(t *testing.T) {
-			compareStepResults(t, steps, warmResults, hsResults)
+	if coldResults != nil {
+		t.Run("cold-start", func(t *testing.T) {
+			compareStepResults(t, steps, coldResults, hsResults)
 		})
 	}
 }

@@ -24,14 +24,11 @@ import (
 	"github.com/goluxid/goluxid/jqueue/replica"
 )
 
-// warmClusterEnv, if set, also runs the cluster scenarios with goluxid's
-// --warm-start (about 35 s more).
-const warmClusterEnv = "COMPAT_WARM_CLUSTER"
-
 // compareClusterSteps runs the steps built for a cluster on its master:
-// with goluxid (cold job starts as the Haskell luxid's; with $COMPAT_WARM_CLUSTER
-// also with --warm-start) and with the Haskell luxid, each on a fresh
-// cluster, and compares the results step by step as compareJobSteps does.
+// with goluxid in its default start mode (and on the release
+// otherStartModeOn names also with --cold-start) and with the Haskell
+// luxid, each on a fresh cluster, and compares the results step by step
+// as compareJobSteps does.
 func compareClusterSteps(t *testing.T, opts sandbox.ClusterOptions, build func(c *sandbox.Cluster) []jobStep) {
 	t.Helper()
 	sandbox.RequireForTest(t)
@@ -58,15 +55,15 @@ func compareClusterSteps(t *testing.T, opts sandbox.ClusterOptions, build func(c
 		return steps, runStepsOn(t, luxid, c.Master(), steps)
 	}
 	steps, goResults := run(goKind, sandbox.GoLuxid(goluxidBinary(t)))
-	var warmResults []*result
-	if os.Getenv(warmClusterEnv) != "" {
-		_, warmResults = run(goKind, append(sandbox.GoLuxid(goluxidBinary(t)), "--warm-start"))
+	var coldResults []*result
+	if sandbox.Ganeti.Dir == otherStartModeOn {
+		_, coldResults = run(goKind, append(sandbox.GoLuxid(goluxidBinary(t)), "--cold-start"))
 	}
 	_, hsResults := run(haskellKind, sandbox.HaskellLuxid())
 	compareStepResults(t, steps, goResults, hsResults)
-	if warmResults != nil {
-		t.Run("warm-start", func(t *testing.T) {
-			compareStepResults(t, steps, warmResults, hsResults)
+	if coldResults != nil {
+		t.Run("cold-start", func(t *testing.T) {
+			compareStepResults(t, steps, coldResults, hsResults)
 		})
 	}
 }

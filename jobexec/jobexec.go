@@ -32,9 +32,12 @@
 // child's stdin and stdout attached, answered by "pid <pid>" with a pidfd
 // attached, or by "error <text>". The handshake then runs as above. A warm
 // child is the helper's, which reaps it; the daemon follows and signals
-// it through the pidfd. While no helper is ready, jobs start cold. Close
-// stops the helper, and one still starting, and waits until they have
-// exited; running jobs go on.
+// it through the pidfd. While no helper is ready, jobs start cold. A
+// change of any file in the release's Python tree or the executor's
+// directory (seen through the daemon's inotify watcher) retires the
+// helper and starts a new one, so that no job runs older code than a cold
+// start would. Close stops the helper, and one still starting, and waits
+// until they have exited; running jobs go on.
 package jobexec
 
 import (
@@ -42,9 +45,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -223,6 +228,32 @@ func (c *Config) env() []string {
 		debug = "1"
 	}
 	return append(env, "GNT_DEBUG="+debug, "PYTHONPATH="+c.PythonPath)
+}
+
+// sourceDirs are the directories of the files a warm-start helper loads:
+// the release's Python tree and the executor's own directory, without
+// Python's byte-code caches.
+func (c *Config) sourceDirs() ([]string, error) {
+	var dirs []string
+	err := filepath.WalkDir(c.PythonPath, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case !d.IsDir():
+			return nil
+		case d.Name() == "__pycache__":
+			return filepath.SkipDir
+		}
+		dirs = append(dirs, path)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if own := filepath.Dir(c.execScript()); !slices.Contains(dirs, own) {
+		dirs = append(dirs, own)
+	}
+	return dirs, nil
 }
 
 // execScript is the job executor the child runs.

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/uds"
+	"github.com/goluxid/goluxid/internal/inotify"
 )
 
 // fakeExec is a stand-in for exec.py that speaks the handshake. Its
@@ -307,20 +308,22 @@ func (p *Process) ExitErr() error {
 	return p.waitErr
 }
 
-// WaitHelper waits until a helper start under way has ended and reports
+// WaitHelper waits until no helper start is under way and reports
 // whether a helper is ready.
 func (w *Warm) WaitHelper(ctx context.Context) bool {
-	w.mu.Lock()
-	starting := w.starting
-	w.mu.Unlock()
-	if starting != nil {
+	for {
+		w.mu.Lock()
+		starting := w.starting
+		w.mu.Unlock()
+		if starting == nil {
+			return w.HelperPid() != 0
+		}
 		select {
 		case <-starting:
 		case <-ctx.Done():
 			return false
 		}
 	}
-	return w.HelperPid() != 0
 }
 
 // HelperPid is the pid of the running helper, 0 if none runs.
@@ -331,4 +334,42 @@ func (w *Warm) HelperPid() int {
 		return 0
 	}
 	return w.helper.cmd.Process.Pid
+}
+
+// TestWarmHelperFollowsItsSources: a change in the Python tree retires the
+// helper, so that a later job runs the changed code; byte-code caches
+// written by job processes do not.
+func TestWarmHelperFollowsItsSources(t *testing.T) {
+	cfg, _ := newConfig(t, "ok")
+	tree := t.TempDir()
+	for _, d := range []string{"ganeti/jqueue", "ganeti/__pycache__"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(tree, d), 0o755))
+	}
+	cfg.PythonPath = tree
+	watcher, err := inotify.New()
+	require.NoError(t, err)
+	defer watcher.Close()
+	w := newReadyWarm(t, cfg)
+	require.NoError(t, w.WatchSources(watcher))
+	first := w.HelperPid()
+	require.NotZero(t, first)
+
+	require.NoError(t, os.WriteFile(filepath.Join(tree, "ganeti/__pycache__/x.pyc"), nil, 0o644))
+	time.Sleep(200 * time.Millisecond)
+	assert.Equal(t, first, w.HelperPid(), "a byte-code cache is not a source")
+
+	require.NoError(t, os.WriteFile(filepath.Join(tree, "ganeti/jqueue/x.py"), nil, 0o644))
+	require.Eventually(t, func() bool { return w.HelperPid() != first }, 5*time.Second, 5*time.Millisecond,
+		"the old helper is retired")
+	require.True(t, w.WaitHelper(context.Background()), "a new helper")
+	second := w.HelperPid()
+	assert.NotEqual(t, first, second)
+	p, err := w.Start(context.Background(), 7, []byte(`[null]`), func(string) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, second, parentOf(t, p.Pid), "forked by the new helper")
+	<-p.Done()
+
+	require.NoError(t, os.WriteFile(cfg.ExecScript, []byte(fakeExec), 0o644))
+	require.Eventually(t, func() bool { return w.HelperPid() != second }, 5*time.Second, 5*time.Millisecond,
+		"the executor's own directory is a source too")
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/goluxid/goluxid/internal/inotify"
 )
 
 // helperScript is the warm-start helper. The interpreter reads it from a
@@ -53,6 +55,13 @@ type Warm struct {
 	starting chan struct{} // closed when the helper start under way ends
 	retryAt  time.Time     // no helper start before then
 	closed   bool
+	// sources counts the changes seen in the Python tree; a helper whose
+	// start began before the latest one may have loaded older code.
+	sources uint64
+	// watching is the subscription of WatchSources; nil if none.
+	watching  *inotify.Sub
+	stopWatch chan struct{} // closed by Close to end WatchSources' goroutine
+	watchEnd  chan struct{} // closed when that goroutine has returned
 }
 
 // NewWarm returns a warm starter over cold. Its helper starts in the
@@ -117,28 +126,33 @@ func (w *Warm) launchLocked() {
 	}
 	starting := make(chan struct{})
 	w.starting = starting
+	sources := w.sources
 	go func() {
 		defer close(starting)
 		h, err := startHelper(w.Cold)
-		if !w.adopt(h, err) {
+		if !w.adopt(h, err, sources) {
 			h.close()
 		}
 	}()
 }
 
-// adopt ends a helper start: it keeps h as the ready helper, or records
-// the failure err. It reports false when h is ready but the starter was
-// closed meanwhile; the caller then stops h.
-func (w *Warm) adopt(h *warmHelper, err error) bool {
+// adopt ends a helper start that began when the sources count was
+// sources: it keeps h as the ready helper, or records the failure err.
+// It reports false when h is ready but the starter was closed, or the
+// Python tree changed, meanwhile; the caller then stops h.
+func (w *Warm) adopt(h *warmHelper, err error, sources uint64) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.starting = nil
 	switch {
+	case w.closed:
+		return err != nil
+	case sources != w.sources:
+		w.launchLocked()
+		return err != nil
 	case err != nil:
 		w.retryAt = time.Now().Add(helperRetryDelay)
 		w.Logger.Error("cannot start the warm-start helper; jobs start cold", "retry_in", helperRetryDelay, "error", err)
-	case w.closed:
-		return false
 	default:
 		w.helper = h
 		w.Logger.Info("warm-start helper ready", "pid", h.cmd.Process.Pid)
@@ -163,7 +177,13 @@ func (w *Warm) Close() error {
 	w.closed = true
 	h, starting := w.helper, w.starting
 	w.helper = nil
+	watching, watchEnd := w.watching, w.watchEnd
 	w.mu.Unlock()
+	if watching != nil {
+		close(w.stopWatch)
+		<-watchEnd
+		watching.Close()
+	}
 	if h != nil {
 		h.close()
 	}
@@ -171,6 +191,73 @@ func (w *Warm) Close() error {
 		<-starting
 	}
 	return nil
+}
+
+// WatchSources has watcher tell of every change of a file in the
+// release's Python tree (and the executor's directory), and retires the
+// helper on each: a new one loads the changed code, and jobs start cold
+// until it is ready, so that no job runs code older than a cold start
+// would. Python's byte-code caches (__pycache__) are not watched: job
+// processes write them.
+func (w *Warm) WatchSources(watcher *inotify.Watcher) error {
+	dirs, err := w.Cold.sourceDirs()
+	if err != nil {
+		return fmt.Errorf("finding the job executor's sources: %w", err)
+	}
+	sub, err := watcher.SubscribeDirs(dirs)
+	if err != nil {
+		return fmt.Errorf("watching the job executor's sources: %w", err)
+	}
+	end, stop := make(chan struct{}), make(chan struct{})
+	w.mu.Lock()
+	if w.closed || w.watching != nil {
+		w.mu.Unlock()
+		sub.Close()
+		return errors.New("warm-start sources: already watched, or closed")
+	}
+	w.watching, w.stopWatch, w.watchEnd = sub, stop, end
+	w.mu.Unlock()
+	go func() {
+		defer close(end)
+		w.followSources(sub, stop)
+	}()
+	return nil
+}
+
+// followSources retires the helper on every wake-up of sub until stop
+// is closed.
+func (w *Warm) followSources(sub *inotify.Sub, stop <-chan struct{}) {
+	for {
+		select {
+		case <-sub.C:
+			if !w.retireHelper() {
+				return
+			}
+		case <-stop:
+			return
+		}
+	}
+}
+
+// retireHelper stops the current helper after a change of the sources and
+// starts a new one; false once the starter is closed.
+func (w *Warm) retireHelper() bool {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return false
+	}
+	w.sources++
+	w.retryAt = time.Time{}
+	old := w.helper
+	w.helper = nil
+	w.launchLocked()
+	w.mu.Unlock()
+	if old != nil {
+		w.Logger.Info("the job executor's sources changed; restarting the warm-start helper", "old_pid", old.cmd.Process.Pid)
+		old.close()
+	}
+	return true
 }
 
 // warmHelper is one running helper process and its control socket.

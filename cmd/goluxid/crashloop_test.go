@@ -114,8 +114,9 @@ func transportOnly(err error) error {
 // TestCrashLoopUnderMixedLoad kills goluxid with SIGKILL at a random
 // moment of a mixed load (submissions, cancels, priority changes,
 // archiving, real job processes running and finishing) and starts it
-// again, 50 rounds by default, every other one with --warm-start. After every round each acknowledged job has
-// an intact file, live or archived; at the end every job has finished
+// again, 50 rounds by default, every other one with --cold-start (the
+// others start job processes warm, the default). After every round each
+// acknowledged job has an intact file, live or archived; at the end every job has finished
 // (jobs running across a kill were re-adopted), none failed, no id was
 // given twice, and no job's opcode ran twice (jobs.log, where each job
 // process logs its opcode's start).
@@ -136,11 +137,11 @@ func TestCrashLoopUnderMixedLoad(t *testing.T) {
 	kills := 0
 	for round := range rounds {
 		if round > 0 {
-			// Every other round starts job processes from the warm-start
-			// helper, which dies with the daemon.
+			// Every other round starts job processes cold; the others
+			// from the warm-start helper, which dies with the daemon.
 			argv := sandbox.GoLuxid(binary)
 			if round%2 == 1 {
-				argv = append(argv, "--warm-start")
+				argv = append(argv, "--cold-start")
 			}
 			require.NoError(t, sb.StartLuxid(context.Background(), argv...), "round %d: restart", round)
 		}

@@ -350,14 +350,21 @@ func shutdown(server *luxi.Server, logger *slog.Logger) {
 	}
 }
 
-// jobStarter is how job processes start: cold, as the real luxid starts
-// them, or warm from a helper with --warm-start.
-func jobStarter(opts *daemon.Options, ganeti release.Release, logger *slog.Logger) (jobexec.Starter, func()) {
+// jobStarter is how job processes start: warm from a helper (the
+// default), or cold as the Haskell luxid starts them (--cold-start, or
+// when the Python tree cannot be watched: a helper that is not restarted
+// after an upgrade would run old code).
+func jobStarter(opts *daemon.Options, ganeti release.Release, watcher *inotify.Watcher, logger *slog.Logger) (jobexec.Starter, func()) {
 	cold := &jobexec.Config{Debug: opts.Debug, PythonPath: ganeti.PythonDir}
-	if !opts.WarmStart {
+	if opts.ColdStart {
 		return cold, func() {}
 	}
 	warm := jobexec.NewWarm(cold, logger)
+	if err := warm.WatchSources(watcher); err != nil {
+		warm.Close()
+		logger.Error("job processes start cold", "error", err)
+		return cold, func() {}
+	}
 	return warm, func() { warm.Close() }
 }
 

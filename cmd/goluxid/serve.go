@@ -174,7 +174,7 @@ func (d *daemonParts) connectNodes() {
 // startScheduler makes the job runner, has it follow the configuration,
 // brings up the master IP and loads the job queue into the runner.
 func (d *daemonParts) startScheduler() error {
-	starter, closeStarter := jobStarter(d.opts, d.ganeti, d.logger)
+	starter, closeStarter := jobStarter(d.opts, d.ganeti, d.watcher, d.logger)
 	d.onRelease(closeStarter)
 	d.runner = d.newRunner(starter)
 	d.onRelease(watchConfig(d.cfg, d.watcher, d.runner, d.logger))

@@ -21,8 +21,13 @@ type Options struct {
 	// MaxQueuedJobs (goluxid's own --max-queued-jobs) refuses new jobs
 	// while the live queue holds that many job files; 0 means no limit.
 	MaxQueuedJobs int
-	// WarmStart (goluxid's own --warm-start) forks job processes from a
-	// helper that has loaded Ganeti's job executor already.
+	// ColdStart (goluxid's own --cold-start) starts every job process as
+	// a new Python interpreter, as the Haskell luxid does, instead of
+	// forking it from a helper that has loaded Ganeti's job executor
+	// already (the default).
+	ColdStart bool
+	// WarmStart (goluxid's own --warm-start) asks for the default start
+	// explicitly; it excludes --cold-start.
 	WarmStart bool
 	// Metrics (goluxid's own --metrics=ADDR) serves metrics in the
 	// Prometheus format at ADDR: unix:PATH or a loopback HOST:PORT.
@@ -66,6 +71,7 @@ var options = []option{
 	{long: "yes-do-it", flag: func(o *Options) *bool { return &o.YesDoIt }},
 	{long: "max-queued-jobs"},
 	{long: "warm-start", flag: func(o *Options) *bool { return &o.WarmStart }},
+	{long: "cold-start", flag: func(o *Options) *bool { return &o.ColdStart }},
 	{long: "metrics"},
 }
 
@@ -178,6 +184,9 @@ func (o *Options) Validate() error {
 	if o.NoVoting && !o.YesDoIt {
 		return errors.New("The no-voting option is dangerous and cannot be given without providing yes-do-it as well.")
 	}
+	if o.WarmStart && o.ColdStart {
+		return errors.New("--warm-start and --cold-start exclude each other")
+	}
 	return nil
 }
 
@@ -197,6 +206,9 @@ const Usage = `Usage: ganeti-luxid [OPTION...]
                              live; 0 for no limit [5000]
       --warm-start           (goluxid) fork job processes from a helper
                              that has loaded the job executor already
+                             (the default)
+      --cold-start           (goluxid) start every job process as a new
+                             Python interpreter
       --metrics=ADDR         (goluxid) serve Prometheus metrics at ADDR:
                              unix:PATH or a loopback HOST:PORT
 `

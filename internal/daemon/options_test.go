@@ -87,3 +87,20 @@ func TestHelpTextsListEveryOption(t *testing.T) {
 		assert.NoError(t, err, line)
 	}
 }
+
+func TestStartModes(t *testing.T) {
+	o, err := ParseOptions(nil)
+	require.NoError(t, err)
+	assert.False(t, o.ColdStart, "warm start is the default")
+	o, err = ParseOptions([]string{"--cold-start"})
+	require.NoError(t, err)
+	assert.True(t, o.ColdStart)
+	assert.NoError(t, o.Validate())
+	o, err = ParseOptions([]string{"--warm-start"})
+	require.NoError(t, err)
+	assert.False(t, o.ColdStart)
+	assert.NoError(t, o.Validate())
+	o, err = ParseOptions([]string{"--warm-start", "--cold-start"})
+	require.NoError(t, err)
+	assert.ErrorContains(t, o.Validate(), "exclude each other")
+}
