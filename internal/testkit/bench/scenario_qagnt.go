@@ -106,7 +106,7 @@ func qaGntWorkload(ctx context.Context, cl Cluster, threads, perThread int) (qaG
 	for i, s := range o.subs {
 		ids[i] = s.id
 	}
-	o.allDone, o.polls, o.pollCPU, err = driveJobs(ctx, cl, ids)
+	o.allDone, o.polls, o.pollCPU, err = driveJobs(ctx, cl, ids, qaGntPoll)
 	return o, err
 }
 
@@ -182,11 +182,11 @@ func runClient(ctx context.Context, cl Cluster, name string, args ...string) (st
 }
 
 // driveJobs is Ganeti's job driver: it lists the jobs not yet successful
-// with gnt-job list, drops the successful ones, and sleeps 2 s, until none
-// is left unfinalized. A job in error fails it at once, one finalized
+// with gnt-job list, drops the successful ones, and sleeps for every (2 s
+// in Ganeti's test), until none is left unfinalized. A job in error fails it at once, one finalized
 // otherwise at the end. It returns when it saw all done, how many lists it
 // ran and their CPU time.
-func driveJobs(ctx context.Context, cl Cluster, ids []uint64) (time.Time, int, time.Duration, error) {
+func driveJobs(ctx context.Context, cl Cluster, ids []uint64, every time.Duration) (time.Time, int, time.Duration, error) {
 	pending := slices.Clone(ids)
 	polls := 0
 	var cpu time.Duration
@@ -203,7 +203,7 @@ func driveJobs(ctx context.Context, cl Cluster, ids []uint64) (time.Time, int, t
 		if !slices.ContainsFunc(pending, func(id uint64) bool { return !finalized(statuses[id]) && statuses[id] != "" }) {
 			break
 		}
-		if err := sleep(ctx, qaGntPoll); err != nil {
+		if err := sleep(ctx, every); err != nil {
 			return time.Time{}, polls, cpu, err
 		}
 	}
