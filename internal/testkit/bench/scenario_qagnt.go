@@ -64,7 +64,8 @@ type submission struct {
 	cpu        time.Duration // the client's user and system time
 }
 
-// qaGntOutcome is what a qa-gnt run saw besides the submissions.
+// qaGntOutcome is what a qa-gnt run saw: its submissions, how long
+// gnt-cluster info took and what the driver's polls did.
 type qaGntOutcome struct {
 	subs    []submission // in the order the commands ended
 	info    time.Duration
@@ -73,16 +74,16 @@ type qaGntOutcome struct {
 	pollCPU time.Duration // the driver's gnt-job list commands
 }
 
-func runQAGnt(ctx context.Context, r *run, threads, perThread int) (f *figures, err error) {
+func runQAGnt(ctx context.Context, r *run, threads, perThread int) (*figures, error) {
+	pid := r.cluster.LuxidPid()
 	var o qaGntOutcome
 	var cpu jobsCPU
-	l, err := underLoad(r.cluster.LuxidPid(), func() error {
-		var werr error
-		cpu, werr = watchJobsCPU(r.cluster.LuxidPid(), func() error {
-			o, werr = qaGntWorkload(ctx, r.cluster, threads, perThread)
-			return werr
+	l, err := underLoad(pid, func() (err error) {
+		cpu, err = watchJobsCPU(pid, func() (err error) {
+			o, err = qaGntWorkload(ctx, r.cluster, threads, perThread)
+			return err
 		})
-		return werr
+		return err
 	})
 	if err != nil {
 		return nil, err
