@@ -29,6 +29,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -240,26 +241,46 @@ func launcher(goArgv []string, dir string) bench.Launcher {
 		if s.Luxid == bench.Haskell {
 			argv = sandbox.HaskellLuxid()
 		}
-		base, err := os.MkdirTemp(dir, "lb")
-		if err != nil {
-			return nil, err
+		opts := sandbox.Options{Luxid: argv, BaseConfig: s.BaseConfig, Noded: s.Noded,
+			StartTimeout: startTimeout, StopTimeout: stopTimeout}
+		for attempt := 1; ; attempt++ {
+			sb, err := startSandbox(ctx, dir, opts, s.Prepare)
+			// The noded address a sandbox picks may be taken by another
+			// sandbox starting at the same moment: the next try picks
+			// again.
+			if err == nil || attempt == nodedAttempts || !errors.Is(err, sandbox.ErrNodedStart) {
+				return sb, err
+			}
 		}
-		sb, err := sandbox.New(sandbox.Options{Dir: base, Luxid: argv, BaseConfig: s.BaseConfig,
-			StartTimeout: startTimeout, StopTimeout: stopTimeout})
-		if err != nil {
-			return nil, errors.Join(err, os.Remove(base))
-		}
-		if s.Prepare != nil {
-			err = s.Prepare(sb.Layout())
-		}
-		if err == nil {
-			err = sb.Start(ctx)
-		}
-		if err != nil {
-			return nil, errors.Join(err, sb.Close())
-		}
-		return cluster{sb}, nil
 	}
+}
+
+// nodedAttempts bounds the tries of a cluster whose noded did not start.
+const nodedAttempts = 3
+
+// startSandbox lays out a sandbox in a new directory under dir, lets
+// prepare (if set) change it, and starts it; on error it leaves nothing
+// behind.
+func startSandbox(ctx context.Context, dir string, opts sandbox.Options, prepare func(*paths.Layout) error) (bench.Cluster, error) {
+	base, err := os.MkdirTemp(dir, "lb")
+	if err != nil {
+		return nil, err
+	}
+	opts.Dir = base
+	sb, err := sandbox.New(opts)
+	if err != nil {
+		return nil, errors.Join(err, os.Remove(base))
+	}
+	if prepare != nil {
+		err = prepare(sb.Layout())
+	}
+	if err == nil {
+		err = sb.Start(ctx)
+	}
+	if err != nil {
+		return nil, errors.Join(err, sb.Close())
+	}
+	return cluster{sb}, nil
 }
 
 // cluster adapts a sandbox to bench.Cluster.
@@ -271,6 +292,13 @@ func (c cluster) StopLuxid() error                     { return c.sb.StopLuxid()
 func (c cluster) StartLuxid(ctx context.Context) error { return c.sb.StartLuxid(ctx) }
 func (c cluster) LuxidOutput() string                  { return c.sb.OutFile(sandbox.Luxid) }
 func (c cluster) Close() error                         { return c.sb.Close() }
+
+func (c cluster) Client(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, filepath.Join(sandbox.ClientDir, name), args...)
+	cmd.Env = c.sb.ClientEnv()
+	cmd.Dir = "/"
+	return cmd
+}
 
 func (c cluster) StartRAPI(ctx context.Context) (bench.RAPIEndpoint, error) {
 	port, err := c.sb.StartRAPI(ctx)

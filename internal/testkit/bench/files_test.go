@@ -84,6 +84,31 @@ func TestPauseAll(t *testing.T) {
 	}
 }
 
+func TestPauseProbesMatchesTheProbesReason(t *testing.T) {
+	l := newLayout(t)
+	require.NoError(t, os.WriteFile(l.ConfigFile, []byte(`{"serial_no":7}`), 0o640))
+	require.NoError(t, pauseProbes(l))
+	data, err := os.ReadFile(l.ConfigFile)
+	require.NoError(t, err)
+	var cfg struct {
+		Filters map[string]struct {
+			Action     string  `json:"action"`
+			Predicates [][]any `json:"predicates"`
+		} `json:"filters"`
+	}
+	require.NoError(t, json.Unmarshal(data, &cfg))
+	rule := cfg.Filters[probeRuleUUID]
+	assert.Equal(t, "PAUSE", rule.Action)
+	require.Equal(t, [][]any{{"reason", []any{"=", "reason", probeReason}}}, rule.Predicates)
+
+	trail, ok := probeOp()["reason"].([]any)
+	require.True(t, ok)
+	require.Len(t, trail, 1)
+	entry := trail[0].([]any)
+	assert.Equal(t, probeReason, entry[1], "the probe's reason trail is what the rule matches")
+	assert.Empty(t, delayOp(0.1)["reason"], "other jobs carry no reason")
+}
+
 func TestPauseAllRefusesBadFilters(t *testing.T) {
 	l := newLayout(t)
 	require.NoError(t, os.WriteFile(l.ConfigFile, []byte(`{"filters":[]}`), 0o640))
