@@ -286,7 +286,7 @@ func lastJobEnd(queueDir string, ids []uint64) (time.Time, error) {
 		if job.End == nil {
 			return last, fmt.Errorf("bench: end of job %d: no end_timestamp", id)
 		}
-		if t := job.End.Time(); t.After(last) {
+		if t := time.Unix(0, job.End.Nanos()); t.After(last) {
 			last = t
 		}
 	}
