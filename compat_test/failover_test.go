@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/internal/testkit/binary"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -216,10 +217,7 @@ func inPrivateMountNamespace(t *testing.T) bool {
 	}
 	propagation, err := privatePropagation()
 	if err != nil {
-		if sandbox.InCI() {
-			t.Fatalf("needs a private mount namespace (unshare -m) to replace daemon-util: %v", err)
-		}
-		t.Skipf("needs a private mount namespace (unshare -m) to replace daemon-util: %v", err)
+		prereq.Missing(t, "needs a private mount namespace (unshare -m) to replace daemon-util: %v", err)
 	}
 	cmd := exec.Command("unshare", "-m", "--propagation", propagation, os.Args[0],
 		"-test.run=^"+t.Name()+"$", "-test.v", "-test.timeout=30m")

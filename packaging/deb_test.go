@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -44,9 +45,7 @@ const (
 // Haskell luxid again on the same queue with Ganeti's program back in place.
 func TestSwitchOverAndBack(t *testing.T) {
 	sandbox.RequireForTest(t)
-	if _, err := exec.LookPath("dpkg-deb"); err != nil {
-		t.Skip("needs dpkg-deb")
-	}
+	prereq.Program(t, "dpkg-deb", "dpkg")
 	lockPackageTests(t)
 	if installed("goluxid") {
 		t.Skip("goluxid is installed on this machine already; not touching it")
