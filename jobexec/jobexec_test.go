@@ -18,6 +18,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/uds"
 	"github.com/goluxid/goluxid/internal/inotify"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // fakeExec is a stand-in for exec.py that speaks the handshake. Its
@@ -86,9 +87,7 @@ var starters = map[string]func(t *testing.T, c *Config) Starter{
 
 func newConfig(t *testing.T, mode string) (*Config, string) {
 	t.Helper()
-	if _, err := os.Stat(DefaultPython); err != nil {
-		t.Skip("needs " + DefaultPython)
-	}
+	prereq.File(t, DefaultPython, "python3 for the fake job process")
 	dir := t.TempDir()
 	script := filepath.Join(dir, "exec.py")
 	require.NoError(t, os.WriteFile(script, []byte(fakeExec), 0o644))

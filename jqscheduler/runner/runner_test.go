@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/goluxid/goluxid/ganeti/opcodes"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,9 +76,7 @@ type runnerEnv struct {
 // (max_running_jobs from the caller) and the fake job process.
 func newRunnerEnv(t *testing.T, maxRunning int) *runnerEnv {
 	t.Helper()
-	if _, err := os.Stat(jobexec.DefaultPython); err != nil {
-		t.Skip("needs " + jobexec.DefaultPython)
-	}
+	prereq.File(t, jobexec.DefaultPython, "python3 for the fake job process")
 	l := paths.New(t.TempDir())
 	for _, d := range []string{l.ArchiveDir, l.LivelockDir} {
 		require.NoError(t, os.MkdirAll(d, 0o755))

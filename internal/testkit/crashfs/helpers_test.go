@@ -13,6 +13,7 @@ import (
 
 	"github.com/goluxid/goluxid/internal/testkit/crashfs"
 	"github.com/goluxid/goluxid/internal/testkit/leakcheck"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 func TestMain(m *testing.M) { leakcheck.Main(m) }
@@ -34,12 +35,7 @@ func serve(t *testing.T, files map[string]string) (*crashfs.FS, string) {
 // requireFuse skips tb without /dev/fuse, or fails it under CI.
 func requireFuse(tb testing.TB) {
 	tb.Helper()
-	if _, err := os.Stat("/dev/fuse"); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("needs /dev/fuse: %v", err)
-		}
-		tb.Skipf("needs /dev/fuse: %v", err)
-	}
+	prereq.File(tb, "/dev/fuse", "/dev/fuse")
 }
 
 func makeTree(t *testing.T, dir string, files map[string]string) {
