@@ -40,12 +40,14 @@ const (
 	waiterMargin = 50
 )
 
-// waiterTimeout is the timeout each waiter asks for; the job changes long
-// before.
-const waiterTimeout = 20 * time.Second
+// waiterTimeout is the timeout each waiter asks for (both luxids' cap,
+// 89 s, less a margin); the job changes long before.
+const waiterTimeout = 85 * time.Second
 
-// settleTimeout bounds each wait for the waiters to be waiting or answered.
-const settleTimeout = 20 * time.Second
+// settleTimeout bounds each wait for the waiters to be waiting or
+// answered. The Haskell luxid of Ganeti 3.1 takes 13 s to take up 200
+// waiters on a busy 2-CPU machine (3.0's, 0.3 s).
+const settleTimeout = 40 * time.Second
 
 // Ganeti's Python client retries a call whose connection closed without
 // an answer (RetryOnNetworkError): the second attempt at once, the third
@@ -54,6 +56,11 @@ const (
 	clientRefusals   = 2
 	clientRetryPause = 5 * time.Second
 )
+
+// clientRetries is what Ganeti's Python client prints when its first two
+// attempts are closed without an answer.
+const clientRetries = "ERROR:root:Network error: Connection closed while reading, retrying (retry attempt number 1)\n" +
+	"ERROR:root:Network error: Connection closed while reading, retrying (retry attempt number 2)\n"
 
 // How waiters ended: answered with the change, or with their connection
 // closed before any answer.
@@ -90,13 +97,14 @@ func TestWaitersBeyondInotifyLimit(t *testing.T) {
 	goRun := runWaitersOn(t, goKind, cred, n)
 	hsRun := runWaitersOn(t, haskellKind, cred, n)
 	for kind, run := range map[string]waitersRun{goKind: goRun, haskellKind: hsRun} {
-		t.Logf("%s: inotify instances idle %d, with the waiters %d; waiters: %s; the Python client printed %q %s after the change",
-			kind, run.idleInstances, run.waitingInstances, summarize(run.outcomes), run.client, run.clientTook.Round(time.Millisecond))
+		t.Logf("%s: inotify instances idle %d, with the waiters %d; waiters: %s; the Python client printed %q and %q, %s after the change",
+			kind, run.idleInstances, run.waitingInstances, summarize(run.outcomes), run.client, run.clientErrors, run.clientTook.Round(time.Millisecond))
 	}
 
 	assert.Equal(t, map[string]int{answeredCanceled: n}, tally(goRun.outcomes), "goluxid answers every waiter")
 	assert.Equal(t, goRun.idleInstances, goRun.waitingInstances, "goluxid's instances do not grow with waiters")
 	assert.Equal(t, "answered [['canceled'], []]", goRun.client, "goluxid: the Python client")
+	assert.Empty(t, goRun.clientErrors, "goluxid: the Python client")
 	assert.Less(t, goRun.clientTook, clientRetryPause, "goluxid: the Python client is answered at the change")
 
 	hsTally := tally(hsRun.outcomes)
@@ -109,6 +117,7 @@ func TestWaitersBeyondInotifyLimit(t *testing.T) {
 	assert.Equal(t, n-answered+clientRefusals, hsRun.inotifyErrors,
 		"the Haskell luxid could not open an instance for each of them and for the Python client's first attempts")
 	assert.Equal(t, "answered [['canceled'], []]", hsRun.client, "the Haskell luxid: the Python client")
+	assert.Equal(t, clientRetries, hsRun.clientErrors, "the Haskell luxid: the Python client")
 	assert.Greater(t, hsRun.clientTook, clientRetryPause-time.Second, "the Haskell luxid: the Python client is answered after its retry pause")
 }
 
@@ -118,10 +127,11 @@ type waitersRun struct {
 	// idleInstances and waitingInstances are the inotify instances the
 	// luxid held before the waiters came, and while they waited.
 	idleInstances, waitingInstances int
-	// client is what Ganeti's Python client printed when it waited too,
-	// clientTook how long after the change it ended.
-	client     string
-	clientTook time.Duration
+	// client and clientErrors are what Ganeti's Python client printed on
+	// its output and error output when it waited too, clientTook how long
+	// after the change it ended.
+	client, clientErrors string
+	clientTook           time.Duration
 	// inotifyErrors counts the luxid's reports of failing to open an
 	// inotify instance.
 	inotifyErrors int
@@ -169,16 +179,21 @@ func runWaitersOn(t *testing.T, kind string, cred *syscall.Credential, n int) wa
 	for i := range n {
 		wg.Go(func() { run.outcomes[i] = waitForChange(waitCtx, socket, id, &early) })
 	}
+	started := time.Now()
 	waitFor(t, "the waiters", func() bool { return w.waiting(t)+int(early.Load()) >= n })
 	run.waitingInstances = countInotify(pid)
+	t.Logf("%s: %d waiters waiting or answered after %s", kind, n, time.Since(started).Round(time.Millisecond))
 
 	waiting, refused := w.waiting(t), w.refused(t)
 	client := startClientWait(sb, id)
-	waitFor(t, "the Python client", func() bool { return w.waiting(t) > waiting || w.refused(t) >= refused+clientRefusals })
+	waitFor(t, "the Python client", func() bool {
+		return w.waiting(t) > waiting || w.refused(t) >= refused+clientRefusals || client.finished()
+	})
 	changed := time.Now()
+	t.Logf("%s: the Python client waiting or refused after %s", kind, changed.Sub(started).Round(time.Millisecond))
 	cancelJob(ctx, t, ctl, id)
 	wg.Wait()
-	run.client, run.clientTook = client.result(t, changed)
+	run.client, run.clientErrors, run.clientTook = client.result(t, changed)
 	run.inotifyErrors = w.refused(t)
 	return run
 }
@@ -323,10 +338,10 @@ except Exception as err:
 
 // clientWait is Ganeti's Python client waiting in the background.
 type clientWait struct {
-	done   chan struct{}
-	ended  time.Time
-	stdout string
-	err    error
+	done           chan struct{}
+	ended          time.Time
+	stdout, stderr string
+	err            error
 }
 
 // startClientWait has Ganeti's Python client wait for job id to change.
@@ -336,24 +351,33 @@ func startClientWait(sb *sandbox.Sandbox, id uint64) *clientWait {
 		defer close(c.done)
 		ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 		defer cancel()
-		var stderr string
 		var code int
-		c.stdout, stderr, code, c.err = sb.RunPython(ctx, clientWaitScript, strconv.FormatUint(id, 10))
+		c.stdout, c.stderr, code, c.err = sb.RunPython(ctx, clientWaitScript, strconv.FormatUint(id, 10))
 		c.ended = time.Now()
 		if c.err == nil && code != 0 {
-			c.err = fmt.Errorf("exit code %d: %s", code, stderr)
+			c.err = fmt.Errorf("exit code %d: %s", code, c.stderr)
 		}
 	}()
 	return c
 }
 
-// result waits for the client and returns what it printed and how long
-// after changed it ended.
-func (c *clientWait) result(t *testing.T, changed time.Time) (string, time.Duration) {
+// finished reports whether the client has ended.
+func (c *clientWait) finished() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// result waits for the client and returns what it printed on its output
+// and its error output, and how long after changed it ended.
+func (c *clientWait) result(t *testing.T, changed time.Time) (stdout, stderr string, took time.Duration) {
 	t.Helper()
 	<-c.done
 	require.NoError(t, c.err, "the Python client")
-	return strings.TrimSpace(c.stdout), c.ended.Sub(changed)
+	return strings.TrimSpace(c.stdout), c.stderr, c.ended.Sub(changed)
 }
 
 // gaugeValue reads one unlabelled sample from the metrics endpoint at the
