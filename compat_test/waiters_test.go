@@ -46,7 +46,7 @@ const waiterTimeout = 85 * time.Second
 
 // settleTimeout bounds each wait for the waiters to be waiting or
 // answered. The Haskell luxid of Ganeti 3.1 takes 13 s to take up 200
-// waiters on a busy 2-CPU machine (3.0's, 0.3 s).
+// waiters on a busy 2-CPU machine (3.0's, up to 2.5 s).
 const settleTimeout = 40 * time.Second
 
 // Ganeti's Python client retries a call whose connection closed without
