@@ -91,13 +91,32 @@ func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*Job, error) {
 	if err != nil || !job.Status().Finalized() {
 		return job, err
 	}
-	q.cache.mu.Lock()
-	if q.cache.jobs == nil || len(q.cache.jobs) >= finishedCacheSize {
-		q.cache.jobs = make(map[uint64]cachedJob)
-	}
-	q.cache.jobs[id] = cachedJob{stat: stamp, job: job}
-	q.cache.mu.Unlock()
+	q.cache.keep(dir, id, stamp, job)
 	return job, nil
+}
+
+// keep caches job id, read from the file version stamp in dir, unless the
+// file has changed or gone since. The check runs under the lock forget
+// takes after an archive move, so a job archived while it was read never
+// stays in the cache.
+func (c *finishedCache) keep(dir liveDir, id uint64, stamp fileStamp, job *Job) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var st unix.Stat_t
+	if err := unix.Fstatat(dir.fd, dir.name(id), &st, 0); err != nil || stampOf(&st) != stamp {
+		return
+	}
+	if c.jobs == nil || len(c.jobs) >= finishedCacheSize {
+		c.jobs = make(map[uint64]cachedJob)
+	}
+	c.jobs[id] = cachedJob{stat: stamp, job: job}
+}
+
+// size is the number of jobs cached.
+func (c *finishedCache) size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.jobs)
 }
 
 // forget drops job id's entry, once its live file is gone (archived), so

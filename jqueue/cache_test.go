@@ -63,10 +63,32 @@ func TestArchivedJobsLeaveTheCache(t *testing.T) {
 	_, err = q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	require.Contains(t, q.cache.jobs, uint64(2))
+	assert.Equal(t, int64(1), q.CachedFinishedJobs())
 	moved, err := q.Archive(2)
 	require.NoError(t, err)
 	require.True(t, moved)
 	assert.NotContains(t, q.cache.jobs, uint64(2), "memory only for jobs still live")
+	assert.Zero(t, q.CachedFinishedJobs())
+}
+
+// A job archived between a query's read of its file and the cache's
+// update is not cached: the archive's eviction has already run.
+func TestJobArchivedWhileReadIsNotCached(t *testing.T) {
+	l := newLayout(t)
+	copyGoldenQueue(t, l)
+	q, err := Open(l, nil)
+	require.NoError(t, err)
+	dir := q.openLiveDir()
+	defer dir.close()
+	var st unix.Stat_t
+	require.NoError(t, unix.Fstatat(dir.fd, dir.name(2), &st, 0))
+	job, err := dir.read(2)
+	require.NoError(t, err)
+	moved, err := q.Archive(2)
+	require.NoError(t, err)
+	require.True(t, moved)
+	q.cache.keep(dir, 2, stampOf(&st), job)
+	assert.Zero(t, q.CachedFinishedJobs(), "an archived job is not cached")
 }
 
 // The queue holds no descriptor of its own: a query opens the live

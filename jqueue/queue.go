@@ -108,6 +108,11 @@ func (q *Queue) Layout() *paths.Layout { return q.layout }
 // LiveCount is the number of live job files.
 func (q *Queue) LiveCount() int64 { return q.liveCount.Load() }
 
+// CachedFinishedJobs is the number of finished jobs whose parsed files
+// the queue keeps for queries; never more than the live job files but for
+// an archive move in progress.
+func (q *Queue) CachedFinishedJobs() int64 { return int64(q.cache.size()) }
+
 // replicate hands a written file to the replicator, if any.
 func (q *Queue) replicate(path string, data []byte) {
 	if q.Replicator != nil {
