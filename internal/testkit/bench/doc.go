@@ -26,9 +26,11 @@
 //
 //	{"uuid":U,"watermark":0,"priority":0,"predicates":[],"action":"PAUSE","reason_trail":[]}
 //
-// which holds every job queued. Scenarios on large queues write finished
-// job files straight into queue/ instead (see jobfiles.go for the format,
-// a job as the Python job process leaves it after success).
+// which holds every job queued. Scenarios on large queues write job files
+// straight into queue/ before the luxid starts instead (see jobfiles.go
+// for the formats: a job as the Python job process leaves it after
+// success, and a queued job as luxid writes it, which the same rule then
+// holds queued).
 //
 // # Figures
 //
