@@ -69,7 +69,7 @@ func (d liveDir) read(id uint64) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseJob(data)
+	return parseOwnedJob(data)
 }
 
 // readLiveForQuery reads job id's live file in dir for a query, from the
