@@ -1,38 +1,105 @@
 package jqueue
 
 import (
+	"bytes"
+	"io/fs"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// finishedCacheSize bounds the cache of finished live jobs: about 20 MB
-// for typical jobs, and queries of queues up to that size read no file
-// twice.
-const finishedCacheSize = 20000
+// jobCacheSize bounds the cache of parsed live jobs: about 20 MB for
+// typical jobs, and queries of queues up to that size parse no file twice.
+const jobCacheSize = 20000
 
-// finishedCache keeps the parsed files of finished live jobs for queries.
-// A finished job's file no longer changes (nothing rewrites it but an
-// archive move), and each entry is checked against the file's inode,
-// size and modification time before use, so a changed file is read again.
-type finishedCache struct {
+// settleTime is how long before a read a file must have last changed for
+// its stamp to stand for its content on later queries. It exceeds the
+// granularity of file times (a clock tick, or a second on file systems
+// that keep seconds only) with room to spare.
+const settleTime = 2 * time.Second
+
+// jobCache keeps the parsed files of live jobs for queries, whatever the
+// jobs' status, so that a query parses only the files that changed.
+//
+// Every writer of a job file (luxid and the job process alike) writes a
+// new file and renames it over the old one, so a new version of a file is
+// a new inode, with a change time at least the time it was created. An
+// entry records the file's stamp (device, inode, size, modification and
+// change times) as fstat gave it on the descriptor its content was read
+// from. A later stat that shows the same stamp shows the same file,
+// unchanged, provided the entry is settled: the file's times were
+// settleTime older than the moment before the file was opened. An inode
+// number comes back only after the file that had it is gone, hence after
+// that moment, and so with a later change time. An entry that is not
+// settled is checked by reading the file again and comparing its bytes;
+// the parsed job is reused when they are equal. The argument assumes that
+// the system clock does not step back by more than settleTime.
+type jobCache struct {
 	mu   sync.Mutex // guards jobs
-	jobs map[uint64]cachedJob
+	jobs map[uint64]*cachedJob
+	// now is the clock; time.Now when nil.
+	now func() time.Time
 }
 
+// cachedJob is one read of a job file. An entry never changes: a later
+// read replaces it.
 type cachedJob struct {
-	stat fileStamp
-	job  *Job
+	stamp   fileStamp
+	settled bool
+	data    []byte
+	job     *Job
+	memo    *Memo
 }
 
 // fileStamp identifies a version of a file.
 type fileStamp struct {
-	ino, size int64
-	sec, nsec int64
+	dev, ino     uint64
+	size         int64
+	mtime, ctime int64 // nanoseconds since the epoch
 }
 
 func stampOf(st *unix.Stat_t) fileStamp {
-	return fileStamp{ino: int64(st.Ino), size: st.Size, sec: st.Mtim.Sec, nsec: st.Mtim.Nsec}
+	return fileStamp{dev: st.Dev, ino: st.Ino, size: st.Size,
+		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}
+}
+
+// settledAt reports whether the file was last changed settleTime before
+// t.
+func (s fileStamp) settledAt(t time.Time) bool {
+	limit := t.Add(-settleTime).UnixNano()
+	return s.mtime < limit && s.ctime < limit
+}
+
+// clock is the cache's current time.
+func (c *jobCache) clock() time.Time {
+	if c.now == nil {
+		return time.Now()
+	}
+	return c.now()
+}
+
+func (c *jobCache) lookup(id uint64) *cachedJob {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.jobs[id]
+}
+
+func (c *jobCache) store(id uint64, entry *cachedJob) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.jobs == nil || (len(c.jobs) >= jobCacheSize && c.jobs[id] == nil) {
+		c.jobs = make(map[uint64]*cachedJob)
+	}
+	c.jobs[id] = entry
+}
+
+// forget drops job id's entry, once its live file is gone (archived), so
+// that the cache holds only jobs still in the live queue.
+func (c *jobCache) forget(id uint64) {
+	c.mu.Lock()
+	delete(c.jobs, id)
+	c.mu.Unlock()
 }
 
 // liveDir names the live queue's files for the reads of one query:
@@ -63,47 +130,75 @@ func (d liveDir) close() {
 // name is job id's file as a path relative to d.fd.
 func (d liveDir) name(id uint64) string { return d.prefix + JobFileName(id) }
 
-// read loads job id's live file.
-func (d liveDir) read(id uint64) (*Job, error) {
-	data, err := readSmallFileAt(d.fd, d.name(id))
+// stamp is the stamp of job id's file, false if it cannot be had.
+func (d liveDir) stamp(id uint64) (fileStamp, bool) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(d.fd, d.name(id), &st, 0); err != nil {
+		return fileStamp{}, false
+	}
+	return stampOf(&st), true
+}
+
+// readLiveForQuery reads job id's live file in dir for a query, parsing
+// it only if it changed since it was cached. The job returned is shared:
+// callers must not change it.
+func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*cachedJob, error) {
+	old := q.cache.lookup(id)
+	if old != nil && old.settled {
+		if stamp, ok := dir.stamp(id); ok && stamp == old.stamp {
+			return old, nil
+		}
+	}
+	opened := q.cache.clock()
+	data, stamp, err := readJobFileAt(dir.fd, dir.name(id))
 	if err != nil {
 		return nil, err
 	}
-	return parseOwnedJob(data)
+	entry := &cachedJob{stamp: stamp, settled: stamp.settledAt(opened)}
+	if old != nil && bytes.Equal(old.data, data) {
+		entry.data, entry.job, entry.memo = old.data, old.job, old.memo
+	} else {
+		job, err := parseOwnedJob(data)
+		if err != nil {
+			return nil, err
+		}
+		entry.data, entry.job, entry.memo = data, job, &Memo{}
+	}
+	q.cache.store(id, entry)
+	return entry, nil
 }
 
-// readLiveForQuery reads job id's live file in dir for a query, from the
-// cache when the file is unchanged. The job returned is shared: callers
-// must not change it.
-func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*Job, error) {
+// readJobFileAt reads the file at path relative to dirfd whole, and the
+// stamp fstat gives of the same descriptor: open, fstat, read, close.
+// The read stops at the size fstat gave once a read comes back short of
+// the buffer, which is the end of a file that no one writes in place.
+func readJobFileAt(dirfd int, path string) ([]byte, fileStamp, error) {
+	fd, err := unix.Openat(dirfd, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fileStamp{}, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
 	var st unix.Stat_t
-	if err := unix.Fstatat(dir.fd, dir.name(id), &st, 0); err != nil {
-		return dir.read(id) // reports the error the way reading does
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, fileStamp{}, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
-	stamp := stampOf(&st)
-	q.cache.mu.Lock()
-	c, ok := q.cache.jobs[id]
-	q.cache.mu.Unlock()
-	if ok && c.stat == stamp {
-		return c.job, nil
+	data := make([]byte, 0, st.Size+1)
+	for {
+		m, err := unix.Read(fd, data[len(data):cap(data)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, fileStamp{}, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		data = data[:len(data)+m]
+		switch {
+		case m == 0:
+			return data, stampOf(&st), nil
+		case len(data) < cap(data) && int64(len(data)) >= st.Size:
+			return data, stampOf(&st), nil
+		case len(data) == cap(data):
+			data = append(data, make([]byte, cap(data))...)[:len(data)]
+		}
 	}
-	job, err := dir.read(id)
-	if err != nil || !job.Status().Finalized() {
-		return job, err
-	}
-	q.cache.mu.Lock()
-	if q.cache.jobs == nil || len(q.cache.jobs) >= finishedCacheSize {
-		q.cache.jobs = make(map[uint64]cachedJob)
-	}
-	q.cache.jobs[id] = cachedJob{stat: stamp, job: job}
-	q.cache.mu.Unlock()
-	return job, nil
-}
-
-// forget drops job id's entry, once its live file is gone (archived), so
-// that the cache holds only jobs still in the live queue.
-func (c *finishedCache) forget(id uint64) {
-	c.mu.Lock()
-	delete(c.jobs, id)
-	c.mu.Unlock()
 }

@@ -14,6 +14,54 @@ type LoadedJob struct {
 	ID       uint64
 	Job      *Job
 	Archived bool
+	// Memo keeps values derived from Job for every query that reads the
+	// same parsed file; nil when the job was read for this query alone.
+	Memo *Memo
+}
+
+// Memo keeps values derived from one parsed job file, each computed once:
+// for values that cost more to derive than to keep, such as those that
+// parse the opcodes.
+type Memo struct {
+	mu     sync.Mutex // guards values
+	values []memoValue
+}
+
+type memoValue struct{ key, value any }
+
+// Value returns the value derived under key, from compute on first use;
+// a nil Memo computes it every time. compute must depend on the job's
+// content and key only.
+func (m *Memo) Value(key any, compute func() any) any {
+	if m == nil {
+		return compute()
+	}
+	if v, ok := m.find(key); ok {
+		return v
+	}
+	v := compute()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if found, ok := m.findLocked(key); ok {
+		return found
+	}
+	m.values = append(m.values, memoValue{key, v})
+	return v
+}
+
+func (m *Memo) find(key any) (any, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.findLocked(key)
+}
+
+func (m *Memo) findLocked(key any) (any, bool) {
+	for _, kv := range m.values {
+		if kv.key == key {
+			return kv.value, true
+		}
+	}
+	return nil, false
 }
 
 // JobRef names a job a query runs over and where its file was seen.
@@ -37,7 +85,7 @@ const (
 // LoadJobs reads the files of refs for a query, several at a time, and
 // hands each job to emit in order, stopping at emit's first error or when
 // ctx ends. Live files are read through one descriptor of the queue
-// directory, and finished jobs come from a cache while their files are
+// directory, and their jobs come from a cache while the files are
 // unchanged: the jobs handed out are shared and must not be changed.
 func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, emit func(JobRef, *LoadedJob) error) error {
 	dir := q.openLiveDir()
@@ -49,8 +97,8 @@ func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, emit func(JobRef, *
 func (q *Queue) loadRef(dir liveDir, ref JobRef) *LoadedJob {
 	switch ref.Where {
 	case Live:
-		if job, err := q.readLiveForQuery(dir, ref.ID); err == nil {
-			return &LoadedJob{ID: ref.ID, Job: job}
+		if c, err := q.readLiveForQuery(dir, ref.ID); err == nil {
+			return &LoadedJob{ID: ref.ID, Job: c.job, Memo: c.memo}
 		}
 		return &LoadedJob{ID: ref.ID}
 	case Archived:

@@ -39,8 +39,8 @@ type Queue struct {
 	// by AddJob, lowered by Archive.
 	liveCount atomic.Int64
 
-	// cache keeps finished live jobs for queries.
-	cache finishedCache
+	// cache keeps parsed live jobs for queries.
+	cache jobCache
 
 	// The serial's two locks nest in one order only: serialFileMu first,
 	// then serialMu (persistSerial reads the serial while it holds the

@@ -2,6 +2,7 @@ package resources
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/goluxid/goluxid/ganeti/opcodes"
@@ -38,6 +39,7 @@ func jobTablesOf(ops *opcodes.Schema) *jobTables {
 	fields := jobFields(
 		func(input json.RawMessage) string { return ops.ParseInput(input).Summary() },
 		func(input json.RawMessage) json.RawMessage { return canonicalInput(ops, input) })
+	memoize(fields, ops, "summary", "ops")
 	t, _ := jobTablesBySchema.LoadOrStore(ops, &jobTables{table: jobTableOf(fields), values: jobValuesByName(fields)})
 	return t.(*jobTables)
 }
@@ -159,6 +161,39 @@ func archivedValue(j *jqueue.LoadedJob) (any, bool) {
 		return nil, false
 	}
 	return j.Archived, true
+}
+
+// memoKey names a value kept in a job's Memo: a field's value as the
+// release whose opcode schema is schema shows it.
+type memoKey struct {
+	schema *opcodes.Schema
+	field  string
+}
+
+// memoize makes the named fields' values computed once per parsed job
+// file: those that parse every opcode again, and depend on the file and
+// the release only.
+func memoize(fields []jobField, ops *opcodes.Schema, names ...string) {
+	for i := range fields {
+		if slices.Contains(names, fields[i].Name) {
+			fields[i].value = memoized(memoKey{ops, fields[i].Name}, fields[i].value)
+		}
+	}
+}
+
+// memoized keeps value's results in the jobs' Memo under key.
+func memoized(key memoKey, value jobValue) jobValue {
+	type result struct {
+		v  any
+		ok bool
+	}
+	return func(j *jqueue.LoadedJob) (any, bool) {
+		r := j.Memo.Value(key, func() any {
+			v, ok := value(j)
+			return result{v, ok}
+		}).(result)
+		return r.v, r.ok
+	}
 }
 
 // withJob makes the value of a field computed from a job's file.
