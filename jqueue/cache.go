@@ -13,11 +13,11 @@ import (
 // typical jobs, and queries of queues up to that size parse no file twice.
 const jobCacheSize = 20000
 
-// settleTime is how long before a read a file must have last changed for
-// its stamp to stand for its content on later queries. It exceeds the
-// granularity of file times (a clock tick, or a second on file systems
-// that keep seconds only) with room to spare.
-const settleTime = 2 * time.Second
+// SettleTime is how long before a query reads a job file the file must
+// have last changed for later queries to skip reading it while its stamp
+// stays the same. It exceeds the granularity of file times (a clock tick,
+// or a second on file systems that keep seconds only) with room to spare.
+const SettleTime = 2 * time.Second
 
 // jobCache keeps the parsed files of live jobs for queries, whatever the
 // jobs' status, so that a query parses only the files that changed.
@@ -29,12 +29,12 @@ const settleTime = 2 * time.Second
 // change times) as fstat gave it on the descriptor its content was read
 // from. A later stat that shows the same stamp shows the same file,
 // unchanged, provided the entry is settled: the file's times were
-// settleTime older than the moment before the file was opened. An inode
+// SettleTime older than the moment before the file was opened. An inode
 // number comes back only after the file that had it is gone, hence after
 // that moment, and so with a later change time. An entry that is not
 // settled is checked by reading the file again and comparing its bytes;
 // the parsed job is reused when they are equal. The argument assumes that
-// the system clock does not step back by more than settleTime.
+// the system clock does not step back by more than SettleTime.
 type jobCache struct {
 	mu   sync.Mutex // guards jobs
 	jobs map[uint64]*cachedJob
@@ -64,10 +64,10 @@ func stampOf(st *unix.Stat_t) fileStamp {
 		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}
 }
 
-// settledAt reports whether the file was last changed settleTime before
+// settledAt reports whether the file was last changed SettleTime before
 // t.
 func (s fileStamp) settledAt(t time.Time) bool {
-	limit := t.Add(-settleTime).UnixNano()
+	limit := t.Add(-SettleTime).UnixNano()
 	return s.mtime < limit && s.ctime < limit
 }
 

@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/goluxid/goluxid/ganeti/paths"
 )
 
 // A job file's parsed job is shared by the queries while the file is
@@ -84,7 +85,7 @@ func TestJobCacheTrustsSettledStampsOnly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, read.job, got.job, "an unsettled entry is checked against the file")
 
-	q.cache.now = func() time.Time { return time.Now().Add(settleTime + time.Second) }
+	q.cache.now = func() time.Time { return time.Now().Add(SettleTime + time.Second) }
 	settled, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	require.True(t, settled.settled, "read well after its last change")
@@ -96,7 +97,7 @@ func TestJobCacheTrustsSettledStampsOnly(t *testing.T) {
 
 func TestSettledAt(t *testing.T) {
 	at := time.Unix(1_700_000_000, 0)
-	before := at.Add(-settleTime).UnixNano()
+	before := at.Add(-SettleTime).UnixNano()
 	tests := []struct {
 		name         string
 		mtime, ctime int64
@@ -119,8 +120,8 @@ func TestJobCacheFollowsStatusChanges(t *testing.T) {
 	clocks := map[string]func() time.Time{
 		"real clock": nil,
 		// Every read counts as settled: the stamps alone tell versions
-		// apart, as they do for files older than settleTime.
-		"settled": func() time.Time { return time.Now().Add(settleTime + time.Second) },
+		// apart, as they do for files older than SettleTime.
+		"settled": func() time.Time { return time.Now().Add(SettleTime + time.Second) },
 	}
 	for name, clock := range clocks {
 		t.Run(name, func(t *testing.T) {

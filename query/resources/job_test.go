@@ -3,7 +3,6 @@ package resources
 import (
 	"context"
 	"encoding/json"
-	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"os"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/jqueue"
@@ -156,7 +156,9 @@ func jobFileVariants(t *testing.T) []func(id uint64, status string, n int) strin
 			return luxid(id, op(`{"OP_ID":"OP_BOGUS","x":`+strconv.Itoa(n)+`}`, status))
 		},
 		func(id uint64, status string, n int) string { return luxid(id, op(strconv.Itoa(n), status)) },
-		func(id uint64, status string, n int) string { return luxid(id, op(delay(1), "success"), op(delay(n), status)) },
+		func(id uint64, status string, n int) string {
+			return luxid(id, op(delay(1), "success"), op(delay(n), status))
+		},
 		func(id uint64, status string, n int) string {
 			return strings.Replace(luxid(id, op(delay(n), status)), `{"id"`, `{"writable":true,"id"`, 1)
 		},
