@@ -3,6 +3,7 @@ package jqueue
 import (
 	"bytes"
 	"io/fs"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -109,6 +110,7 @@ func (c *jobCache) forget(id uint64) {
 type liveDir struct {
 	fd     int    // the queue directory, or AT_FDCWD if it could not be opened
 	prefix string // "" or, with AT_FDCWD, the directory's path and a slash
+	path   string // the directory's path, for errors
 }
 
 // openLiveDir opens the live queue for one query's reads; close it after.
@@ -116,9 +118,9 @@ func (q *Queue) openLiveDir() liveDir {
 	fd, err := unix.Open(q.layout.QueueDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		// Reading by full path reports the problem per file.
-		return liveDir{fd: unix.AT_FDCWD, prefix: q.layout.QueueDir + "/"}
+		return liveDir{fd: unix.AT_FDCWD, prefix: q.layout.QueueDir + "/", path: q.layout.QueueDir}
 	}
-	return liveDir{fd: fd}
+	return liveDir{fd: fd, path: q.layout.QueueDir}
 }
 
 func (d liveDir) close() {
@@ -129,6 +131,16 @@ func (d liveDir) close() {
 
 // name is job id's file as a path relative to d.fd.
 func (d liveDir) name(id uint64) string { return d.prefix + JobFileName(id) }
+
+// read reads job id's file whole, and its stamp; errors name the file by
+// its full path.
+func (d liveDir) read(id uint64) ([]byte, fileStamp, error) {
+	data, stamp, err := readJobFileAt(d.fd, d.name(id))
+	if pe, ok := err.(*fs.PathError); ok {
+		pe.Path = filepath.Join(d.path, JobFileName(id))
+	}
+	return data, stamp, err
+}
 
 // stamp is the stamp of job id's file, false if it cannot be had.
 func (d liveDir) stamp(id uint64) (fileStamp, bool) {
@@ -150,7 +162,7 @@ func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*cachedJob, error) {
 		}
 	}
 	opened := q.cache.clock()
-	data, stamp, err := readJobFileAt(dir.fd, dir.name(id))
+	data, stamp, err := dir.read(id)
 	if err != nil {
 		return nil, err
 	}

@@ -111,15 +111,22 @@ func (q *Queue) loadRef(dir liveDir, ref JobRef) *LoadedJob {
 }
 
 // LoadEach reads the live files of ids, several at a time, and hands each
-// job (or the error reading it) to f in id order.
+// job (or the error reading it) to f in id order. The jobs are those of
+// the queries' cache, which they fill: they are shared and must not be
+// changed.
 func (q *Queue) LoadEach(ctx context.Context, ids []uint64, f func(id uint64, job *Job, err error) error) error {
 	type result struct {
 		job *Job
 		err error
 	}
+	dir := q.openLiveDir()
+	defer dir.close()
 	load := func(id uint64) result {
-		job, err := q.ReadJob(id)
-		return result{job, err}
+		c, err := q.readLiveForQuery(dir, id)
+		if err != nil {
+			return result{err: err}
+		}
+		return result{job: c.job}
 	}
 	return loadParallel(ctx, ids, load, func(id uint64, r result) error { return f(id, r.job, r.err) })
 }
