@@ -168,7 +168,7 @@ func requireQueryMatchesFiles(t *testing.T, q *Queue, n uint64, step int) {
 	for i := range refs {
 		refs[i] = JobRef{ID: uint64(i) + 1, Where: Live}
 	}
-	require.NoError(t, q.LoadJobs(context.Background(), refs, func(ref JobRef, got *LoadedJob) error {
+	require.NoError(t, q.LoadJobs(context.Background(), refs, nil, func(ref JobRef, got *LoadedJob) error {
 		data, err := os.ReadFile(q.layout.JobFile(ref.ID))
 		require.NoError(t, err)
 		want, err := parseJobJSON(data)
@@ -218,9 +218,9 @@ func TestQueriesHoldNoDescriptor(t *testing.T) {
 	for i, id := range ids {
 		refs[i] = JobRef{ID: id, Where: Live}
 	}
-	var loaded []*LoadedJob
-	require.NoError(t, q.LoadJobs(context.Background(), refs, func(_ JobRef, j *LoadedJob) error {
-		loaded = append(loaded, j)
+	var loaded []LoadedJob
+	require.NoError(t, q.LoadJobs(context.Background(), refs, nil, func(_ JobRef, j *LoadedJob) error {
+		loaded = append(loaded, *j)
 		return nil
 	}))
 	require.NotEmpty(t, loaded)

@@ -25,6 +25,39 @@ type jobField struct {
 type jobTables struct {
 	table  *query.Table[jqueue.JobRef, *jqueue.LoadedJob]
 	values map[string]jobValue
+	// memoized names the fields whose values the jobs' Memo keeps.
+	memoized []string
+}
+
+// memoizedFields are the fields whose values parse every opcode of the
+// job again.
+var memoizedFields = []string{"summary", "ops"}
+
+// newJobTables indexes fields, of which those named memoized keep their
+// values in the jobs' Memo.
+func newJobTables(fields []jobField, memoized ...string) *jobTables {
+	return &jobTables{table: jobTableOf(fields), values: jobValuesByName(fields), memoized: memoized}
+}
+
+// prepare is what the goroutines that read the job files do with each job
+// for a query of fields: compute the memoized values among them, which
+// building the rows, one job after another, then finds; nil when no field
+// is memoized.
+func (t *jobTables) prepare(fields []string) func(*jqueue.LoadedJob) {
+	var values []jobValue
+	for _, name := range t.memoized {
+		if slices.Contains(fields, name) {
+			values = append(values, t.values[name])
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	return func(j *jqueue.LoadedJob) {
+		for _, value := range values {
+			value(j)
+		}
+	}
 }
 
 // jobTablesBySchema caches the tables of each opcode schema, built on
@@ -39,8 +72,8 @@ func jobTablesOf(ops *opcodes.Schema) *jobTables {
 	fields := jobFields(
 		func(input json.RawMessage) string { return ops.ParseInput(input).Summary() },
 		func(input json.RawMessage) json.RawMessage { return canonicalInput(ops, input) })
-	memoize(fields, ops, "summary", "ops")
-	t, _ := jobTablesBySchema.LoadOrStore(ops, &jobTables{table: jobTableOf(fields), values: jobValuesByName(fields)})
+	memoize(fields, ops, memoizedFields...)
+	t, _ := jobTablesBySchema.LoadOrStore(ops, newJobTables(fields, memoizedFields...))
 	return t.(*jobTables)
 }
 
@@ -187,11 +220,14 @@ func memoized(key memoKey, value jobValue) jobValue {
 		v  any
 		ok bool
 	}
+	var boxedKey any = key
 	return func(j *jqueue.LoadedJob) (any, bool) {
-		r := j.Memo.Value(key, func() any {
+		kept, ok := j.Memo.Load(boxedKey)
+		if !ok {
 			v, ok := value(j)
-			return result{v, ok}
-		}).(result)
+			kept = j.Memo.Store(boxedKey, result{v, ok})
+		}
+		r := kept.(result)
 		return r.v, r.ok
 	}
 }

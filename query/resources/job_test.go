@@ -188,7 +188,7 @@ func TestJobQueryFollowsChangingFiles(t *testing.T) {
 	require.NoError(t, err)
 	res, err := New("job", Env{Jobs: q, Opcodes: schema30})
 	require.NoError(t, err)
-	fresh := jobTableOf(jobFields(
+	fresh := newJobTables(jobFields(
 		func(input json.RawMessage) string { return schema30.ParseInput(input).Summary() },
 		func(input json.RawMessage) json.RawMessage { return canonicalInput(schema30, input) }))
 	var all []string
