@@ -54,7 +54,7 @@ func TestLoadParallelStops(t *testing.T) {
 		want error
 	}{
 		"emit error": {context.Background(), func(int, *int) error { return stop }, stop},
-		"cancelled": {ctx, func(int, *int) error { cancel(); return nil }, context.Canceled},
+		"cancelled":  {ctx, func(int, *int) error { cancel(); return nil }, context.Canceled},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
