@@ -85,7 +85,7 @@ func jobFields(summarize func(json.RawMessage) string, canonical func(json.RawMe
 		newJobField("id", "ID", query.KindNumber, "Job ID",
 			func(j *jqueue.LoadedJob) (any, bool) { return j.ID, true }),
 		newJobField("status", "Status", query.KindText, "Job status",
-			withJob(func(j *jqueue.Job) any { return j.Status().String() })),
+			withJob(func(j *jqueue.Job) any { return statusValue(j.Status()) })),
 		newJobField("priority", "Priority", query.KindNumber, "Current job priority (19 to -20)",
 			withJob(func(j *jqueue.Job) any { return j.Priority() })),
 		newJobField("archived", "Archived", query.KindBool, "Whether job is archived", archivedValue),
@@ -94,7 +94,7 @@ func jobFields(summarize func(json.RawMessage) string, canonical func(json.RawMe
 		newJobField("opresult", "OpCode_result", query.KindOther, "List of opcodes results",
 			perOp(func(op *jqueue.OpCode) any { return rawOrNull(op.Result) })),
 		newJobField("opstatus", "OpCode_status", query.KindOther, "List of opcodes status",
-			perOp(func(op *jqueue.OpCode) any { return op.Status.String() })),
+			perOp(func(op *jqueue.OpCode) any { return statusValue(op.Status) })),
 		newJobField("oplog", "OpCode_log", query.KindOther, "List of opcode output logs",
 			perOp(func(op *jqueue.OpCode) any { return op.Log })),
 		newJobField("opstart", "OpCode_start", query.KindOther, "List of opcode start timestamps (before acquiring locks)",
@@ -230,6 +230,24 @@ func memoized(key memoKey, value jobValue) jobValue {
 		r := kept.(result)
 		return r.v, r.ok
 	}
+}
+
+// statusValues are the statuses' names as field values, made once:
+// a query shows thousands.
+var statusValues = func() []any {
+	var out []any
+	for s := jqueue.StatusQueued; s <= jqueue.StatusError; s++ {
+		out = append(out, s.String())
+	}
+	return out
+}()
+
+// statusValue is the value of a job or opcode status.
+func statusValue(s jqueue.Status) any {
+	if s >= 0 && int(s) < len(statusValues) {
+		return statusValues[s]
+	}
+	return s.String()
 }
 
 // withJob makes the value of a field computed from a job's file.
