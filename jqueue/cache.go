@@ -15,10 +15,19 @@ import (
 const jobCacheSize = 20000
 
 // SettleTime is how long before a query reads a job file the file must
-// have last changed for later queries to skip reading it while its stamp
-// stays the same. It exceeds the granularity of file times (a clock tick,
-// or a second on file systems that keep seconds only) with room to spare.
-const SettleTime = 2 * time.Second
+// have last changed, at most, for later queries to skip reading it while
+// its stamp stays the same.
+const SettleTime = coarseSettleTime
+
+// How long a file must have been unchanged to be settled: longer than the
+// granularity of its times plus a clock tick, with room to spare. Times
+// that are whole multiples of 10 ms come from file systems that keep
+// coarse times (seconds, or two on FAT), or once in a million from others.
+const (
+	fineSettleTime   = 100 * time.Millisecond
+	coarseSettleTime = 3 * time.Second
+	coarseTimeUnit   = int64(10 * time.Millisecond)
+)
 
 // jobCache keeps the parsed files of live jobs for queries, whatever the
 // jobs' status, so that a query parses only the files that changed.
@@ -29,13 +38,14 @@ const SettleTime = 2 * time.Second
 // entry records the file's stamp (device, inode, size, modification and
 // change times) as fstat gave it on the descriptor its content was read
 // from. A later stat that shows the same stamp shows the same file,
-// unchanged, provided the entry is settled: the file's times were
-// SettleTime older than the moment before the file was opened. An inode
+// unchanged, provided the entry is settled: the file's times were older,
+// by more than their granularity and a clock tick, than the moment before
+// the file was opened. An inode
 // number comes back only after the file that had it is gone, hence after
 // that moment, and so with a later change time. An entry that is not
 // settled is checked by reading the file again and comparing its bytes;
 // the parsed job is reused when they are equal. The argument assumes that
-// the system clock does not step back by more than SettleTime.
+// the system clock does not step back by more than that margin.
 type jobCache struct {
 	mu   sync.Mutex // guards jobs
 	jobs map[uint64]*cachedJob
@@ -65,10 +75,15 @@ func stampOf(st *unix.Stat_t) fileStamp {
 		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}
 }
 
-// settledAt reports whether the file was last changed SettleTime before
-// t.
+// settledAt reports whether the file was last changed long enough before
+// t for its stamp to stand for its content: fineSettleTime for fine file
+// times, coarseSettleTime for coarse ones.
 func (s fileStamp) settledAt(t time.Time) bool {
-	limit := t.Add(-SettleTime).UnixNano()
+	settle := coarseSettleTime
+	if s.mtime%coarseTimeUnit != 0 && s.ctime%coarseTimeUnit != 0 {
+		settle = fineSettleTime
+	}
+	limit := t.Add(-settle).UnixNano()
 	return s.mtime < limit && s.ctime < limit
 }
 

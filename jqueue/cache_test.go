@@ -72,9 +72,11 @@ func TestJobCacheTrustsSettledStampsOnly(t *testing.T) {
 	dir := q.openLiveDir()
 	defer dir.close()
 
+	// Reads an hour before the file was written find it unsettled.
+	q.cache.now = func() time.Time { return time.Now().Add(-time.Hour) }
 	read, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
-	require.False(t, read.settled, "a file written just now is not settled")
+	require.False(t, read.settled, "a file just written is not settled")
 	// An entry with the file's stamp but other content: a stamp that
 	// does not tell versions apart.
 	other, err := ParseJob(readGolden(t, "spec-8_5.json"))
@@ -97,16 +99,21 @@ func TestJobCacheTrustsSettledStampsOnly(t *testing.T) {
 
 func TestSettledAt(t *testing.T) {
 	at := time.Unix(1_700_000_000, 0)
-	before := at.Add(-SettleTime).UnixNano()
+	limit := at.Add(-fineSettleTime).UnixNano() // a whole number of seconds
+	coarse := at.Add(-coarseSettleTime).UnixNano()
 	tests := []struct {
 		name         string
 		mtime, ctime int64
 		want         bool
 	}{
-		{"both older", before - 1, before - 1, true},
-		{"changed at the limit", before - 1, before, false},
-		{"modified at the limit", before, before - 1, false},
-		{"changed since", before - 1, at.UnixNano(), false},
+		{"fine times, both older", limit - 3, limit - 5, true},
+		{"fine times, changed after the limit", limit - 3, limit + 3, false},
+		{"fine times, modified after the limit", limit + 3, limit - 3, false},
+		{"fine times, changed since", limit - 3, at.UnixNano() - 3, false},
+		{"whole seconds, past the fine limit", limit - int64(time.Second), limit - int64(time.Second), false},
+		{"whole seconds, at the coarse limit", coarse, coarse, false},
+		{"whole seconds, older", coarse - int64(time.Second), coarse - int64(time.Second), true},
+		{"one time whole", limit - 3, limit - int64(time.Second), false},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, fileStamp{mtime: tc.mtime, ctime: tc.ctime}.settledAt(at), tc.name)
@@ -120,7 +127,7 @@ func TestJobCacheFollowsStatusChanges(t *testing.T) {
 	clocks := map[string]func() time.Time{
 		"real clock": nil,
 		// Every read counts as settled: the stamps alone tell versions
-		// apart, as they do for files older than SettleTime.
+		// apart, as they do for files unchanged for SettleTime.
 		"settled": func() time.Time { return time.Now().Add(SettleTime + time.Second) },
 	}
 	for name, clock := range clocks {
