@@ -66,9 +66,24 @@ const (
 	keyOpEnd
 )
 
+// jobBlock is a job with the values it points to, allocated at once.
+type jobBlock struct {
+	job       Job
+	times     [3]Timestamp
+	livelock  string
+	processID int64
+}
+
+// opBlock is an opcode entry with its timestamps, allocated at once.
+type opBlock struct {
+	op    OpCode
+	times [3]Timestamp
+}
+
 // job reads the job object.
 func (s *jobScanner) job() (*Job, bool) {
-	job := &Job{}
+	b := &jobBlock{}
+	job := &b.job
 	var seen uint
 	ok := s.object(func(key []byte) bool {
 		var bit uint
@@ -82,19 +97,19 @@ func (s *jobScanner) job() (*Job, bool) {
 			job.Ops, ok = s.ops()
 		case "received_timestamp":
 			bit = keyReceived
-			job.Received, ok = s.timestamp()
+			job.Received, ok = s.timestamp(&b.times[0])
 		case "start_timestamp":
 			bit = keyJobStart
-			job.Start, ok = s.timestamp()
+			job.Start, ok = s.timestamp(&b.times[1])
 		case "end_timestamp":
 			bit = keyJobEnd
-			job.End, ok = s.timestamp()
+			job.End, ok = s.timestamp(&b.times[2])
 		case "livelock":
 			bit = keyLivelock
-			job.Livelock, ok = s.optionalString()
+			job.Livelock, ok = s.optionalString(&b.livelock)
 		case "process_id":
 			bit = keyProcessID
-			job.ProcessID, ok = s.optionalInt()
+			job.ProcessID, ok = s.optionalInt(&b.processID)
 		}
 		return s.once(&seen, bit, ok)
 	})
@@ -114,7 +129,8 @@ func (s *jobScanner) ops() ([]*OpCode, bool) {
 
 // opCode reads one opcode entry.
 func (s *jobScanner) opCode() (*OpCode, bool) {
-	op := &OpCode{}
+	b := &opBlock{}
+	op := &b.op
 	var seen uint
 	ok := s.object(func(key []byte) bool {
 		var bit uint
@@ -139,13 +155,13 @@ func (s *jobScanner) opCode() (*OpCode, bool) {
 			op.Priority = int(p)
 		case "start_timestamp":
 			bit = keyOpStart
-			op.Start, ok = s.timestamp()
+			op.Start, ok = s.timestamp(&b.times[0])
 		case "exec_timestamp":
 			bit = keyOpExec
-			op.Exec, ok = s.timestamp()
+			op.Exec, ok = s.timestamp(&b.times[1])
 		case "end_timestamp":
 			bit = keyOpEnd
-			op.End, ok = s.timestamp()
+			op.End, ok = s.timestamp(&b.times[2])
 		}
 		return s.once(&seen, bit, ok)
 	})
@@ -195,8 +211,8 @@ func (s *jobScanner) status() (Status, bool) {
 	return 0, false
 }
 
-// timestamp reads null or [seconds, microseconds].
-func (s *jobScanner) timestamp() (*Timestamp, bool) {
+// timestamp reads null (nil) or [seconds, microseconds] into dst.
+func (s *jobScanner) timestamp(dst *Timestamp) (*Timestamp, bool) {
 	if s.literal("null") {
 		return nil, true
 	}
@@ -213,11 +229,12 @@ func (s *jobScanner) timestamp() (*Timestamp, bool) {
 	if !ok || !s.punct(']') {
 		return nil, false
 	}
-	return &Timestamp{Sec: sec, Usec: usec}, true
+	*dst = Timestamp{Sec: sec, Usec: usec}
+	return dst, true
 }
 
-// optionalString reads null or a string without escapes.
-func (s *jobScanner) optionalString() (*string, bool) {
+// optionalString reads null (nil) or a string without escapes into dst.
+func (s *jobScanner) optionalString(dst *string) (*string, bool) {
 	if s.literal("null") {
 		return nil, true
 	}
@@ -225,17 +242,18 @@ func (s *jobScanner) optionalString() (*string, bool) {
 	if !ok || !utf8.Valid(text) {
 		return nil, false
 	}
-	str := string(text)
-	return &str, true
+	*dst = string(text)
+	return dst, true
 }
 
-// optionalInt reads null or an integer.
-func (s *jobScanner) optionalInt() (*int64, bool) {
+// optionalInt reads null (nil) or an integer into dst.
+func (s *jobScanner) optionalInt(dst *int64) (*int64, bool) {
 	if s.literal("null") {
 		return nil, true
 	}
 	v, ok := s.int()
-	return &v, ok
+	*dst = v
+	return dst, ok
 }
 
 // int reads an integer literal an int64 holds.
