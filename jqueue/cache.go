@@ -1,38 +1,135 @@
 package jqueue
 
 import (
+	"bytes"
+	"io/fs"
+	"path/filepath"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// finishedCacheSize bounds the cache of finished live jobs: about 20 MB
-// for typical jobs, and queries of queues up to that size read no file
-// twice.
-const finishedCacheSize = 20000
+// jobCacheSize bounds the cache of parsed live jobs: about 20 MB for
+// typical jobs, and queries of queues up to that size parse no file twice.
+const jobCacheSize = 20000
 
-// finishedCache keeps the parsed files of finished live jobs for queries.
-// A finished job's file no longer changes (nothing rewrites it but an
-// archive move), and each entry is checked against the file's inode,
-// size and modification time before use, so a changed file is read again.
-type finishedCache struct {
+// SettleTime is how long before a query reads a job file the file must
+// have last changed, at most, for later queries to skip reading it while
+// its stamp stays the same.
+const SettleTime = coarseSettleTime
+
+// How long a file must have been unchanged to be settled: longer than the
+// granularity of its times plus a clock tick, with room to spare. Times
+// that are whole multiples of 10 ms come from file systems that keep
+// coarse times (seconds, or two on FAT), or once in a million from others.
+const (
+	fineSettleTime   = 100 * time.Millisecond
+	coarseSettleTime = 3 * time.Second
+	coarseTimeUnit   = int64(10 * time.Millisecond)
+)
+
+// jobCache keeps the parsed files of live jobs for queries, whatever the
+// jobs' status, so that a query parses only the files that changed.
+//
+// Every writer of a job file (luxid and the job process alike) writes a
+// new file and renames it over the old one, so a new version of a file is
+// a new inode, with a change time at least the time it was created. An
+// entry records the file's stamp (device, inode, size, modification and
+// change times) as fstat gave it on the descriptor its content was read
+// from. A later stat that shows the same stamp shows the same file,
+// unchanged, provided the entry is settled: the file's times were older,
+// by more than their granularity and a clock tick, than the moment before
+// the file was opened. An inode
+// number comes back only after the file that had it is gone, hence after
+// that moment, and so with a later change time. An entry that is not
+// settled is checked by reading the file again and comparing its bytes;
+// the parsed job is reused when they are equal. The argument assumes that
+// the system clock does not step back by more than that margin.
+type jobCache struct {
 	mu   sync.Mutex // guards jobs
-	jobs map[uint64]cachedJob
+	jobs map[uint64]*cachedJob
+	// now is the clock; time.Now when nil.
+	now func() time.Time
 }
 
+// cachedJob is one read of a job file. An entry never changes: a later
+// read replaces it.
 type cachedJob struct {
-	stat fileStamp
-	job  *Job
+	stamp   fileStamp
+	settled bool
+	data    []byte
+	job     *Job
+	memo    *Memo
 }
 
 // fileStamp identifies a version of a file.
 type fileStamp struct {
-	ino, size int64
-	sec, nsec int64
+	dev, ino     uint64
+	size         int64
+	mtime, ctime int64 // nanoseconds since the epoch
 }
 
 func stampOf(st *unix.Stat_t) fileStamp {
-	return fileStamp{ino: int64(st.Ino), size: st.Size, sec: st.Mtim.Sec, nsec: st.Mtim.Nsec}
+	return fileStamp{dev: st.Dev, ino: st.Ino, size: st.Size,
+		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}
+}
+
+// settledAt reports whether the file was last changed long enough before
+// t for its stamp to stand for its content: fineSettleTime for fine file
+// times, coarseSettleTime for coarse ones.
+func (s fileStamp) settledAt(t time.Time) bool {
+	settle := coarseSettleTime
+	if s.mtime%coarseTimeUnit != 0 && s.ctime%coarseTimeUnit != 0 {
+		settle = fineSettleTime
+	}
+	limit := t.Add(-settle).UnixNano()
+	return s.mtime < limit && s.ctime < limit
+}
+
+// clock is the cache's current time.
+func (c *jobCache) clock() time.Time {
+	if c.now == nil {
+		return time.Now()
+	}
+	return c.now()
+}
+
+func (c *jobCache) lookup(id uint64) *cachedJob {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.jobs[id]
+}
+
+// store caches entry as job id's, unless the file in dir has changed or
+// gone since it was read. The check runs under the lock forget takes after
+// an archive move, so a job archived while a query read it never stays in
+// the cache.
+func (c *jobCache) store(dir liveDir, id uint64, entry *cachedJob) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if stamp, ok := dir.stamp(id); !ok || stamp != entry.stamp {
+		return
+	}
+	if c.jobs == nil || (len(c.jobs) >= jobCacheSize && c.jobs[id] == nil) {
+		c.jobs = make(map[uint64]*cachedJob)
+	}
+	c.jobs[id] = entry
+}
+
+// size is the number of jobs cached.
+func (c *jobCache) size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.jobs)
+}
+
+// forget drops job id's entry, once its live file is gone (archived), so
+// that the cache holds only jobs still in the live queue.
+func (c *jobCache) forget(id uint64) {
+	c.mu.Lock()
+	delete(c.jobs, id)
+	c.mu.Unlock()
 }
 
 // liveDir names the live queue's files for the reads of one query:
@@ -42,6 +139,7 @@ func stampOf(st *unix.Stat_t) fileStamp {
 type liveDir struct {
 	fd     int    // the queue directory, or AT_FDCWD if it could not be opened
 	prefix string // "" or, with AT_FDCWD, the directory's path and a slash
+	path   string // the directory's path, for errors
 }
 
 // openLiveDir opens the live queue for one query's reads; close it after.
@@ -49,9 +147,9 @@ func (q *Queue) openLiveDir() liveDir {
 	fd, err := unix.Open(q.layout.QueueDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		// Reading by full path reports the problem per file.
-		return liveDir{fd: unix.AT_FDCWD, prefix: q.layout.QueueDir + "/"}
+		return liveDir{fd: unix.AT_FDCWD, prefix: q.layout.QueueDir + "/", path: q.layout.QueueDir}
 	}
-	return liveDir{fd: fd}
+	return liveDir{fd: fd, path: q.layout.QueueDir}
 }
 
 func (d liveDir) close() {
@@ -63,66 +161,85 @@ func (d liveDir) close() {
 // name is job id's file as a path relative to d.fd.
 func (d liveDir) name(id uint64) string { return d.prefix + JobFileName(id) }
 
-// read loads job id's live file.
-func (d liveDir) read(id uint64) (*Job, error) {
-	data, err := readSmallFileAt(d.fd, d.name(id))
+// read reads job id's file whole, and its stamp; errors name the file by
+// its full path.
+func (d liveDir) read(id uint64) ([]byte, fileStamp, error) {
+	data, stamp, err := readJobFileAt(d.fd, d.name(id))
+	if pe, ok := err.(*fs.PathError); ok {
+		pe.Path = filepath.Join(d.path, JobFileName(id))
+	}
+	return data, stamp, err
+}
+
+// stamp is the stamp of job id's file, false if it cannot be had.
+func (d liveDir) stamp(id uint64) (fileStamp, bool) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(d.fd, d.name(id), &st, 0); err != nil {
+		return fileStamp{}, false
+	}
+	return stampOf(&st), true
+}
+
+// readLiveForQuery reads job id's live file in dir for a query, parsing
+// it only if it changed since it was cached. The job returned is shared:
+// callers must not change it.
+func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*cachedJob, error) {
+	old := q.cache.lookup(id)
+	if old != nil && old.settled {
+		if stamp, ok := dir.stamp(id); ok && stamp == old.stamp {
+			return old, nil
+		}
+	}
+	opened := q.cache.clock()
+	data, stamp, err := dir.read(id)
 	if err != nil {
 		return nil, err
 	}
-	return ParseJob(data)
+	entry := &cachedJob{stamp: stamp, settled: stamp.settledAt(opened)}
+	if old != nil && bytes.Equal(old.data, data) {
+		entry.data, entry.job, entry.memo = old.data, old.job, old.memo
+	} else {
+		job, err := parseOwnedJob(data)
+		if err != nil {
+			return nil, err
+		}
+		entry.data, entry.job, entry.memo = data, job, &Memo{}
+	}
+	q.cache.store(dir, id, entry)
+	return entry, nil
 }
 
-// readLiveForQuery reads job id's live file in dir for a query, from the
-// cache when the file is unchanged. The job returned is shared: callers
-// must not change it.
-func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*Job, error) {
+// readJobFileAt reads the file at path relative to dirfd whole, and the
+// stamp fstat gives of the same descriptor: open, fstat, read, close.
+// The read stops at the size fstat gave once a read comes back short of
+// the buffer, which is the end of a file that no one writes in place.
+func readJobFileAt(dirfd int, path string) ([]byte, fileStamp, error) {
+	fd, err := unix.Openat(dirfd, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fileStamp{}, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
 	var st unix.Stat_t
-	if err := unix.Fstatat(dir.fd, dir.name(id), &st, 0); err != nil {
-		return dir.read(id) // reports the error the way reading does
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, fileStamp{}, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
-	stamp := stampOf(&st)
-	q.cache.mu.Lock()
-	c, ok := q.cache.jobs[id]
-	q.cache.mu.Unlock()
-	if ok && c.stat == stamp {
-		return c.job, nil
+	data := make([]byte, 0, st.Size+1)
+	for {
+		m, err := unix.Read(fd, data[len(data):cap(data)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, fileStamp{}, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		data = data[:len(data)+m]
+		switch {
+		case m == 0:
+			return data, stampOf(&st), nil
+		case len(data) < cap(data) && int64(len(data)) >= st.Size:
+			return data, stampOf(&st), nil
+		case len(data) == cap(data):
+			data = append(data, make([]byte, cap(data))...)[:len(data)]
+		}
 	}
-	job, err := dir.read(id)
-	if err != nil || !job.Status().Finalized() {
-		return job, err
-	}
-	q.cache.keep(dir, id, stamp, job)
-	return job, nil
-}
-
-// keep caches job id, read from the file version stamp in dir, unless the
-// file has changed or gone since. The check runs under the lock forget
-// takes after an archive move, so a job archived while it was read never
-// stays in the cache.
-func (c *finishedCache) keep(dir liveDir, id uint64, stamp fileStamp, job *Job) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var st unix.Stat_t
-	if err := unix.Fstatat(dir.fd, dir.name(id), &st, 0); err != nil || stampOf(&st) != stamp {
-		return
-	}
-	if c.jobs == nil || len(c.jobs) >= finishedCacheSize {
-		c.jobs = make(map[uint64]cachedJob)
-	}
-	c.jobs[id] = cachedJob{stat: stamp, job: job}
-}
-
-// size is the number of jobs cached.
-func (c *finishedCache) size() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.jobs)
-}
-
-// forget drops job id's entry, once its live file is gone (archived), so
-// that the cache holds only jobs still in the live queue.
-func (c *finishedCache) forget(id uint64) {
-	c.mu.Lock()
-	delete(c.jobs, id)
-	c.mu.Unlock()
 }

@@ -1,6 +1,6 @@
 // Package jqueue owns Ganeti's job queue on disk: the job model, the job
 // file format, job id allocation, the live and archived files, and reading
-// jobs for queries, with finished jobs kept parsed while their files are
+// jobs for queries, with jobs kept parsed while their files are
 // unchanged. Which fields a job query has, and their values, is package
 // query/resources' business.
 //

@@ -84,5 +84,5 @@ func readJobFile(path string) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseJob(data)
+	return parseOwnedJob(data)
 }

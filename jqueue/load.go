@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // LoadedJob is a job as a query sees it: its file's content (nil when the
@@ -14,6 +15,9 @@ type LoadedJob struct {
 	ID       uint64
 	Job      *Job
 	Archived bool
+	// Memo keeps values derived from Job for every query that reads the
+	// same parsed file.
+	Memo *Memo
 }
 
 // JobRef names a job a query runs over and where its file was seen.
@@ -36,75 +40,100 @@ const (
 
 // LoadJobs reads the files of refs for a query, several at a time, and
 // hands each job to emit in order, stopping at emit's first error or when
-// ctx ends. Live files are read through one descriptor of the queue
-// directory, and finished jobs come from a cache while their files are
-// unchanged: the jobs handed out are shared and must not be changed.
-func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, emit func(JobRef, *LoadedJob) error) error {
+// ctx ends. prepare, if not nil, runs on each job on the goroutines that
+// read the files, as soon as it is read: for work on the jobs that emit,
+// which runs on one goroutine, would otherwise do. The job handed to emit
+// is valid until emit returns; every job has a Memo. Live files are read
+// through one descriptor of the queue directory, and their jobs come from
+// a cache while the files are unchanged: the jobs are shared and must not
+// be changed.
+func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, prepare func(*LoadedJob), emit func(JobRef, *LoadedJob) error) error {
 	dir := q.openLiveDir()
 	defer dir.close()
-	return loadParallel(ctx, refs, func(ref JobRef) *LoadedJob { return q.loadRef(dir, ref) }, emit)
+	load := func(ref JobRef, out *LoadedJob) {
+		q.loadRef(dir, ref, out)
+		if prepare != nil {
+			prepare(out)
+		}
+	}
+	return loadParallel(ctx, refs, load, emit)
 }
 
-// loadRef reads a job where it was listed; live files are read in dir.
-func (q *Queue) loadRef(dir liveDir, ref JobRef) *LoadedJob {
+// loadRef reads a job where it was listed into out; live files are read
+// in dir.
+func (q *Queue) loadRef(dir liveDir, ref JobRef, out *LoadedJob) {
+	*out = LoadedJob{ID: ref.ID, Memo: &Memo{}}
 	switch ref.Where {
 	case Live:
-		if job, err := q.readLiveForQuery(dir, ref.ID); err == nil {
-			return &LoadedJob{ID: ref.ID, Job: job}
+		if c, err := q.readLiveForQuery(dir, ref.ID); err == nil {
+			out.Job, out.Memo = c.job, c.memo
 		}
-		return &LoadedJob{ID: ref.ID}
 	case Archived:
 		if job, err := readJobFile(q.layout.ArchivedJobFile(ref.ID)); err == nil {
-			return &LoadedJob{ID: ref.ID, Job: job, Archived: true}
+			out.Job, out.Archived = job, true
 		}
-		return &LoadedJob{ID: ref.ID}
+	default:
+		out.Job, out.Archived = q.loadRequested(ref.ID)
 	}
-	return q.LoadForQuery(ref.ID)
 }
 
 // LoadEach reads the live files of ids, several at a time, and hands each
-// job (or the error reading it) to f in id order.
+// job (or the error reading it) to f in id order. The jobs are those of
+// the queries' cache, which they fill: they are shared and must not be
+// changed.
 func (q *Queue) LoadEach(ctx context.Context, ids []uint64, f func(id uint64, job *Job, err error) error) error {
 	type result struct {
 		job *Job
 		err error
 	}
-	load := func(id uint64) result {
-		job, err := q.ReadJob(id)
-		return result{job, err}
+	dir := q.openLiveDir()
+	defer dir.close()
+	load := func(id uint64, out *result) {
+		c, err := q.readLiveForQuery(dir, id)
+		if err != nil {
+			*out = result{err: err}
+			return
+		}
+		*out = result{job: c.job}
 	}
-	return loadParallel(ctx, ids, load, func(id uint64, r result) error { return f(id, r.job, r.err) })
+	return loadParallel(ctx, ids, load, func(id uint64, r *result) error { return f(id, r.job, r.err) })
 }
 
-// loadParallel runs load over ids on a few workers, a window at a time so
-// that memory stays bounded, and emits the results in order.
-func loadParallel[K, T any](ctx context.Context, ids []K, load func(K) T, emit func(K, T) error) error {
-	const window = 256
-	workers := min(runtime.GOMAXPROCS(0)*2, 16)
-	loaded := make([]T, window)
-	for start := 0; start < len(ids); start += window {
-		batch := ids[start:min(start+window, len(ids))]
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					loaded[i] = load(batch[i])
-				}
-			}()
+// loadWindow is how many files loadParallel reads ahead of what it
+// emitted, at most: the memory of a load stays bounded.
+const loadWindow = 256
+
+// loadParallel runs load over ids on a few workers, a window of ids at a
+// time, and emits the results in order: each window is emitted while the
+// next one loads. A result handed to emit is valid until emit returns.
+func loadParallel[K, T any](ctx context.Context, ids []K, load func(K, *T), emit func(K, *T) error) error {
+	windows := (len(ids) + loadWindow - 1) / loadWindow
+	var bufs [2][]T
+	for i := range bufs {
+		bufs[i] = make([]T, min(loadWindow, len(ids)))
+	}
+	window := func(w int) ([]K, []T) {
+		keys := ids[w*loadWindow : min((w+1)*loadWindow, len(ids))]
+		return keys, bufs[w%2][:len(keys)]
+	}
+	var loading sync.WaitGroup
+	defer loading.Wait()
+	if windows > 0 {
+		keys, out := window(0)
+		loadAll(&loading, keys, out, load)
+	}
+	for w := range windows {
+		loading.Wait()
+		if w+1 < windows {
+			keys, out := window(w + 1)
+			loadAll(&loading, keys, out, load)
 		}
-		for i := range batch {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		for i, id := range batch {
+		keys, out := window(w)
+		for i, k := range keys {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := emit(id, loaded[i]); err != nil {
+			if err := emit(k, &out[i]); err != nil {
 				return err
 			}
 		}
@@ -112,17 +141,34 @@ func loadParallel[K, T any](ctx context.Context, ids []K, load func(K) T, emit f
 	return nil
 }
 
-// LoadForQuery reads job id the way queries do: the archived copy wins
-// over a live one; a job that cannot be read or parsed has no content.
-func (q *Queue) LoadForQuery(id uint64) *LoadedJob {
+// loadAll starts the workers that load keys into out, counted by wg.
+func loadAll[K, T any](wg *sync.WaitGroup, keys []K, out []T, load func(K, *T)) {
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0)*2, 16, len(keys)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(keys) {
+					return
+				}
+				load(keys[i], &out[i])
+			}
+		})
+	}
+}
+
+// loadRequested reads job id the way queries of named jobs do: the
+// archived copy wins over a live one; a job that cannot be read or parsed
+// has no content.
+func (q *Queue) loadRequested(id uint64) (job *Job, archived bool) {
 	if job, err := readJobFile(q.layout.ArchivedJobFile(id)); err == nil {
-		return &LoadedJob{ID: id, Job: job, Archived: true}
+		return job, true
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return &LoadedJob{ID: id}
+		return nil, false
 	}
 	job, err := q.ReadJob(id)
 	if err != nil {
-		return &LoadedJob{ID: id}
+		return nil, false
 	}
-	return &LoadedJob{ID: id, Job: job}
+	return job, false
 }

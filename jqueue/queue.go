@@ -39,8 +39,8 @@ type Queue struct {
 	// by AddJob, lowered by Archive.
 	liveCount atomic.Int64
 
-	// cache keeps finished live jobs for queries.
-	cache finishedCache
+	// cache keeps parsed live jobs for queries.
+	cache jobCache
 
 	// The serial's two locks nest in one order only: serialFileMu first,
 	// then serialMu (persistSerial reads the serial while it holds the
@@ -108,10 +108,10 @@ func (q *Queue) Layout() *paths.Layout { return q.layout }
 // LiveCount is the number of live job files.
 func (q *Queue) LiveCount() int64 { return q.liveCount.Load() }
 
-// CachedFinishedJobs is the number of finished jobs whose parsed files
-// the queue keeps for queries; never more than the live job files but for
-// an archive move in progress.
-func (q *Queue) CachedFinishedJobs() int64 { return int64(q.cache.size()) }
+// CachedJobs is the number of jobs whose parsed files the queue keeps
+// for queries; never more than the live job files but for an archive move
+// in progress.
+func (q *Queue) CachedJobs() int64 { return int64(q.cache.size()) }
 
 // replicate hands a written file to the replicator, if any.
 func (q *Queue) replicate(path string, data []byte) {

@@ -232,7 +232,7 @@ func (d *daemonParts) newDispatcher() *luxid.Dispatcher {
 // runner, the queue, the dispatcher and the configuration.
 func (d *daemonParts) serveMetrics(dispatcher *luxid.Dispatcher) {
 	d.stats.AddSources(metrics.Sources{
-		Jobs: d.runner.Counts, LiveJobFiles: d.queue.LiveCount, CachedFinishedJobs: d.queue.CachedFinishedJobs,
+		Jobs: d.runner.Counts, LiveJobFiles: d.queue.LiveCount, CachedJobs: d.queue.CachedJobs,
 		Waiters: dispatcher.Waiters, ConfigReloads: d.cfg.ReloadCounts,
 	})
 	d.endpoint.Serve(d.logger)

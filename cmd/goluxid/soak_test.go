@@ -28,7 +28,7 @@ const soakSamples = 5
 // soakFigures are the daemon's resources at one moment, from its metrics.
 type soakFigures struct {
 	goroutines, fds, rssMiB float64
-	// liveJobs are the queue's live job files, cachedJobs the finished
+	// liveJobs are the queue's live job files, cachedJobs the
 	// ones among them it keeps parsed: garbage collection moves neither.
 	liveJobs, cachedJobs float64
 }
@@ -45,7 +45,7 @@ func readSoakFigures(t *testing.T, metricsSock string) soakFigures {
 		fds:        metricValue(text, "process_open_fds"),
 		rssMiB:     metricValue(text, "process_resident_memory_bytes") / (1 << 20),
 		liveJobs:   metricValue(text, "goluxid_queue_live_job_files"),
-		cachedJobs: metricValue(text, "goluxid_queue_cached_finished_jobs"),
+		cachedJobs: metricValue(text, "goluxid_queue_cached_jobs"),
 	}
 }
 
@@ -67,7 +67,7 @@ func requireCacheOfLiveJobsOnly(t *testing.T, metricsSock string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the queue keeps %.0f finished jobs parsed but has only %.0f live job files %s after the load: archived jobs stay cached",
+			t.Fatalf("the queue keeps %.0f jobs parsed but has only %.0f live job files %s after the load: archived jobs stay cached",
 				f.cachedJobs, f.liveJobs, cacheSettle)
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -154,7 +154,7 @@ func TestSoakStaysFlat(t *testing.T) {
 	if p := firstFailure.Load(); p != nil {
 		t.Errorf("%d calls failed, the first: %v", failures.Load(), *p)
 	}
-	assert.Positive(t, mostCached, "queries kept finished jobs parsed during the soak")
+	assert.Positive(t, mostCached, "queries kept jobs parsed during the soak")
 	requireCacheOfLiveJobsOnly(t, sock)
 	assert.LessOrEqual(t, end.goroutines, start.goroutines*1.05+20, "goroutines")
 	assert.LessOrEqual(t, end.fds, start.fds+10, "descriptors")

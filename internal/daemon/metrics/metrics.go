@@ -1,6 +1,6 @@
 // Package metrics exposes goluxid's own figures in the Prometheus text
 // format, on an opt-in endpoint (--metrics): the queue by state, its live
-// job files and the finished jobs it keeps parsed, job start latency, LUXI
+// job files and the jobs it keeps parsed, job start latency, LUXI
 // requests by method and outcome, WaitForJobChange waiters, configuration
 // reloads, fsync latency, and the Go runtime and process figures
 // (goroutines, descriptors, memory). The Haskell luxid only logs.
@@ -39,9 +39,9 @@ type Sources struct {
 	Jobs func() (queued, running, manipulated int)
 	// LiveJobFiles returns the number of job files in the live queue.
 	LiveJobFiles func() int64
-	// CachedFinishedJobs returns the number of finished jobs the queue
-	// keeps parsed for queries.
-	CachedFinishedJobs func() int64
+	// CachedJobs returns the number of live jobs the queue keeps
+	// parsed for queries.
+	CachedJobs func() int64
 	// Waiters returns the WaitForJobChange calls waiting.
 	Waiters func() int64
 	// ConfigReloads returns the reloads that installed a configuration
@@ -108,11 +108,11 @@ func (m *Metrics) AddSources(src Sources) {
 			Help: "Job files in the live queue directory (finished ones included, until archived).",
 		}, func() float64 { return float64(src.LiveJobFiles()) }))
 	}
-	if src.CachedFinishedJobs != nil {
+	if src.CachedJobs != nil {
 		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Namespace: namespace, Name: "queue_cached_finished_jobs",
-			Help: "Finished live jobs kept parsed for queries (at most the live job files; archived jobs leave).",
-		}, func() float64 { return float64(src.CachedFinishedJobs()) }))
+			Namespace: namespace, Name: "queue_cached_jobs",
+			Help: "Live jobs kept parsed for queries (at most the live job files; archived jobs leave).",
+		}, func() float64 { return float64(src.CachedJobs()) }))
 	}
 	if src.Waiters != nil {
 		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -33,9 +33,10 @@
 // rule's one predicate is ["reason", ["=", "reason", "startload probe"]],
 // which only the probes' reason trails match, so that the jobs of its load
 // run beside them; the run fails unless every probe stayed queued.
-// Scenarios on large queues write finished job files straight into queue/
-// instead (see jobfiles.go for the format, a job as the Python job process
-// leaves it after success).
+// Scenarios on large queues write job files straight into queue/ before
+// the luxid starts instead (see jobfiles.go for the formats: a job as the
+// Python job process leaves it after success, and a queued job as luxid
+// writes it, which the same PAUSE rule then holds queued).
 //
 // # Figures
 //

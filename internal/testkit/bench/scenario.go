@@ -56,8 +56,8 @@ type Sizes struct {
 	Submits     int   `json:"submits"`      // SubmitJob calls of each "submit-C"
 	Conns       []int `json:"conns"`        // connections of the "submit-C" scenarios
 	Many        int   `json:"many"`         // jobs of the SubmitManyJobs call
-	QueryJobs   []int `json:"query_jobs"`   // live jobs of the "queryjobs-N" scenarios
-	QueryReps   int   `json:"query_reps"`   // timed queries per run
+	QueryJobs   []int `json:"query_jobs"`   // live jobs of "queryjobs-N" and "queryjobs-queued-N"
+	QueryReps   int   `json:"query_reps"`   // queries per run after the first
 	Waiters     []int `json:"waiters"`      // waiters of the "wait-N" scenarios
 	LatencyJobs int   `json:"latency_jobs"` // jobs run one after another by "latency"
 	// SyscallCalls are the calls of each counted phase of "syscalls".
@@ -139,6 +139,9 @@ func scenarios(s Sizes) []scenario {
 	list = append(list, submitManyScenario(s.Many), syscallsScenario(s.SyscallCalls, s.IdleWait))
 	for _, n := range s.QueryJobs {
 		list = append(list, queryJobsScenario(n, s.QueryReps))
+	}
+	for _, n := range s.QueryJobs {
+		list = append(list, queryQueuedJobsScenario(n, s.QueryReps))
 	}
 	for _, n := range s.Waiters {
 		list = append(list, waitScenario(n))
