@@ -2,7 +2,16 @@
 // all: the data goes to a temporary file in the target's directory, which
 // is synced, renamed over the target, and the directory is synced. Renames
 // between directories sync both. WriteFileNoSync replaces a file
-// atomically with no sync at all, for writes a crash may lose.
+// atomically with no sync at all, for writes a crash may lose; SyncFile
+// syncs a file of the directory that was changed in place.
+//
+// WriteFiles writes many files as one batch, in this order: every file
+// goes to its temporary file and is synced, up to batchParallelism files
+// at once, while the caller's own step (beforeRename) runs alongside;
+// once every sync and that step succeeded, the files are renamed one by
+// one; then one directory sync covers every rename. A file's sync never
+// waits for another file's, so the disk sees many syncs at once and the
+// batch costs about as long as a few syncs, not one per file.
 //
 // Directory syncs of concurrent writers are shared (group commit): a writer
 // waits for one directory sync that started after its rename, so eight
@@ -10,6 +19,7 @@
 // never retried: after one, the directory is marked failed and every later
 // write fails too, because the kernel may already have dropped the data the
 // failed sync was about (a retried fsync can report success for lost data).
+// A batch in which a file's sync failed renames none of its files.
 package durable
 
 import (
@@ -74,13 +84,7 @@ func Open(path string, syncer Syncer) *Dir {
 // WriteFile atomically replaces name in the directory with data, synced to
 // disk before it returns.
 func (d *Dir) WriteFile(name string, data []byte, perm fs.FileMode) error {
-	if err := d.Err(); err != nil {
-		return err
-	}
-	if err := d.replace(name, data, perm, true); err != nil {
-		return err
-	}
-	return d.SyncDir()
+	return d.WriteFiles([]File{{Name: name, Data: data, Perm: perm}}, nil)[0]
 }
 
 // WriteFileNoSync atomically replaces name with data without syncing: after
@@ -95,22 +99,42 @@ func (d *Dir) WriteFileNoSync(name string, data []byte, perm fs.FileMode) error 
 
 // replace writes data to a temporary file and renames it over name.
 func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool) error {
-	target := filepath.Join(d.path, name)
+	tmp, err := d.writeTemp(name, data, perm, syncFile)
+	if err != nil {
+		return err
+	}
+	return d.rename(tmp, name)
+}
+
+// writeTemp writes data to a new temporary file for name, synced if asked,
+// and returns its path. A failed sync marks the directory failed.
+func (d *Dir) writeTemp(name string, data []byte, perm fs.FileMode, syncFile bool) (string, error) {
 	tmp := filepath.Join(d.path, name+"-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
 	f, err := openFile(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL, perm)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", target, err)
+		return "", d.writeError(name, err)
 	}
 	if err := writeAndClose(f, data, syncFile, d.syncer); err != nil {
 		os.Remove(tmp)
 		d.failOnSync(err)
-		return fmt.Errorf("writing %s: %w", target, err)
+		return "", d.writeError(name, err)
 	}
-	if err := os.Rename(tmp, target); err != nil {
+	return tmp, nil
+}
+
+// rename moves the temporary file tmp to name, removing it on failure.
+func (d *Dir) rename(tmp, name string) error {
+	if err := os.Rename(tmp, filepath.Join(d.path, name)); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", target, err)
+		return d.writeError(name, err)
 	}
 	return nil
+}
+
+// writeError is the error of a failed write of name: an *fs.PathError
+// with the operation "write" and the target's path.
+func (d *Dir) writeError(name string, err error) error {
+	return &fs.PathError{Op: "write", Path: filepath.Join(d.path, name), Err: err}
 }
 
 // openFile opens path as os.OpenFile does, minus what os.OpenFile adds on
@@ -213,6 +237,25 @@ func (d *Dir) syncDir() error {
 	}
 	defer dir.Close()
 	return d.syncer.SyncDir(dir)
+}
+
+// SyncFile syncs name, an existing file of the directory changed in place,
+// through the directory's syncer. A failed sync marks the directory failed.
+func (d *Dir) SyncFile(name string) error {
+	if err := d.Err(); err != nil {
+		return err
+	}
+	f, err := openFile(filepath.Join(d.path, name), unix.O_RDONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := d.syncer.SyncFile(f); err != nil {
+		err = &syncError{err}
+		d.failOnSync(err)
+		return err
+	}
+	return nil
 }
 
 // Rename moves oldName in this directory to newName in to (which may be

@@ -1,0 +1,124 @@
+package durable
+
+import (
+	"io/fs"
+	"os"
+	"sync"
+	"sync/atomic"
+)
+
+// batchParallelism bounds the files of one batch written and synced at
+// once: enough syncs in flight for the disk to take them together, few
+// enough threads blocked in them.
+const batchParallelism = 32
+
+// File is one file of a batch: its name in the directory, content and
+// mode.
+type File struct {
+	Name string
+	Data []byte
+	Perm fs.FileMode
+}
+
+// WriteFiles writes files durably as one batch and returns one error per
+// file, nil for each file written. beforeRename, if not nil, runs
+// alongside the writes and syncs; no file is renamed unless it succeeded,
+// so that whatever it makes durable is durable before any file appears.
+//
+// When a file cannot be created, written or renamed, that file fails and
+// the others go on. When a file's sync or beforeRename fails, no file of
+// the batch is renamed: every temporary file is removed and every file
+// fails. When the directory sync fails, every renamed file fails; the
+// files stay, with no promise that they survive a crash.
+func (d *Dir) WriteFiles(files []File, beforeRename func() error) []error {
+	errs := make([]error, len(files))
+	if err := d.Err(); err != nil {
+		return d.failAll(files, errs, err)
+	}
+	var before chan error
+	if beforeRename != nil {
+		before = make(chan error, 1)
+		go func() { before <- beforeRename() }()
+	}
+	temps := d.writeTemps(files, errs)
+	abort := d.Err()
+	if before != nil {
+		if err := <-before; abort == nil {
+			abort = err
+		}
+	}
+	if abort != nil {
+		removeTemps(temps)
+		return d.failAll(files, errs, abort)
+	}
+	return d.renameAndSync(files, temps, errs)
+}
+
+// writeTemps writes and syncs every file to its temporary file, up to
+// batchParallelism at once, and returns their paths ("" where errs says
+// why not). Once the directory failed, the files not yet begun are left
+// out.
+func (d *Dir) writeTemps(files []File, errs []error) []string {
+	temps := make([]string, len(files))
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(files) || d.Err() != nil {
+				return
+			}
+			f := files[i]
+			temps[i], errs[i] = d.writeTemp(f.Name, f.Data, f.Perm, true)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(batchParallelism, len(files)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	return temps
+}
+
+// renameAndSync renames every written temporary file to its name, then
+// syncs the directory once for all of them.
+func (d *Dir) renameAndSync(files []File, temps []string, errs []error) []error {
+	var renamed []int
+	for i, tmp := range temps {
+		if tmp == "" {
+			continue
+		}
+		if errs[i] = d.rename(tmp, files[i].Name); errs[i] == nil {
+			renamed = append(renamed, i)
+		}
+	}
+	if len(renamed) == 0 {
+		return errs
+	}
+	if err := d.SyncDir(); err != nil {
+		for _, i := range renamed {
+			errs[i] = d.writeError(files[i].Name, err)
+		}
+	}
+	return errs
+}
+
+// failAll sets err, as a failed write of its file, for every file that
+// has no error yet, and returns errs.
+func (d *Dir) failAll(files []File, errs []error, err error) []error {
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = d.writeError(files[i].Name, err)
+		}
+	}
+	return errs
+}
+
+// removeTemps removes the temporary files written.
+func removeTemps(temps []string) {
+	for _, tmp := range temps {
+		if tmp != "" {
+			os.Remove(tmp)
+		}
+	}
+}
