@@ -41,11 +41,12 @@ func (d *Dir) WriteFiles(files []File, beforeRename func() error) []error {
 		go func() { before <- beforeRename() }()
 	}
 	temps := d.writeTemps(files, errs)
-	abort := d.Err()
+	var abort error
 	if before != nil {
-		if err := <-before; abort == nil {
-			abort = err
-		}
+		abort = <-before
+	}
+	if abort == nil {
+		abort = d.Err()
 	}
 	if abort != nil {
 		removeTemps(temps)
