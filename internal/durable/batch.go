@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"os"
 	"sync"
-	"sync/atomic"
 )
 
 // batchParallelism bounds the files of one batch written and synced at
@@ -55,28 +54,34 @@ func (d *Dir) WriteFiles(files []File, beforeRename func() error) []error {
 	return d.renameAndSync(files, temps, errs)
 }
 
-// writeTemps writes and syncs every file to its temporary file, up to
-// batchParallelism at once, and returns their paths ("" where errs says
-// why not). Once the directory failed, the files not yet begun are left
-// out.
+// writeTemps writes every file to its temporary file and syncs it, and
+// returns their paths ("" where errs says why not). The files are created
+// one after the other, as creations in one directory take turns in the
+// kernel anyway, and synced by up to batchParallelism goroutines at once.
+// Once the directory failed, the files not yet created are left out.
 func (d *Dir) writeTemps(files []File, errs []error) []string {
 	temps := make([]string, len(files))
-	var next atomic.Int64
-	work := func() {
-		for {
-			i := int(next.Add(1) - 1)
-			if i >= len(files) || d.Err() != nil {
-				return
+	created := make(chan int)
+	opened := make([]*os.File, len(files))
+	var wg sync.WaitGroup
+	for range min(batchParallelism, len(files)) {
+		wg.Go(func() {
+			for i := range created {
+				if errs[i] = d.closeTemp(opened[i], files[i].Name, true); errs[i] == nil {
+					temps[i] = opened[i].Name()
+				}
 			}
-			f := files[i]
-			temps[i], errs[i] = d.writeTemp(f.Name, f.Data, f.Perm, true)
+		})
+	}
+	for i, f := range files {
+		if d.Err() != nil {
+			break
+		}
+		if opened[i], errs[i] = d.createTemp(f.Name, f.Data, f.Perm); errs[i] == nil {
+			created <- i
 		}
 	}
-	var wg sync.WaitGroup
-	for range min(batchParallelism, len(files)) - 1 {
-		wg.Go(work)
-	}
-	work()
+	close(created)
 	wg.Wait()
 	return temps
 }

@@ -99,27 +99,42 @@ func (d *Dir) WriteFileNoSync(name string, data []byte, perm fs.FileMode) error 
 
 // replace writes data to a temporary file and renames it over name.
 func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool) error {
-	tmp, err := d.writeTemp(name, data, perm, syncFile)
+	tmp, err := d.createTemp(name, data, perm)
 	if err != nil {
 		return err
 	}
-	return d.rename(tmp, name)
+	if err := d.closeTemp(tmp, name, syncFile); err != nil {
+		return err
+	}
+	return d.rename(tmp.Name(), name)
 }
 
-// writeTemp writes data to a new temporary file for name, synced if asked,
-// and returns its path. A failed sync marks the directory failed.
-func (d *Dir) writeTemp(name string, data []byte, perm fs.FileMode, syncFile bool) (string, error) {
-	tmp := filepath.Join(d.path, name+"-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
-	f, err := openFile(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL, perm)
+// createTemp creates a temporary file for name holding data, and leaves
+// it open.
+func (d *Dir) createTemp(name string, data []byte, perm fs.FileMode) (*os.File, error) {
+	path := filepath.Join(d.path, name+"-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
+	f, err := openFile(path, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL, perm)
 	if err != nil {
-		return "", d.writeError(name, err)
+		return nil, d.writeError(name, err)
 	}
-	if err := writeAndClose(f, data, syncFile, d.syncer); err != nil {
-		os.Remove(tmp)
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return nil, d.writeError(name, err)
+	}
+	return f, nil
+}
+
+// closeTemp syncs the temporary file tmp of name, if asked, and closes
+// it; on failure it removes it. A failed sync marks the directory failed.
+func (d *Dir) closeTemp(tmp *os.File, name string, syncFile bool) error {
+	err := syncAndClose(tmp, syncFile, d.syncer)
+	if err != nil {
+		os.Remove(tmp.Name())
 		d.failOnSync(err)
-		return "", d.writeError(name, err)
+		return d.writeError(name, err)
 	}
-	return tmp, nil
+	return nil
 }
 
 // rename moves the temporary file tmp to name, removing it on failure.
@@ -161,11 +176,7 @@ type syncError struct{ err error }
 func (e *syncError) Error() string { return "sync: " + e.err.Error() }
 func (e *syncError) Unwrap() error { return e.err }
 
-func writeAndClose(f *os.File, data []byte, syncFile bool, syncer Syncer) error {
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
+func syncAndClose(f *os.File, syncFile bool, syncer Syncer) error {
 	if syncFile {
 		if err := syncer.SyncFile(f); err != nil {
 			f.Close()
