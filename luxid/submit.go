@@ -14,8 +14,9 @@ import (
 )
 
 // Jobs is what runs submitted jobs (the scheduler). Enqueue takes a job
-// whose file was written durably, with the secret parameters of its
-// opcodes (a JSON list with one element per opcode) for the job process.
+// whose opcodes were validated and whose file was written durably, with
+// the secret parameters of its opcodes (a JSON list with one element per
+// opcode) for the job process.
 type Jobs interface {
 	Enqueue(job *jqueue.Job, secrets json.RawMessage)
 	// Cancel and ChangePriority answer CancelJob and ChangeJobPriority
