@@ -57,27 +57,38 @@ func (d *Dir) WriteFiles(files []File, beforeRename func() error) []error {
 // writeTemps writes every file to its temporary file and syncs it, and
 // returns their paths ("" where errs says why not). The files are created
 // one after the other, as creations in one directory take turns in the
-// kernel anyway, and synced by up to batchParallelism goroutines at once.
-// Once the directory failed, the files not yet created are left out.
+// kernel anyway, and synced by up to batchParallelism goroutines at once
+// (a single file in the caller's). Once the directory failed, the files
+// not yet created are left out.
 func (d *Dir) writeTemps(files []File, errs []error) []string {
 	temps := make([]string, len(files))
-	created := make(chan int)
 	opened := make([]*os.File, len(files))
+	syncTemp := func(i int) {
+		if errs[i] = d.closeTemp(opened[i], files[i].Name, true); errs[i] == nil {
+			temps[i] = opened[i].Name()
+		}
+	}
+	created := make(chan int)
 	var wg sync.WaitGroup
-	for range min(batchParallelism, len(files)) {
-		wg.Go(func() {
-			for i := range created {
-				if errs[i] = d.closeTemp(opened[i], files[i].Name, true); errs[i] == nil {
-					temps[i] = opened[i].Name()
+	if len(files) > 1 {
+		for range min(batchParallelism, len(files)) {
+			wg.Go(func() {
+				for i := range created {
+					syncTemp(i)
 				}
-			}
-		})
+			})
+		}
 	}
 	for i, f := range files {
 		if d.Err() != nil {
 			break
 		}
-		if opened[i], errs[i] = d.createTemp(f.Name, f.Data, f.Perm); errs[i] == nil {
+		if opened[i], errs[i] = d.createTemp(f.Name, f.Data, f.Perm); errs[i] != nil {
+			continue
+		}
+		if len(files) == 1 {
+			syncTemp(i)
+		} else {
 			created <- i
 		}
 	}

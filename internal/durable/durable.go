@@ -57,9 +57,10 @@ func (osSyncer) SyncDir(dir *os.File) error { return dir.Sync() }
 type Dir struct {
 	path   string
 	syncer Syncer
-	// tmpSeq numbers temporary files so that concurrent writers never
-	// share one.
-	tmpSeq atomic.Uint64
+	// tmpInfix ("-<pid>-") and tmpSeq name temporary files so that
+	// concurrent writers never share one.
+	tmpInfix string
+	tmpSeq   atomic.Uint64
 
 	mu sync.Mutex // guards the fields below
 	// requested counts callers that asked for a directory sync; done is the
@@ -76,7 +77,7 @@ func Open(path string, syncer Syncer) *Dir {
 	if syncer == nil {
 		syncer = osSyncer{}
 	}
-	d := &Dir{path: path, syncer: syncer}
+	d := &Dir{path: path, syncer: syncer, tmpInfix: "-" + strconv.Itoa(os.Getpid()) + "-"}
 	d.cond = sync.NewCond(&d.mu)
 	return d
 }
@@ -112,7 +113,7 @@ func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool)
 // createTemp creates a temporary file for name holding data, and leaves
 // it open.
 func (d *Dir) createTemp(name string, data []byte, perm fs.FileMode) (*os.File, error) {
-	path := filepath.Join(d.path, name+"-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
+	path := filepath.Join(d.path, name+d.tmpInfix+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
 	f, err := openFile(path, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL, perm)
 	if err != nil {
 		return nil, d.writeError(name, err)
