@@ -42,8 +42,9 @@ type Queue struct {
 	// cache keeps parsed live jobs for queries.
 	cache jobCache
 
-	// The serial's two locks nest in one order only: serialFileMu first,
-	// then serialMu (persistSerial reads the serial while it holds the
+	// The serial's three locks nest in one order only: serialSyncMu,
+	// serialFileMu, serialMu (syncSerial reads what the file shows while
+	// it holds the sync; persistSerial reads the serial while it holds the
 	// file). AllocateIDs releases serialMu before it takes serialFileMu.
 
 	serialMu sync.Mutex // guards serial
@@ -54,6 +55,11 @@ type Queue struct {
 	// serial the file shows.
 	serialFileMu  sync.Mutex
 	serialWritten uint64
+
+	// serialSyncMu guards the serial file's syncs and serialSynced, the
+	// serial the file shows durably.
+	serialSyncMu sync.Mutex
+	serialSynced uint64
 }
 
 // Open opens the queue below layout. The serial is set to at least the
