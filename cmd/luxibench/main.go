@@ -122,6 +122,14 @@ func parse(args []string) (options, *flag.FlagSet, error) {
 	if o.goluxid == "" && !o.list {
 		return o, fs, errors.New("-goluxid PATH is required")
 	}
+	if o.goluxid != "" {
+		// The sandboxes start it from their own directories.
+		abs, err := filepath.Abs(o.goluxid)
+		if err != nil {
+			return o, fs, fmt.Errorf("-goluxid %s: %w", o.goluxid, err)
+		}
+		o.goluxid = abs
+	}
 	return o, fs, nil
 }
 
