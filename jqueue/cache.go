@@ -47,8 +47,13 @@ const (
 // the parsed job is reused when they are equal. The argument assumes that
 // the system clock does not step back by more than that margin.
 type jobCache struct {
-	mu   sync.Mutex // guards jobs
+	mu   sync.Mutex // guards jobs and reading
 	jobs map[uint64]*cachedJob
+	// reading has, for each job file being read and parsed, a channel
+	// closed once that is done: another reader of the same file (the
+	// first query after start meets recovery's reads) waits for it
+	// rather than parsing the file a second time.
+	reading map[uint64]chan struct{}
 	// now is the clock; time.Now when nil.
 	now func() time.Time
 }
@@ -185,11 +190,57 @@ func (d liveDir) stamp(id uint64) (fileStamp, bool) {
 // callers must not change it.
 func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*cachedJob, error) {
 	old := q.cache.lookup(id)
-	if old != nil && old.settled {
-		if stamp, ok := dir.stamp(id); ok && stamp == old.stamp {
+	if current(dir, id, old) {
+		return old, nil
+	}
+	if wait := q.cache.beginRead(id); wait != nil {
+		<-wait
+		if old = q.cache.lookup(id); current(dir, id, old) {
 			return old, nil
 		}
+		return q.readAndCache(dir, id, old)
 	}
+	defer q.cache.endRead(id)
+	return q.readAndCache(dir, id, old)
+}
+
+// current reports whether entry stands for job id's file as it is now:
+// settled, with the file's stamp.
+func current(dir liveDir, id uint64, entry *cachedJob) bool {
+	if entry == nil || !entry.settled {
+		return false
+	}
+	stamp, ok := dir.stamp(id)
+	return ok && stamp == entry.stamp
+}
+
+// beginRead registers a read of job id's file, or returns the channel of
+// the read already going on.
+func (c *jobCache) beginRead(id uint64) <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if wait, ok := c.reading[id]; ok {
+		return wait
+	}
+	if c.reading == nil {
+		c.reading = make(map[uint64]chan struct{})
+	}
+	c.reading[id] = make(chan struct{})
+	return nil
+}
+
+// endRead ends the read beginRead registered and wakes its waiters.
+func (c *jobCache) endRead(id uint64) {
+	c.mu.Lock()
+	done := c.reading[id]
+	delete(c.reading, id)
+	c.mu.Unlock()
+	close(done)
+}
+
+// readAndCache reads job id's file, parses it unless its bytes are those
+// of old, and caches the result.
+func (q *Queue) readAndCache(dir liveDir, id uint64, old *cachedJob) (*cachedJob, error) {
 	opened := q.cache.clock()
 	data, stamp, err := dir.read(id)
 	if err != nil {

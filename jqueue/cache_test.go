@@ -287,3 +287,33 @@ func openDescriptors(t *testing.T) int {
 	require.NoError(t, err)
 	return len(entries)
 }
+
+// A reader that finds the same file being read waits for that read and
+// takes its entry instead of parsing the file again.
+func TestConcurrentReadersParseOnce(t *testing.T) {
+	l := newLayout(t)
+	copyGoldenQueue(t, l)
+	q, err := Open(l, nil)
+	require.NoError(t, err)
+	q.cache.forget(2)
+	q.cache.now = func() time.Time { return time.Now().Add(SettleTime + time.Second) }
+	dir := q.openLiveDir()
+	defer dir.close()
+
+	require.Nil(t, q.cache.beginRead(2), "no read of job 2 going on")
+	got := make(chan *cachedJob)
+	go func() {
+		entry, err := q.readLiveForQuery(dir, 2)
+		assert.NoError(t, err)
+		got <- entry
+	}()
+	select {
+	case <-got:
+		t.Fatal("the second reader did not wait for the read going on")
+	case <-time.After(50 * time.Millisecond):
+	}
+	first, err := q.readAndCache(dir, 2, nil)
+	require.NoError(t, err)
+	q.cache.endRead(2)
+	assert.Same(t, first, <-got, "the waiting reader takes the entry the first read stored")
+}
