@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -109,6 +110,7 @@ func run(args []string) error {
 	}
 	defer logFile.Close()
 	logger.Log(context.Background(), daemon.LevelNotice, "ganeti-luxid daemon startup", "version", version.Version)
+	tuneGarbageCollector()
 	if err := serve(layout, ganeti, opts, logFile, logger); err != nil {
 		daemon.ReportStarted(err)
 		return &exitError{code: constants.ExitFailure, err: err}
@@ -375,4 +377,19 @@ func newMetrics(opts *daemon.Options) *metrics.Metrics {
 		return nil
 	}
 	return metrics.New()
+}
+
+// gcPercent is the garbage collector's target of heap growth, as GOGC.
+// The daemon's live heap is small (a few MiB idle, tens with a large
+// queue cached), and a query or submission over thousands of jobs makes
+// garbage in bursts: Go's default of 100 spends a fifth of such a burst's
+// CPU collecting, 400 a small part of that, for a peak heap a few times
+// the live one.
+const gcPercent = 400
+
+// tuneGarbageCollector applies gcPercent unless the operator set GOGC.
+func tuneGarbageCollector() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 }

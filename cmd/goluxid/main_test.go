@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -246,4 +247,18 @@ func asInstalledRelease(t *testing.T, cfg []byte) []byte {
 	const v30 = `"version": 3000000`
 	require.Contains(t, string(cfg), v30)
 	return bytes.Replace(cfg, []byte(v30), []byte(fmt.Sprintf(`"version": %d`, installed.ConfigVersion)), 1)
+}
+
+// The daemon collects garbage at gcPercent unless the operator set GOGC.
+func TestGarbageCollectorTuning(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+
+	t.Setenv("GOGC", "150")
+	tuneGarbageCollector()
+	assert.Equal(t, 100, debug.SetGCPercent(100), "GOGC set: left as the runtime read it")
+
+	require.NoError(t, os.Unsetenv("GOGC"))
+	tuneGarbageCollector()
+	assert.Equal(t, gcPercent, debug.SetGCPercent(100))
 }
