@@ -13,7 +13,7 @@
 // default command line, else StartMode of the extra goluxid flags: each
 // flag without its leading dashes, lowercased, every run of characters
 // other than a-z and 0-9 made one "-", the flags sorted and joined by "-"
-// ("--warm-start" gives "warm-start"). <scenario> is the scenario's name
+// ("--cold-start" gives "cold-start"). <scenario> is the scenario's name
 // ("queryjobs-10000"). Every file is written durably (temporary file,
 // fsync, rename, fsync of the directory).
 //
