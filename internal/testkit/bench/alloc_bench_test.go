@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -14,24 +16,30 @@ import (
 	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/ganeti/release"
+	"github.com/goluxid/goluxid/ganeti/rpc"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 	"github.com/goluxid/goluxid/luxid"
+	"github.com/goluxid/goluxid/query/resources"
 )
 
 // The benchmarks below are the machine-independent side of the query
 // scenarios: the allocations goluxid's dispatcher makes for the same
 // request over the same data, from the decoded request to the encoded
 // answer the server writes (go test -bench . -benchmem ./internal/testkit/bench).
-// There is no node daemon: live fields answer as if no node did, where the
-// scenarios' single online node refuses the connection.
+// Queries with live fields reach the master's noded as goluxid does, over
+// TLS through the RPC client (see noded_test.go for the stand-in that
+// answers).
 
 // benchNode is a node root for the benchmarks' dispatchers.
 type benchNode struct {
 	layout  *paths.Layout
 	store   *config.Store
 	watcher *inotify.Watcher
+	// noded is the RPC client of the node daemons; nil leaves every live
+	// field without data.
+	noded *rpc.Client
 }
 
 // newBenchNode lays out a node root with configData as config.data.
@@ -52,14 +60,19 @@ func newBenchNode(b *testing.B, configData []byte) *benchNode {
 }
 
 // dispatcher opens the queue afresh (an empty cache of finished jobs) and
-// serves the node.
+// serves the node, reaching the node daemons as goluxid does when n has
+// an RPC client.
 func (n *benchNode) dispatcher(b *testing.B) *luxid.Dispatcher {
 	queue, err := jqueue.Open(n.layout, nil)
 	require.NoError(b, err)
 	ops, err := opcodes.ForRelease(release.Ganeti30.Dir)
 	require.NoError(b, err)
-	return luxid.New(luxid.Deps{Config: n.store, Paths: n.layout, Queue: queue, Watcher: n.watcher,
-		Ganeti: release.Ganeti30, Opcodes: ops})
+	deps := luxid.Deps{Config: n.store, Paths: n.layout, Queue: queue, Watcher: n.watcher,
+		Ganeti: release.Ganeti30, Opcodes: ops}
+	if n.noded != nil {
+		deps.RPC, deps.Noded = resources.RPCClient(n.noded), n.noded
+	}
+	return luxid.New(deps)
 }
 
 // serve answers one request and encodes the answer as the server does.
@@ -142,12 +155,17 @@ func BenchmarkQueryJobs(b *testing.B) {
 
 // BenchmarkQuery is the request of the queryinstances-N and querynodes-N
 // scenarios: Query with the RAPI bulk fields over their generated
-// clusters.
+// clusters. Both kinds have live fields, so every query makes one RPC to
+// the master's noded (node_info, resp. all_instances_info); the other
+// nodes are offline. Each fails unless the answer holds the stand-in's
+// figures.
 func BenchmarkQuery(b *testing.B) {
 	for _, instances := range []int{1000, 10000} {
 		data, err := generatedCluster(instances)()
 		require.NoError(b, err)
-		d := newBenchNode(b, data).dispatcher(b)
+		node := newBenchNode(b, data)
+		node.connectNoded(b)
+		d := node.dispatcher(b)
 		for _, kind := range []string{"instance", "node"} {
 			args := []any{kind, rapiBulkFields[kind], nil}
 			b.Run(fmt.Sprintf("%s/instances=%d", kind, instances), func(b *testing.B) {
@@ -156,8 +174,49 @@ func BenchmarkQuery(b *testing.B) {
 				for b.Loop() {
 					answer = serve(b, d, "Query", args)
 				}
+				requireLiveData(b, kind, answer)
 				b.ReportMetric(float64(answerRows(b, answer)), "rows/op")
 			})
 		}
 	}
+}
+
+// requireLiveData fails b unless a Query answer of kind holds the
+// stand-in noded's figures: in the master's row of nodes (the only online
+// node) its memory, disk and CPUs; in some rows of instances the memory
+// of the instances it runs.
+func requireLiveData(b *testing.B, kind string, answer []byte) {
+	b.Helper()
+	want := map[string][]int64{
+		"node":     {standInMemoryFree, standInStorageFree, standInCPUs},
+		"instance": {standInInstanceMemory},
+	}[kind]
+	for i, field := range map[string][]string{"node": {"mfree", "dfree", "ctotal"}, "instance": {"oper_ram"}}[kind] {
+		rows := rowsWithValue(b, answer, slices.Index(rapiBulkFields[kind], field), want[i])
+		if kind == "node" {
+			require.Equal(b, 1, rows, "rows of nodes whose %s is the stand-in's %d", field, want[i])
+		} else {
+			require.Positive(b, rows, "rows of instances whose %s is the stand-in's %d", field, want[i])
+		}
+	}
+}
+
+// rowsWithValue counts the rows of a Query answer whose cell in column is
+// normal and holds value.
+func rowsWithValue(b *testing.B, answer []byte, column int, value int64) int {
+	b.Helper()
+	var resp struct {
+		Result struct {
+			Data [][][2]json.RawMessage `json:"data"`
+		} `json:"result"`
+	}
+	require.NoError(b, json.Unmarshal(answer, &resp))
+	rows := 0
+	for _, row := range resp.Result.Data {
+		cell := row[column]
+		if string(cell[0]) == "0" && string(cell[1]) == strconv.FormatInt(value, 10) {
+			rows++
+		}
+	}
+	return rows
 }

@@ -56,7 +56,9 @@
 // rusage as wait4 returns it. The syscalls scenario counts the luxid's
 // system calls per request with perf stat (syscalls.go), which depend only
 // on what the daemon does; Go benchmarks in this package's tests give the
-// allocations goluxid makes for the query scenarios' requests.
+// allocations goluxid makes for the query scenarios' requests, the node
+// daemon RPC of the live fields included (a stand-in of the master's
+// noded answers it).
 //
 // A luxid that exits during a run fails the run, with the last lines of
 // its output in the error; the waiter scenarios count it as a figure

@@ -49,6 +49,18 @@ type nodeCert struct {
 	digest string
 }
 
+// RPCCertificates returns the server.pem and client.pem of a fresh
+// single-node cluster whose node is hostname: the self-signed cluster
+// certificate that noded presents and RPC clients trust, and the node's
+// client certificate signed by it, each with its private key.
+func RPCCertificates(hostname string) (server, client []byte, err error) {
+	c, err := generateCrypto(hostname, time.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.server, c.client, nil
+}
+
 // generateCrypto makes fresh keys and certificates for node hostname.
 func generateCrypto(hostname string, now time.Time) (*clusterCrypto, error) {
 	return generateClusterCrypto([]string{hostname}, now)
