@@ -185,3 +185,95 @@ func checkHaskellMissedDeath(t *testing.T, r jobDeathResult, window time.Duratio
 	}
 	assert.Equal(t, "success", r.dependant.Status, "haskell: the dependant ran after the poll")
 }
+
+// secondStartWindow is how long after a restart the job's processes are
+// counted: the Haskell luxid starts queued jobs as soon as it has loaded
+// the queue.
+const secondStartWindow = 10 * time.Second
+
+// TestJobStartedByAnEarlierDaemon shows a row of README's differences: a
+// queued job whose process the daemon before a restart had already
+// started. With WConfd hanging, a job process stays in its start-up (it
+// asks WConfd for the configuration) after the luxid has written its
+// livelock into the job file, whose opcodes are still queued. The Haskell
+// luxid, restarted then, reads the job as queued and starts a second
+// process for it; goluxid counts it as running, as its livelock is held.
+// The job's processes are counted by their livelock files (each process
+// makes one, named after the job and the second it started).
+func TestJobStartedByAnEarlierDaemon(t *testing.T) {
+	found := sideBySide(t, sandbox.Options{}, func(t *testing.T, luxid string, sb *sandbox.Sandbox) int {
+		listener, err := sb.HangWconfd()
+		require.NoError(t, err, "%s: hang WConfd", luxid)
+		defer listener.Close()
+		mustRun(t, sb, "gnt-debug", "delay", "--no-master", "--submit", "1")
+		first := waitStartingJob(t, sb, 1)
+		// A second process must not make a livelock file of the same name.
+		for time.Now().Unix() <= livelockSecond(t, first) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		require.NoError(t, sb.RestartLuxid(context.Background()), "%s: restart", luxid)
+		most := 0
+		for deadline := time.Now().Add(secondStartWindow); time.Now().Before(deadline) && most < 2; {
+			most = max(most, len(jobLivelocks(t, sb, 1)))
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("%s: job 1's livelock files after the restart: %v", luxid, jobLivelocks(t, sb, 1))
+		return most
+	})
+	assert.Equal(t, 1, found[goKind], "goluxid: processes of job 1 within %s of the restart", secondStartWindow)
+	assert.Equal(t, 2, found[haskellKind], "haskell: processes of job 1 within %s of the restart", secondStartWindow)
+}
+
+// waitStartingJob waits until the job's file names a livelock of the job's
+// own process while every opcode is still queued, and returns its path.
+func waitStartingJob(t *testing.T, sb *sandbox.Sandbox, id int) string {
+	t.Helper()
+	path := filepath.Join(sb.Layout().QueueDir, "job-"+strconv.Itoa(id))
+	prefix := jobLivelockPrefix(id)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var file struct {
+			Livelock *string `json:"livelock"`
+			Ops      []struct {
+				Status string `json:"status"`
+			} `json:"ops"`
+		}
+		require.NoError(t, json.Unmarshal(data, &file), "job %d's file", id)
+		for _, op := range file.Ops {
+			require.Equal(t, "queued", op.Status, "job %d's opcodes while its process starts", id)
+		}
+		if file.Livelock != nil && strings.HasPrefix(filepath.Base(*file.Livelock), prefix) {
+			return *file.Livelock
+		}
+	}
+	t.Fatalf("job %d's file names no livelock of its own after 30 s\n%s", id, luxidOutput(sb))
+	return ""
+}
+
+// jobLivelockPrefix starts the names of the livelock files of the job's
+// processes.
+func jobLivelockPrefix(id int) string { return fmt.Sprintf("job_%06d_", id) }
+
+// livelockSecond is the second in the name of a job's livelock file.
+func livelockSecond(t *testing.T, path string) int64 {
+	t.Helper()
+	name := filepath.Base(path)
+	sec, err := strconv.ParseInt(name[strings.LastIndexByte(name, '_')+1:], 10, 64)
+	require.NoError(t, err, "livelock file %s", path)
+	return sec
+}
+
+// jobLivelocks lists the livelock files of the job's processes.
+func jobLivelocks(t *testing.T, sb *sandbox.Sandbox, id int) []string {
+	t.Helper()
+	entries, err := os.ReadDir(sb.Layout().LivelockDir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), jobLivelockPrefix(id)) {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
