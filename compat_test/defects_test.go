@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -85,14 +87,21 @@ for name, call in calls:
 print("drained:", luxi.Client().QueryConfigValues(["drain_flag"])[0])
 `
 
+// unansweredCalls is what a luxid did with unansweredCallsScript: the
+// script's result and the luxid's output.
+type unansweredCalls struct {
+	result
+	luxidOutput string
+}
+
 // TestCallsTheHaskellLuxidNeverAnswers shows two rows of README's
 // differences: SetDrainFlag(False) on a queue that is not drained and
 // SubmitManyJobs with a relative dependency before job 0. The Haskell
-// luxid's handlers fail with an exception (removing a drain file that is
-// not there; making a job id of a negative number) and the client gets no
-// answer; goluxid answers both.
+// luxid's handlers end in an exception (removing a drain file that is not
+// there; making a job id of a negative number), which the daemon prints,
+// and the client gets no answer; goluxid answers both.
 func TestCallsTheHaskellLuxidNeverAnswers(t *testing.T) {
-	found := sideBySide(t, sandbox.Options{}, func(t *testing.T, luxid string, sb *sandbox.Sandbox) result {
+	found := sideBySide(t, sandbox.Options{}, func(t *testing.T, luxid string, sb *sandbox.Sandbox) unansweredCalls {
 		ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 		defer cancel()
 		var r result
@@ -102,13 +111,16 @@ func TestCallsTheHaskellLuxidNeverAnswers(t *testing.T) {
 			t.Fatalf("%s: %v\n%s", luxid, err, luxidOutput(sb))
 		}
 		t.Logf("%s: %s%s", luxid, r.stdout, r.stderr)
-		return r
+		return unansweredCalls{result: r, luxidOutput: luxidOutput(sb)}
 	})
 	wantResult("SetDrainFlag(False) answered True\n"+
 		"SubmitManyJobs(depends -5) answered [[False, \"Invalid value for job ID ' -4'\"]]\n"+
-		"drained: False\n", "", 0)(t, goKind, found[goKind])
+		"drained: False\n", "", 0)(t, goKind, found[goKind].result)
 	wait := strconv.Itoa(unansweredWait)
+	hs := found[haskellKind]
 	wantResult("SetDrainFlag(False) no answer within "+wait+" s\n"+
 		"SubmitManyJobs(depends -5) no answer within "+wait+" s\n"+
-		"drained: False\n", "", 0)(t, haskellKind, found[haskellKind])
+		"drained: False\n", "", 0)(t, haskellKind, hs.result)
+	assert.Contains(t, hs.luxidOutput, "/queue/drain: removeLink: does not exist", "haskell: SetDrainFlag's exception")
+	assert.Contains(t, hs.luxidOutput, "user error (Invalid value for job ID ' -4')", "haskell: SubmitManyJobs' exception")
 }
