@@ -11,10 +11,6 @@ import (
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
-// The tests in the files named defects_*_test.go show rows of README's
-// table "Differences from the Haskell luxid" on both luxids: the Haskell
-// luxid's defect beside goluxid's behaviour, each checked on its own.
-
 // sideBySide runs fn on a sandbox with goluxid and on one with the Haskell
 // luxid at the same time (these tests mostly wait), each sandbox on its own
 // node address, and returns what fn found on each, keyed by goKind and
