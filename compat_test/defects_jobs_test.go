@@ -38,7 +38,7 @@ const goluxidNoticeBound = 5 * time.Second
 
 // haskellPollFloor is the earliest the Haskell luxid's 307 s poll can
 // notice a death in these tests (the poll runs 307 s after the daemon
-// starts; the job is killed within seconds of that).
+// starts; the job is killed within seconds of the start).
 const haskellPollFloor = 250 * time.Second
 
 // deathSubmitScript submits a job that sleeps 600 s in its process and a
