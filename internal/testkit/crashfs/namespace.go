@@ -71,6 +71,15 @@ func runLocked(cmd *exec.Cmd) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
+// RequireFuse stops tb unless /dev/fuse exists, which Mount needs: a
+// failure under CI, a skip elsewhere.
+func RequireFuse(tb testing.TB) {
+	tb.Helper()
+	if _, err := os.Stat("/dev/fuse"); err != nil {
+		cannotRun(tb, "needs /dev/fuse: %v", err)
+	}
+}
+
 // cannotRun ends a test that cannot run its subject: a failure under CI,
 // a skip elsewhere.
 func cannotRun(tb testing.TB, format string, args ...any) {
