@@ -41,7 +41,9 @@ func (q *Queue) Archive(id uint64) (bool, error) {
 }
 
 // archiveBucket returns the archive directory for bucket n, creating it
-// on first use.
+// on first use. The first use in this process also syncs archive/, so
+// that the bucket's name is durable before a job moves into it, whoever
+// created it.
 func (q *Queue) archiveBucket(n uint64) (*durable.Dir, error) {
 	q.archiveMu.Lock()
 	defer q.archiveMu.Unlock()
@@ -51,6 +53,9 @@ func (q *Queue) archiveBucket(n uint64) (*durable.Dir, error) {
 	path := filepath.Join(q.layout.ArchiveDir, strconv.FormatUint(n, 10))
 	if err := makeArchiveDir(path); err != nil {
 		return nil, err
+	}
+	if err := q.archiveRoot.SyncDir(); err != nil {
+		return nil, fmt.Errorf("creating archive directory %s: %w", path, err)
 	}
 	d := durable.Open(path, q.syncer)
 	q.archive[n] = d

@@ -48,18 +48,19 @@
 //     fsync it, close it, rename it over job-<id> and fsync the queue
 //     directory. Writers at the same time share directory syncs: each
 //     waits for one sync that started after its rename.
-//   - WriteJobNoSync (the livelock of a starting job: luxid's own, then
-//     its process's) writes a temporary file and renames it, with no
-//     fsync: after a power failure the file holds the old or the new
-//     content.
+//   - WriteJobNoDirSync (the livelock of a starting job: luxid's own, then
+//     its process's) writes a temporary file, fsyncs it and renames it,
+//     with no fsync of the directory: after a power failure the file
+//     holds the old or the new content, whole.
 //   - Archive renames job-<id> into its archive directory, then fsyncs
-//     that directory and the queue directory. Creating an archive
-//     directory is not synced in archive/.
-//   - The serial file is written whole by Open (temporary file and rename,
-//     no fsync) and then overwritten in place, with no fsync, by each id
-//     allocation. The job files are the durable record: Open raises the
-//     serial to the highest job id found live or in the highest archive
-//     directory.
+//     that directory and the queue directory. The first archive move
+//     into a directory since Open creates it if missing and fsyncs
+//     archive/ before the rename.
+//   - The serial file is written whole by Open, as WriteJob writes a job
+//     file, and then overwritten in place, with no fsync, by each id
+//     allocation: after a power failure it shows at least Open's serial.
+//     The job files are the durable record: Open raises the serial to the
+//     highest job id found live or in the highest archive directory.
 //   - The drain file is created or removed with no fsync.
 //
 // A failed fsync is reported, never retried: the directory it was about
@@ -69,5 +70,5 @@
 //
 // Each serial overwrite, each WriteJob or AddJob and each archive move is
 // handed to the Replicator after it succeeded, and so is every change of
-// the drain flag; Open's serial write and WriteJobNoSync are not.
+// the drain flag; Open's serial write and WriteJobNoDirSync are not.
 package jqueue

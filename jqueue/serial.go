@@ -31,12 +31,15 @@ func (q *Queue) readSerial() (uint64, error) {
 	return n, nil
 }
 
-// initSerial sets the serial and writes the serial file whole, in its
-// canonical form, which allocations then overwrite in place. Open calls it
-// before the queue is shared, so it takes no lock.
+// initSerial sets the serial and writes the serial file whole and
+// durably, in its canonical form, which allocations then overwrite in
+// place: after a power failure the file holds at least this serial, and
+// never nothing (a later directory sync would make the new name durable
+// before unsynced data). Open calls it before the queue is shared, so it
+// takes no lock.
 func (q *Queue) initSerial(serial uint64) error {
 	q.serial = serial
-	if err := q.live.WriteFileNoSync(filepath.Base(q.layout.SerialFile), serialContent(serial), serialFileMode); err != nil {
+	if err := q.live.WriteFile(filepath.Base(q.layout.SerialFile), serialContent(serial), serialFileMode); err != nil {
 		return fmt.Errorf("%w: %w", ErrSerial, err)
 	}
 	q.serialWritten = serial

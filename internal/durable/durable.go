@@ -1,8 +1,10 @@
 // Package durable writes files so that they survive a crash whole or not at
 // all: the data goes to a temporary file in the target's directory, which
 // is synced, renamed over the target, and the directory is synced. Renames
-// between directories sync both. WriteFileNoSync replaces a file
-// atomically with no sync at all, for writes a crash may lose.
+// between directories sync both. WriteFileNoDirSync leaves the directory
+// out (a crash may undo the rename, never leave a partial file), and
+// WriteFileNoSync replaces a file atomically with no sync at all, for
+// writes a crash may lose or leave empty.
 //
 // Directory syncs of concurrent writers are shared (group commit): a writer
 // waits for one directory sync that started after its rename, so eight
@@ -83,9 +85,21 @@ func (d *Dir) WriteFile(name string, data []byte, perm fs.FileMode) error {
 	return d.SyncDir()
 }
 
-// WriteFileNoSync atomically replaces name with data without syncing: after
-// a crash the file holds the old or the new content, or is missing its
-// latest updates. Only for files rebuilt at start-up.
+// WriteFileNoDirSync atomically replaces name with data synced to disk,
+// without waiting for a sync of the directory: after a crash the file
+// holds its old content or the new, whole.
+func (d *Dir) WriteFileNoDirSync(name string, data []byte, perm fs.FileMode) error {
+	if err := d.Err(); err != nil {
+		return err
+	}
+	return d.replace(name, data, perm, true)
+}
+
+// WriteFileNoSync atomically replaces name with data without syncing:
+// after a crash the file may hold its old content, the new, or nothing at
+// all (the rename can reach the disk before the data). Only for files
+// that do not outlive the machine's uptime (on tmpfs) or are rebuilt at
+// start-up whatever they hold.
 func (d *Dir) WriteFileNoSync(name string, data []byte, perm fs.FileMode) error {
 	if err := d.Err(); err != nil {
 		return err

@@ -67,6 +67,14 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 
 	require.NoError(t, d.WriteFileNoSync("serial", []byte("1\n"), 0o600))
 	assert.EqualValues(t, 2, cs.fileSyncs.Load(), "no sync for WriteFileNoSync")
+	assert.EqualValues(t, 2, cs.dirSyncs.Load())
+
+	require.NoError(t, d.WriteFileNoDirSync("job-1", []byte("three"), 0o600))
+	assert.EqualValues(t, 3, cs.fileSyncs.Load(), "the file synced by WriteFileNoDirSync")
+	assert.EqualValues(t, 2, cs.dirSyncs.Load(), "no directory sync for WriteFileNoDirSync")
+	data, err = os.ReadFile(filepath.Join(dir, "job-1"))
+	require.NoError(t, err)
+	assert.Equal(t, "three", string(data))
 }
 
 func TestConcurrentWritersShareDirectorySyncs(t *testing.T) {
