@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -204,6 +206,8 @@ type powerCutLoad struct {
 	*crashLoad
 	// first is the id of the probe submission made at the start.
 	first uint64
+	// quiet is set when the clients that change the queue stop.
+	quiet atomic.Bool
 
 	mu       sync.Mutex // guards the fields below
 	shown    map[uint64]jqueue.Status
@@ -244,17 +248,43 @@ func (l *powerCutLoad) probeSerial() error {
 }
 
 // drive starts every client and returns after d; the clients run until
-// the daemon is gone.
+// the daemon is gone. In every other round, on average, the clients that
+// change the queue fall quiet at a random moment, while the others keep
+// asking for statuses: the luxid then writes nothing more, and the
+// statuses the job processes write are all the queue sees.
 func (l *powerCutLoad) drive(d time.Duration) {
-	actions := []func(*luxi.Client) error{
+	writers := []func(*luxi.Client) error{
 		l.submit, l.submit, l.submitMany, l.cancel, l.reprioritize,
 		l.archiveOne, l.autoArchive, l.toggleDrain, l.changeFilters,
-		l.queryStatuses, l.waitForChange,
 	}
-	for _, action := range actions {
+	for _, action := range writers {
+		l.wg.Go(func() { l.runRedialing(l.unlessQuiet(action)) })
+	}
+	for _, action := range []func(*luxi.Client) error{l.queryStatuses, l.waitForChange} {
 		l.wg.Go(func() { l.runRedialing(action) })
 	}
-	time.Sleep(d)
+	loud := d
+	if rand.IntN(2) == 0 {
+		loud = time.Duration(rand.Int64N(int64(d)))
+	}
+	time.Sleep(loud)
+	l.quiet.Store(true)
+	time.Sleep(d - loud)
+}
+
+// errIdle ends the connection of a client with nothing to do: it then
+// connects again, which fails once the daemon is gone.
+var errIdle = errors.New("nothing to do")
+
+// unlessQuiet runs action until the load falls quiet.
+func (l *powerCutLoad) unlessQuiet(action func(*luxi.Client) error) func(*luxi.Client) error {
+	return func(c *luxi.Client) error {
+		if l.quiet.Load() {
+			time.Sleep(50 * time.Millisecond)
+			return errIdle
+		}
+		return action(c)
+	}
 }
 
 // wait waits for the clients to notice the daemon is gone; false if they
@@ -419,9 +449,6 @@ func (l *powerCutLoad) recent() []uint64 {
 // what it was shown.
 func (l *powerCutLoad) queryStatuses(c *luxi.Client) error {
 	ids := l.recent()
-	if len(ids) == 0 {
-		return nil
-	}
 	res, err := c.Call(context.Background(), "QueryJobs", []any{ids, []string{"id", "status"}})
 	if err != nil {
 		return transportOnly(err)
@@ -448,7 +475,8 @@ func (l *powerCutLoad) queryStatuses(c *luxi.Client) error {
 func (l *powerCutLoad) waitForChange(c *luxi.Client) error {
 	id, prev, ok := l.unfinished()
 	if !ok {
-		return nil
+		time.Sleep(50 * time.Millisecond)
+		return errIdle
 	}
 	res, err := c.Call(context.Background(), "WaitForJobChange", []any{id, []string{"status"}, prev, nil, 1})
 	if err != nil {
