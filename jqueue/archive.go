@@ -1,6 +1,7 @@
 package jqueue
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -90,6 +91,40 @@ func ownLikeParent(path string) error {
 	}
 	if err := os.Chown(path, int(st.Uid), int(st.Gid)); err != nil && os.Geteuid() == 0 {
 		return fmt.Errorf("setting the owner of archive directory %s: %w", path, err)
+	}
+	return nil
+}
+
+// finishArchiveMoves completes the archive moves a crash interrupted. A
+// move syncs the archive directory before the queue directory, so that a
+// crash between the two leaves the job under both names, never under
+// none: the live name goes where the archived file holds the same
+// content, and the queue directory is synced.
+func (q *Queue) finishArchiveMoves() error {
+	ids, err := q.LiveJobIDs()
+	if err != nil {
+		return err
+	}
+	removed := false
+	for _, id := range ids {
+		archived, err := os.ReadFile(q.layout.ArchivedJobFile(id))
+		if err != nil {
+			continue // not archived, or not readable: the live file stays
+		}
+		live, err := os.ReadFile(q.layout.JobFile(id))
+		if err != nil || !bytes.Equal(live, archived) {
+			continue
+		}
+		if err := os.Remove(q.layout.JobFile(id)); err != nil {
+			return fmt.Errorf("finishing the archive move of job %d: %w", id, err)
+		}
+		removed = true
+	}
+	if !removed {
+		return nil
+	}
+	if err := q.live.SyncDir(); err != nil {
+		return fmt.Errorf("finishing archive moves: %w", err)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/goluxid/goluxid/internal/durable"
 )
 
 // finishedCacheSize bounds the cache of finished live jobs: about 20 MB
@@ -13,26 +15,17 @@ const finishedCacheSize = 20000
 
 // finishedCache keeps the parsed files of finished live jobs for queries.
 // A finished job's file no longer changes (nothing rewrites it but an
-// archive move), and each entry is checked against the file's inode,
-// size and modification time before use, so a changed file is read again.
+// archive move), and each entry is checked against the file's version
+// (inode, size, modification and change times) before use, so a changed
+// file is read again.
 type finishedCache struct {
 	mu   sync.Mutex // guards jobs
 	jobs map[uint64]cachedJob
 }
 
 type cachedJob struct {
-	stat fileStamp
+	file durable.FileID
 	job  *Job
-}
-
-// fileStamp identifies a version of a file.
-type fileStamp struct {
-	ino, size int64
-	sec, nsec int64
-}
-
-func stampOf(st *unix.Stat_t) fileStamp {
-	return fileStamp{ino: int64(st.Ino), size: st.Size, sec: st.Mtim.Sec, nsec: st.Mtim.Nsec}
 }
 
 // liveDir names the live queue's files for the reads of one query:
@@ -63,41 +56,35 @@ func (d liveDir) close() {
 // name is job id's file as a path relative to d.fd.
 func (d liveDir) name(id uint64) string { return d.prefix + JobFileName(id) }
 
-// read loads job id's live file.
-func (d liveDir) read(id uint64) (*Job, error) {
-	data, err := readSmallFileAt(d.fd, d.name(id))
-	if err != nil {
-		return nil, err
-	}
-	return ParseJob(data)
-}
-
 // readLiveForQuery reads job id's live file in dir for a query, from the
-// cache when the file is unchanged. The job returned is shared: callers
-// must not change it.
-func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*Job, error) {
+// cache when the file is unchanged, and returns the version it read. The
+// job returned is shared: callers must not change it.
+func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*Job, durable.FileID, error) {
 	var st unix.Stat_t
-	if err := unix.Fstatat(dir.fd, dir.name(id), &st, 0); err != nil {
-		return dir.read(id) // reports the error the way reading does
+	if err := unix.Fstatat(dir.fd, dir.name(id), &st, 0); err == nil {
+		file := durable.FileIDOf(&st)
+		q.cache.mu.Lock()
+		c, ok := q.cache.jobs[id]
+		q.cache.mu.Unlock()
+		if ok && c.file == file {
+			return c.job, file, nil
+		}
 	}
-	stamp := stampOf(&st)
-	q.cache.mu.Lock()
-	c, ok := q.cache.jobs[id]
-	q.cache.mu.Unlock()
-	if ok && c.stat == stamp {
-		return c.job, nil
+	data, file, err := readVersionAt(dir.fd, dir.name(id))
+	if err != nil {
+		return nil, file, err
 	}
-	job, err := dir.read(id)
+	job, err := ParseJob(data)
 	if err != nil || !job.Status().Finalized() {
-		return job, err
+		return job, file, err
 	}
 	q.cache.mu.Lock()
 	if q.cache.jobs == nil || len(q.cache.jobs) >= finishedCacheSize {
 		q.cache.jobs = make(map[uint64]cachedJob)
 	}
-	q.cache.jobs[id] = cachedJob{stat: stamp, job: job}
+	q.cache.jobs[id] = cachedJob{file: file, job: job}
 	q.cache.mu.Unlock()
-	return job, nil
+	return job, file, nil
 }
 
 // forget drops job id's entry, once its live file is gone (archived), so

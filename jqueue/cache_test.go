@@ -22,9 +22,9 @@ func TestFinishedCache(t *testing.T) {
 	dir := q.openLiveDir()
 	defer dir.close()
 
-	first, err := q.readLiveForQuery(dir, 2)
+	first, _, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
-	again, err := q.readLiveForQuery(dir, 2)
+	again, _, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	assert.Same(t, first, again, "an unchanged finished job comes from the cache")
 
@@ -35,7 +35,7 @@ func TestFinishedCache(t *testing.T) {
 	tmp := l.JobFile(2) + ".new"
 	require.NoError(t, os.WriteFile(tmp, []byte(changed), 0o600))
 	require.NoError(t, os.Rename(tmp, l.JobFile(2)))
-	reread, err := q.readLiveForQuery(dir, 2)
+	reread, _, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	assert.NotSame(t, first, reread)
 	assert.Contains(t, string(reread.Ops[1].Result), "BOOM!")
@@ -43,13 +43,13 @@ func TestFinishedCache(t *testing.T) {
 	running, err := os.ReadFile("testdata/golden/spec-8_4.json")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(l.JobFile(26), running, 0o600))
-	a, err := q.readLiveForQuery(dir, 26)
+	a, _, err := q.readLiveForQuery(dir, 26)
 	require.NoError(t, err)
-	b, err := q.readLiveForQuery(dir, 26)
+	b, _, err := q.readLiveForQuery(dir, 26)
 	require.NoError(t, err)
 	assert.NotSame(t, a, b, "unfinished jobs are read every time")
 
-	_, err = q.readLiveForQuery(dir, 99)
+	_, _, err = q.readLiveForQuery(dir, 99)
 	assert.True(t, os.IsNotExist(err))
 }
 
@@ -60,7 +60,7 @@ func TestArchivedJobsLeaveTheCache(t *testing.T) {
 	require.NoError(t, err)
 	dir := q.openLiveDir()
 	defer dir.close()
-	_, err = q.readLiveForQuery(dir, 2)
+	_, _, err = q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	require.Contains(t, q.cache.jobs, uint64(2))
 	moved, err := q.Archive(2)
@@ -103,10 +103,10 @@ func TestLiveDirFallsBackToPaths(t *testing.T) {
 	dir := q.openLiveDir()
 	defer dir.close()
 	fallback := liveDir{fd: unix.AT_FDCWD, prefix: l.QueueDir + "/"}
-	viaDir, err := q.readLiveForQuery(dir, 2)
+	viaDir, _, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	q.cache.jobs = nil
-	viaPath, err := q.readLiveForQuery(fallback, 2)
+	viaPath, _, err := q.readLiveForQuery(fallback, 2)
 	require.NoError(t, err)
 	assert.Equal(t, viaDir, viaPath)
 
@@ -114,7 +114,7 @@ func TestLiveDirFallsBackToPaths(t *testing.T) {
 	q2 := &Queue{layout: gone}
 	missing := q2.openLiveDir()
 	assert.Equal(t, unix.AT_FDCWD, missing.fd)
-	_, err = q2.readLiveForQuery(missing, 2)
+	_, _, err = q2.readLiveForQuery(missing, 2)
 	assert.True(t, os.IsNotExist(err))
 }
 

@@ -53,7 +53,9 @@
 //     with no fsync of the directory: after a power failure the file
 //     holds the old or the new content, whole.
 //   - Archive renames job-<id> into its archive directory, then fsyncs
-//     that directory and the queue directory. The first archive move
+//     that directory and the queue directory: a crash in between leaves
+//     the job under both names, never under none, and Open removes the
+//     live one where both hold the same content. The first archive move
 //     into a directory since Open creates it if missing and fsyncs
 //     archive/ before the rename.
 //   - The serial file is written whole by Open, as WriteJob writes a job

@@ -58,9 +58,10 @@ type Queue struct {
 	serialWritten uint64
 }
 
-// Open opens the queue below layout. The serial is set to at least the
-// highest job id found live or archived, so that no id is ever given out
-// twice even if the serial file lost its last updates in a crash.
+// Open opens the queue below layout. It completes archive moves a crash
+// interrupted, and sets the serial to at least the highest job id found
+// live or archived, so that no id is ever given out twice even if the
+// serial file lost its last updates in a crash.
 func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 	q := &Queue{
 		layout:      layout,
@@ -71,6 +72,9 @@ func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 	}
 	stored, err := q.storedSerial()
 	if err != nil {
+		return nil, err
+	}
+	if err := q.finishArchiveMoves(); err != nil {
 		return nil, err
 	}
 	if err := q.countLiveJobs(); err != nil {

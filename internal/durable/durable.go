@@ -6,6 +6,11 @@
 // WriteFileNoSync replaces a file atomically with no sync at all, for
 // writes a crash may lose or leave empty.
 //
+// Files other processes write (synced, and renamed into the directory)
+// become durable with the directory's next sync: EnsureDurable makes sure
+// one has covered the versions a reader saw before it shows them, and
+// remembers them, so that showing them again costs no sync.
+//
 // Directory syncs of concurrent writers are shared (group commit): a writer
 // waits for one directory sync that started after its rename, so eight
 // writers at once cost about one directory sync, not eight. A failed sync is
@@ -60,6 +65,10 @@ type Dir struct {
 	running         bool
 	failed          error
 	cond            *sync.Cond
+	// entries are the versions of names seen or written here, each with
+	// the request a sync must cover for it to be durable (see
+	// EnsureDurable).
+	entries map[string]entry
 }
 
 // Open returns a writer for the directory at path. A nil syncer syncs
@@ -68,7 +77,7 @@ func Open(path string, syncer Syncer) *Dir {
 	if syncer == nil {
 		syncer = osSyncer{}
 	}
-	d := &Dir{path: path, syncer: syncer}
+	d := &Dir{path: path, syncer: syncer, entries: map[string]entry{}}
 	d.cond = sync.NewCond(&d.mu)
 	return d
 }
@@ -123,6 +132,11 @@ func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool)
 	if err := os.Rename(tmp, target); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	if syncFile {
+		d.noteRenamed(name)
+	} else {
+		d.forget(name)
 	}
 	return nil
 }
@@ -191,7 +205,12 @@ func (d *Dir) SyncDir() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.requested++
-	ticket := d.requested
+	return d.awaitLocked(d.requested)
+}
+
+// awaitLocked returns once a sync covering request ticket has finished,
+// leading one if none runs.
+func (d *Dir) awaitLocked(ticket uint64) error {
 	for d.done < ticket && d.failed == nil {
 		if d.running {
 			d.cond.Wait()
@@ -238,6 +257,7 @@ func (d *Dir) Rename(oldName string, to *Dir, newName string) error {
 	if err := os.Rename(filepath.Join(d.path, oldName), filepath.Join(to.path, newName)); err != nil {
 		return err
 	}
+	d.forget(oldName)
 	if to != d {
 		if err := to.SyncDir(); err != nil {
 			return err
