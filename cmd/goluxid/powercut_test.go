@@ -608,7 +608,10 @@ type powerCutTally struct {
 	lostJobs, brokenFiles, bothPlaces            int
 	lostArchiveMoves, lostStatuses, duplicateIDs int
 	serialRegressions, failedRestarts            int
-	elapsed                                      time.Duration
+	// halfMoves counts archive moves a cut left under both names, which
+	// the restarted luxid must settle: not a loss by itself.
+	halfMoves int
+	elapsed   time.Duration
 
 	// findings describes the first losses of each kind.
 	findings []string
@@ -702,7 +705,11 @@ func (t *powerCutTally) check(round int, files *queueFiles) {
 			delete(t.tracked, id)
 			continue
 		}
+		_, inLive := files.live[id]
 		_, inArchive := files.archived[id]
+		if inLive && inArchive {
+			t.halfMoves++
+		}
 		if tj.archiveAcked && !inArchive {
 			t.lostArchiveMoves++
 			t.note("lost archive move", "cut %d: job %d is live again", round, id)
@@ -732,8 +739,8 @@ func (t *powerCutTally) checkRestarted(round int, files *queueFiles) {
 func (t *powerCutTally) String() string {
 	return fmt.Sprintf("%d cuts in %s, %d jobs acknowledged, %d lost, %d broken job files, %d jobs both live and archived, "+
 		"%d ids given twice, %d restarts with a serial that went back, %d of %d shown statuses lost, "+
-		"%d of %d acknowledged archive moves lost, %d failed restarts",
+		"%d of %d acknowledged archive moves lost, %d failed restarts (%d archive moves cut halfway)",
 		t.cuts, t.elapsed.Round(time.Second), t.acks, t.lostJobs, t.brokenFiles, t.bothPlaces,
 		t.duplicateIDs, t.serialRegressions, t.lostStatuses, t.shownStatuses,
-		t.lostArchiveMoves, t.archiveAcks, t.failedRestarts)
+		t.lostArchiveMoves, t.archiveAcks, t.failedRestarts, t.halfMoves)
 }
