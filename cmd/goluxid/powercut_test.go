@@ -124,15 +124,12 @@ func newPowerCutNode(t *testing.T, luxid []string) *powerCutNode {
 	out, err := exec.Command("cp", "-a", data+"/.", backing+"/").CombinedOutput()
 	require.NoError(t, err, "copying the data directory onto the tmpfs: %s", out)
 	require.NoError(t, unix.Mount(backing, data, "", unix.MS_BIND, ""))
+	t.Cleanup(func() { assert.NoError(t, unix.Unmount(data, 0)) })
 	f, err := crashfs.Mount(data)
-	if err != nil {
-		unix.Unmount(data, 0)
-	}
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		assert.NoError(t, sb.Stop())
 		assert.NoError(t, f.Close())
-		assert.NoError(t, unix.Unmount(data, 0))
 	})
 	return &powerCutNode{sb: sb, fs: f}
 }
