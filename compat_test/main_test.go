@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/goluxid/goluxid/internal/testkit/binary"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -24,7 +25,7 @@ import (
 // (every test would fail for the same reason), and removes the goluxid build
 // afterwards.
 func TestMain(m *testing.M) {
-	if err := sandbox.Prerequisites(); err != nil && sandbox.InCI() {
+	if err := sandbox.Prerequisites(); err != nil && prereq.InCI() {
 		fmt.Fprintf(os.Stderr, "FAIL: compatibility tests cannot run in CI: %v\n", err)
 		os.Exit(1)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/release"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -56,11 +57,12 @@ func queue30Files(t *testing.T) []sandbox.NodeFile {
 // queue of a Ganeti 3.0 master whose config.data 3.1's cfgupgrade upgraded
 // (the sandbox does that): live and archived jobs of every final status,
 // listed, shown, archived and autoarchived, and two jobs still queued under
-// 3.0 that 3.1's job process runs. On any other release it is skipped: the
-// queue it lays out is what 3.0 wrote for a later release to read.
+// 3.0 that 3.1's job process runs. It needs Ganeti 3.1: the queue it lays
+// out is what 3.0 wrote for a later release to read, and scripts/test.sh
+// selects it on 3.1 only.
 func TestUpgradeFrom30(t *testing.T) {
 	if sandbox.Ganeti.Dir != release.Ganeti31.Dir {
-		t.Skipf("the upgrade from Ganeti 3.0 runs on Ganeti %s only; Ganeti %s is installed",
+		prereq.Missing(t, "the upgrade from Ganeti 3.0 needs Ganeti %s; Ganeti %s is installed",
 			release.Ganeti31.Dir, sandbox.Ganeti.Dir)
 	}
 	times := []normalization{jobTimestamps}

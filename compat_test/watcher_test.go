@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -136,7 +137,7 @@ for bucket in sorted(os.listdir(d)):
 // the same.
 func TestWatcher(t *testing.T) {
 	if _, err := privatePropagation(); err != nil {
-		t.Skipf("needs a private mount namespace (unshare -m) to fake daemon-util: %v", err)
+		prereq.Missing(t, "needs a private mount namespace (unshare -m) to fake daemon-util: %v", err)
 	}
 	jobs := jobStep{name: "jobs", cmd: []string{"gnt-job", "list", "--no-headers", "-o", "id,status,summary"}}
 	archive := jobStep{name: "archive", py: archivedJobsScript}
@@ -181,7 +182,7 @@ with open(os.path.join(root, "var/log/ganeti/watcher.log")) as f:
 // run still holds. Then the job runs and the first run archives it.
 func TestWatcherWithVerifyDisksPending(t *testing.T) {
 	if _, err := privatePropagation(); err != nil {
-		t.Skipf("needs a private mount namespace (unshare -m) to fake daemon-util: %v", err)
+		prereq.Missing(t, "needs a private mount namespace (unshare -m) to fake daemon-util: %v", err)
 	}
 	const rule = "aaaaaaaa-0000-4000-8000-0000000000e3"
 	const group = "5244a46d-7506-4e14-922d-02b58153dde1" // the only group with instances

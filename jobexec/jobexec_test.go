@@ -18,6 +18,7 @@ import (
 
 	"github.com/goluxid/goluxid/ganeti/uds"
 	"github.com/goluxid/goluxid/internal/inotify"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // fakeExec is a stand-in for exec.py that speaks the handshake. Its
@@ -86,9 +87,7 @@ var starters = map[string]func(t *testing.T, c *Config) Starter{
 
 func newConfig(t *testing.T, mode string) (*Config, string) {
 	t.Helper()
-	if _, err := os.Stat(DefaultPython); err != nil {
-		t.Skip("needs " + DefaultPython)
-	}
+	prereq.File(t, DefaultPython, "python3 for the fake job process")
 	dir := t.TempDir()
 	script := filepath.Join(dir, "exec.py")
 	require.NoError(t, os.WriteFile(script, []byte(fakeExec), 0o644))
@@ -159,6 +158,15 @@ func TestHandshakeFailures(t *testing.T) {
 	}
 }
 
+// Bounds on a start refused at the handshake's message limit, about three
+// times the worst seen on a loaded 2-CPU machine (cold 13–195 ms, warm
+// 2–102 ms, the race detector on or off; 197–205 KiB allocated, about three
+// bytes per byte of the limit: a limit twice as large allocates 396 KiB).
+const (
+	maxFloodRefusal = 600 * time.Millisecond
+	maxFloodAlloc   = 300 << 10
+)
+
 // A job process that floods its pipe without ever ending a message costs
 // the daemon the handshake's message limit, not what it sends: the start
 // fails as soon as the limit is passed.
@@ -176,8 +184,8 @@ func TestFloodingJobProcessIsBounded(t *testing.T) {
 			runtime.ReadMemStats(&after)
 			t.Logf("flooding child refused after %s, %d KiB allocated meanwhile", took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>10)
 			require.ErrorIs(t, err, uds.ErrTooLarge)
-			assert.Less(t, took, 5*time.Second, "ended at the limit, long before the step timeout")
-			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "bytes allocated while the child flooded")
+			assert.Less(t, took, maxFloodRefusal, "ended at the limit, long before the step timeout")
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(maxFloodAlloc), "bytes allocated while the child flooded")
 		})
 	}
 }

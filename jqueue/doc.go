@@ -1,6 +1,6 @@
 // Package jqueue owns Ganeti's job queue on disk: the job model, the job
 // file format, job id allocation, the live and archived files, and reading
-// jobs for queries, with finished jobs kept parsed while their files are
+// jobs for queries, with jobs kept parsed while their files are
 // unchanged. Which fields a job query has, and their values, is package
 // query/resources' business.
 //
@@ -43,11 +43,13 @@
 //
 // Each kind of write reaches the disk its own way:
 //
-//   - WriteJob and AddJob (a new job, and every later change luxid makes
-//     but the livelock) write a temporary file in the queue directory,
-//     fsync it, close it, rename it over job-<id> and fsync the queue
-//     directory. Writers at the same time share directory syncs: each
-//     waits for one sync that started after its rename.
+//   - AddJobs (new jobs; AddJob is a batch of one) writes a batch in the
+//     order "New jobs" below gives.
+//   - WriteJob (every later change luxid makes but the livelock) writes a
+//     temporary file in the queue directory, fsyncs it, closes it,
+//     renames it over job-<id> and fsyncs the queue directory.
+//   - Writers at the same time share directory syncs: each waits for one
+//     sync that started after its renames.
 //   - WriteJobNoDirSync (the livelock of a starting job: luxid's own, then
 //     its process's) writes a temporary file, fsyncs it and renames it,
 //     with no fsync of the directory: after a power failure the file
@@ -58,15 +60,42 @@
 //     live one where both hold the same content. The first archive move
 //     into a directory since Open creates it if missing and fsyncs
 //     archive/ before the rename.
-//   - The serial file is written whole by Open, as WriteJob writes a job
-//     file, and then overwritten in place, with no fsync, by each id
-//     allocation: after a power failure it shows at least Open's serial.
-//     The job files are the durable record: Open raises the serial to the
-//     highest job id found live or in the highest archive directory.
+//   - The serial file is written whole and durably by Open (temporary
+//     file, fsync, rename, fsync of the queue directory), then overwritten
+//     in place by each id allocation and fsynced by AddJobs: after a power
+//     failure it shows at least Open's serial. Open also raises the serial
+//     to the highest job id found live or in the highest archive
+//     directory.
 //   - The drain file is created or removed with no fsync.
 //
 // A failed fsync is reported, never retried: the directory it was about
 // refuses every later write until restart.
+//
+// # New jobs
+//
+// AddJobs returns once its batch is durable (luxid answers a submission
+// only then), having written it in this order:
+//
+//  1. AllocateIDs has overwritten the serial file in place, unsynced,
+//     before the jobs were built.
+//  2. Each job goes to a temporary file in the queue directory, which is
+//     fsynced and closed, many files at once; alongside, the serial file
+//     is fsynced, unless a sync begun after the batch's ids were written
+//     covered them.
+//  3. Once every one of those fsyncs succeeded, each temporary file is
+//     renamed to job-<id>.
+//  4. One fsync of the queue directory covers every rename.
+//
+// The serial is durable before any job file's name can be, so after a
+// power failure at any moment the serial on disk is at least every job id
+// on disk, and no id is given out twice, not even by a luxid that trusts
+// the serial file alone.
+//
+// A failed fsync of a job file or of the serial renames no file of the
+// batch: its temporary files are removed and every job of it fails. A job
+// whose file cannot be created, written or renamed fails alone. A failed
+// fsync of the directory fails every job renamed; their files stay, as
+// after a crash they may or may not.
 //
 // # Replication
 //

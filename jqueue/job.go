@@ -87,6 +87,22 @@ var ErrCorrupt = errors.New("jqueue: corrupt job file")
 // the real luxid insists on (id, ops, each op's input, status, result and
 // priority) and fails with an error wrapping ErrCorrupt otherwise.
 func ParseJob(data []byte) (*Job, error) {
+	return parseOwnedJob(bytes.Clone(data))
+}
+
+// parseOwnedJob is ParseJob of a file's content that the job keeps: its
+// raw JSON values point into data, which nothing may change after.
+// Files in the shapes Ganeti writes take parseJobFast's single pass;
+// anything else takes encoding/json's, which reads them the same way.
+func parseOwnedJob(data []byte) (*Job, error) {
+	if job, ok := parseJobFast(data); ok {
+		return job, nil
+	}
+	return parseJobJSON(data)
+}
+
+// parseJobJSON is ParseJob by encoding/json.
+func parseJobJSON(data []byte) (*Job, error) {
 	var w wireJob
 	if err := json.Unmarshal(data, &w); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)

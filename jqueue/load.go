@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -18,6 +19,9 @@ type LoadedJob struct {
 	ID       uint64
 	Job      *Job
 	Archived bool
+	// Memo keeps values derived from Job for every query that reads the
+	// same parsed file.
+	Memo *Memo
 	// file is the version of the live file Job was read from, zero for
 	// an archived one.
 	file durable.FileID
@@ -43,17 +47,25 @@ const (
 
 // LoadJobs reads the files of refs for a query, several at a time, and
 // hands each job to emit in order, stopping at emit's first error or when
-// ctx ends. Live files are read through one descriptor of the queue
-// directory, and finished jobs come from a cache while their files are
-// unchanged: the jobs handed out are shared and must not be changed.
-// Before it returns, the versions of the live files it read are durable
-// (see showDurably), so that the query's answer shows nothing a power
-// failure can take back.
-func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, emit func(JobRef, *LoadedJob) error) error {
+// ctx ends. prepare, if not nil, runs on each job on the goroutines that
+// read the files, as soon as it is read: for work on the jobs that emit,
+// which runs on one goroutine, would otherwise do. The job handed to emit
+// is valid until emit returns; every job has a Memo. Live files are read
+// through one descriptor of the queue directory, and their jobs come from
+// a cache while the files are unchanged: the jobs are shared and must not
+// be changed. Before it returns, the versions of the live files it read
+// are durable (see showDurably), so that the query's answer shows nothing
+// a power failure can take back.
+func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, prepare func(*LoadedJob), emit func(JobRef, *LoadedJob) error) error {
 	dir := q.openLiveDir()
 	defer dir.close()
+	load := func(ref JobRef, out *LoadedJob) {
+		q.loadRef(dir, ref, out)
+		if prepare != nil {
+			prepare(out)
+		}
+	}
 	shown := map[string]durable.FileID{}
-	load := func(ref JobRef) *LoadedJob { return q.loadRef(dir, ref) }
 	err := loadParallel(ctx, refs, load, func(ref JobRef, j *LoadedJob) error {
 		if j.Job != nil && !j.Archived {
 			shown[JobFileName(j.ID)] = j.file
@@ -67,73 +79,87 @@ func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, emit func(JobRef, *
 	return nil
 }
 
-// loadRef reads a job where it was listed; live files are read in dir.
-func (q *Queue) loadRef(dir liveDir, ref JobRef) *LoadedJob {
+// loadRef reads a job where it was listed into out; live files are read
+// in dir.
+func (q *Queue) loadRef(dir liveDir, ref JobRef, out *LoadedJob) {
+	*out = LoadedJob{ID: ref.ID, Memo: &Memo{}}
 	switch ref.Where {
 	case Live:
-		return q.loadLive(dir, ref.ID)
+		q.loadLive(dir, out)
 	case Archived:
 		if job, err := readJobFile(q.layout.ArchivedJobFile(ref.ID)); err == nil {
-			return &LoadedJob{ID: ref.ID, Job: job, Archived: true}
+			out.Job, out.Archived = job, true
 		}
-		return &LoadedJob{ID: ref.ID}
+	default:
+		q.loadRequested(dir, out)
 	}
-	return q.loadRequested(dir, ref.ID)
 }
 
-// loadLive reads job id's live file in dir; a file that cannot be read or
-// parsed gives a job without content.
-func (q *Queue) loadLive(dir liveDir, id uint64) *LoadedJob {
-	job, file, err := q.readLiveForQuery(dir, id)
-	if err != nil {
-		return &LoadedJob{ID: id}
+// loadLive reads out.ID's live file in dir into out; a file that cannot
+// be read or parsed leaves out without content.
+func (q *Queue) loadLive(dir liveDir, out *LoadedJob) {
+	if c, err := q.readLiveForQuery(dir, out.ID); err == nil {
+		out.Job, out.Memo, out.file = c.job, c.memo, c.stamp.fileID()
 	}
-	return &LoadedJob{ID: id, Job: job, file: file}
 }
 
 // LoadEach reads the live files of ids, several at a time, and hands each
-// job (or the error reading it) to f in id order.
+// job (or the error reading it) to f in id order. The jobs are those of
+// the queries' cache, which they fill: they are shared and must not be
+// changed.
 func (q *Queue) LoadEach(ctx context.Context, ids []uint64, f func(id uint64, job *Job, err error) error) error {
 	type result struct {
 		job *Job
 		err error
 	}
-	load := func(id uint64) result {
-		job, err := q.ReadJob(id)
-		return result{job, err}
+	dir := q.openLiveDir()
+	defer dir.close()
+	load := func(id uint64, out *result) {
+		c, err := q.readLiveForQuery(dir, id)
+		if err != nil {
+			*out = result{err: err}
+			return
+		}
+		*out = result{job: c.job}
 	}
-	return loadParallel(ctx, ids, load, func(id uint64, r result) error { return f(id, r.job, r.err) })
+	return loadParallel(ctx, ids, load, func(id uint64, r *result) error { return f(id, r.job, r.err) })
 }
 
-// loadParallel runs load over ids on a few workers, a window at a time so
-// that memory stays bounded, and emits the results in order.
-func loadParallel[K, T any](ctx context.Context, ids []K, load func(K) T, emit func(K, T) error) error {
-	const window = 256
-	workers := min(runtime.GOMAXPROCS(0)*2, 16)
-	loaded := make([]T, window)
-	for start := 0; start < len(ids); start += window {
-		batch := ids[start:min(start+window, len(ids))]
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					loaded[i] = load(batch[i])
-				}
-			}()
+// loadWindow is how many files loadParallel reads ahead of what it
+// emitted, at most: the memory of a load stays bounded.
+const loadWindow = 256
+
+// loadParallel runs load over ids on a few workers, a window of ids at a
+// time, and emits the results in order: each window is emitted while the
+// next one loads. A result handed to emit is valid until emit returns.
+func loadParallel[K, T any](ctx context.Context, ids []K, load func(K, *T), emit func(K, *T) error) error {
+	windows := (len(ids) + loadWindow - 1) / loadWindow
+	var bufs [2][]T
+	for i := range bufs {
+		bufs[i] = make([]T, min(loadWindow, len(ids)))
+	}
+	window := func(w int) ([]K, []T) {
+		keys := ids[w*loadWindow : min((w+1)*loadWindow, len(ids))]
+		return keys, bufs[w%2][:len(keys)]
+	}
+	var loading sync.WaitGroup
+	defer loading.Wait()
+	if windows > 0 {
+		keys, out := window(0)
+		loadAll(&loading, keys, out, load)
+	}
+	for w := range windows {
+		loading.Wait()
+		if w+1 < windows {
+			keys, out := window(w + 1)
+			loadAll(&loading, keys, out, load)
 		}
-		for i := range batch {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		for i, id := range batch {
+		keys, out := window(w)
+		for i, k := range keys {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := emit(id, loaded[i]); err != nil {
+			if err := emit(k, &out[i]); err != nil {
 				return err
 			}
 		}
@@ -141,31 +167,48 @@ func loadParallel[K, T any](ctx context.Context, ids []K, load func(K) T, emit f
 	return nil
 }
 
-// loadRequested reads job id the way queries do, live files in dir: the
-// archived copy wins over a live one; a job that cannot be read or parsed
-// has no content.
-func (q *Queue) loadRequested(dir liveDir, id uint64) *LoadedJob {
-	if job, err := readJobFile(q.layout.ArchivedJobFile(id)); err == nil {
-		return &LoadedJob{ID: id, Job: job, Archived: true}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return &LoadedJob{ID: id}
+// loadAll starts the workers that load keys into out, counted by wg.
+func loadAll[K, T any](wg *sync.WaitGroup, keys []K, out []T, load func(K, *T)) {
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0)*2, 16, len(keys)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(keys) {
+					return
+				}
+				load(keys[i], &out[i])
+			}
+		})
 	}
-	return q.loadLive(dir, id)
+}
+
+// loadRequested reads out.ID into out the way queries of named jobs do,
+// live files in dir: the archived copy wins over a live one; a job that
+// cannot be read or parsed has no content.
+func (q *Queue) loadRequested(dir liveDir, out *LoadedJob) {
+	if job, err := readJobFile(q.layout.ArchivedJobFile(out.ID)); err == nil {
+		out.Job, out.Archived = job, true
+		return
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	q.loadLive(dir, out)
 }
 
 // ReadJobToShow reads job id's live file for an answer to a client, as
 // ReadJob does; once it returns, the version it read is durable (see
-// ShowDurably).
+// showDurably).
 func (q *Queue) ReadJobToShow(id uint64) (*Job, error) {
-	data, file, err := readVersionAt(unix.AT_FDCWD, q.layout.JobFile(id))
+	data, stamp, err := readJobFileAt(unix.AT_FDCWD, q.layout.JobFile(id))
 	if err != nil {
 		return nil, err
 	}
-	job, err := ParseJob(data)
+	job, err := parseOwnedJob(data)
 	if err != nil {
 		return nil, err
 	}
-	q.showDurably(map[string]durable.FileID{JobFileName(id): file})
+	q.showDurably(map[string]durable.FileID{JobFileName(id): stamp.fileID()})
 	return job, nil
 }
 

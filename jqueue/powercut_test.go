@@ -44,6 +44,16 @@ func oneOpJob(id uint64, st Status) *Job {
 	return &Job{ID: id, Ops: []*OpCode{{Input: json.RawMessage(`{"OP_ID":"OP_TEST_DELAY"}`), Status: st}}}
 }
 
+// addNewJob allocates an id and adds a one-opcode job of status st under
+// it, as a submission does; it returns the id.
+func addNewJob(t *testing.T, q *Queue, st Status) uint64 {
+	t.Helper()
+	ids, err := q.AllocateIDs(1)
+	require.NoError(t, err)
+	require.NoError(t, q.AddJob(oneOpJob(ids[0], st)))
+	return ids[0]
+}
+
 // writeAsJobProcess writes job's file the way Ganeti's job process does:
 // temporary file, fsync, rename, and no sync of the directory.
 func writeAsJobProcess(t *testing.T, l *paths.Layout, job *Job) {
@@ -99,15 +109,15 @@ func TestStartingJobFileSurvivesPowerCut(t *testing.T) {
 	f, l := crashQueue(t)
 	q, err := Open(l, nil)
 	require.NoError(t, err)
-	require.NoError(t, q.AddJob(oneOpJob(1, StatusQueued)))
-	starting := oneOpJob(1, StatusQueued)
+	first := addNewJob(t, q, StatusQueued)
+	starting := oneOpJob(first, StatusQueued)
 	livelock := "/var/run/ganeti/livelocks/luxid"
 	starting.Livelock = &livelock
 	require.NoError(t, q.WriteJobNoDirSync(starting))
-	require.NoError(t, q.AddJob(oneOpJob(2, StatusQueued)))
+	second := addNewJob(t, q, StatusQueued)
 
 	cutPower(t, f)
-	for _, id := range []uint64{1, 2} {
+	for _, id := range []uint64{first, second} {
 		job, err := q.ReadJob(id)
 		require.NoError(t, err, "job %d", id)
 		assert.Equal(t, id, job.ID)
@@ -123,13 +133,13 @@ func TestArchiveIntoNewDirectorySurvivesPowerCut(t *testing.T) {
 	f, l := crashQueue(t)
 	q, err := Open(l, nil)
 	require.NoError(t, err)
-	require.NoError(t, q.AddJob(oneOpJob(1, StatusSuccess)))
-	moved, err := q.Archive(1)
+	id := addNewJob(t, q, StatusSuccess)
+	moved, err := q.Archive(id)
 	require.NoError(t, err)
 	require.True(t, moved)
 
 	cutPower(t, f)
-	_, archived, err := q.ReadJobAnywhere(1)
+	_, archived, err := q.ReadJobAnywhere(id)
 	require.NoError(t, err)
 	assert.True(t, archived)
 }
@@ -161,15 +171,15 @@ func TestShownStatusSurvivesPowerCut(t *testing.T) {
 			f, l := crashQueue(t)
 			q, err := Open(l, nil)
 			require.NoError(t, err)
-			require.NoError(t, q.AddJob(oneOpJob(1, StatusQueued)))
-			writeAsJobProcess(t, l, oneOpJob(1, StatusRunning))
-			require.Equal(t, StatusRunning, tc.show(t, q, 1))
-			writeAsJobProcess(t, l, oneOpJob(1, StatusSuccess))
-			require.Equal(t, StatusSuccess, tc.show(t, q, 1))
-			require.Equal(t, StatusSuccess, tc.show(t, q, 1), "from the cache")
+			id := addNewJob(t, q, StatusQueued)
+			writeAsJobProcess(t, l, oneOpJob(id, StatusRunning))
+			require.Equal(t, StatusRunning, tc.show(t, q, id))
+			writeAsJobProcess(t, l, oneOpJob(id, StatusSuccess))
+			require.Equal(t, StatusSuccess, tc.show(t, q, id))
+			require.Equal(t, StatusSuccess, tc.show(t, q, id), "from the cache")
 
 			cutPower(t, f)
-			assert.Equal(t, StatusSuccess, fileStatus(t, q, 1))
+			assert.Equal(t, StatusSuccess, fileStatus(t, q, id))
 		})
 	}
 }
@@ -177,13 +187,13 @@ func TestShownStatusSurvivesPowerCut(t *testing.T) {
 // loadOne loads one job the way queries do and returns its status.
 func loadOne(t *testing.T, q *Queue, ref JobRef) Status {
 	t.Helper()
-	var got *LoadedJob
-	require.NoError(t, q.LoadJobs(context.Background(), []JobRef{ref}, func(_ JobRef, j *LoadedJob) error {
-		got = j
+	var got *Job
+	require.NoError(t, q.LoadJobs(context.Background(), []JobRef{ref}, nil, func(_ JobRef, j *LoadedJob) error {
+		got = j.Job
 		return nil
 	}))
-	require.NotNil(t, got.Job)
-	return got.Job.Status()
+	require.NotNil(t, got)
+	return got.Status()
 }
 
 // Open finishes an archive move a crash cut between its two directory

@@ -41,11 +41,12 @@ type Queue struct {
 	// by AddJob, lowered by Archive.
 	liveCount atomic.Int64
 
-	// cache keeps finished live jobs for queries.
-	cache finishedCache
+	// cache keeps parsed live jobs for queries.
+	cache jobCache
 
-	// The serial's two locks nest in one order only: serialFileMu first,
-	// then serialMu (persistSerial reads the serial while it holds the
+	// The serial's three locks nest in one order only: serialSyncMu,
+	// serialFileMu, serialMu (syncSerial reads what the file shows while
+	// it holds the sync; persistSerial reads the serial while it holds the
 	// file). AllocateIDs releases serialMu before it takes serialFileMu.
 
 	serialMu sync.Mutex // guards serial
@@ -56,6 +57,11 @@ type Queue struct {
 	// serial the file shows.
 	serialFileMu  sync.Mutex
 	serialWritten uint64
+
+	// serialSyncMu guards the serial file's syncs and serialSynced, the
+	// serial the file shows durably.
+	serialSyncMu sync.Mutex
+	serialSynced uint64
 }
 
 // Open opens the queue below layout. It completes archive moves a crash
@@ -114,6 +120,11 @@ func (q *Queue) Layout() *paths.Layout { return q.layout }
 
 // LiveCount is the number of live job files.
 func (q *Queue) LiveCount() int64 { return q.liveCount.Load() }
+
+// CachedJobs is the number of jobs whose parsed files the queue keeps
+// for queries; never more than the live job files but for an archive move
+// in progress.
+func (q *Queue) CachedJobs() int64 { return int64(q.cache.size()) }
 
 // replicate hands a written file to the replicator, if any.
 func (q *Queue) replicate(path string, data []byte) {

@@ -5,8 +5,6 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/goluxid/goluxid/internal/durable"
 )
 
 // readBuffers are reused for reading job files; queries read thousands.
@@ -25,27 +23,6 @@ func readSmallFileAt(dirfd int, path string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer unix.Close(fd)
-	return readOpenFile(fd, path)
-}
-
-// readVersionAt is readSmallFileAt that also returns the version of the
-// file it read.
-func readVersionAt(dirfd int, path string) ([]byte, durable.FileID, error) {
-	fd, err := unix.Openat(dirfd, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, durable.FileID{}, &fs.PathError{Op: "open", Path: path, Err: err}
-	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return nil, durable.FileID{}, &fs.PathError{Op: "stat", Path: path, Err: err}
-	}
-	data, err := readOpenFile(fd, path)
-	return data, durable.FileIDOf(&st), err
-}
-
-// readOpenFile reads the open file fd, named path, to its end.
-func readOpenFile(fd int, path string) ([]byte, error) {
 	bufp := readBuffers.Get().(*[]byte)
 	defer readBuffers.Put(bufp)
 	n, err := readToEnd(fd, bufp)

@@ -39,10 +39,11 @@ func (q *Queue) readSerial() (uint64, error) {
 // takes no lock.
 func (q *Queue) initSerial(serial uint64) error {
 	q.serial = serial
-	if err := q.live.WriteFile(filepath.Base(q.layout.SerialFile), serialContent(serial), serialFileMode); err != nil {
+	if err := q.live.WriteFile(q.serialFileName(), serialContent(serial), serialFileMode); err != nil {
 		return fmt.Errorf("%w: %w", ErrSerial, err)
 	}
 	q.serialWritten = serial
+	q.serialSynced = serial
 	return nil
 }
 
@@ -54,11 +55,11 @@ func (q *Queue) Serial() uint64 {
 }
 
 // AllocateIDs hands out n consecutive new job ids, once the serial file
-// shows them used. The serial file is overwritten in place and not synced:
-// the job files are the durable record, and Open repairs the serial from
-// them. It must not lag behind, though: a Haskell luxid started after this
-// one reads it. Concurrent allocations share one write of the file. Ids
-// whose serial could not be written are not handed out, and not reused.
+// shows them used. The serial file is overwritten in place and not synced
+// here: AddJobs syncs it before the jobs' files appear. It must not lag
+// behind: a Haskell luxid started after this one reads it. Concurrent
+// allocations share one write of the file. Ids whose serial could not be
+// written are not handed out, and not reused.
 func (q *Queue) AllocateIDs(n int) ([]uint64, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("jqueue: cannot allocate %d job ids", n)
@@ -135,6 +136,33 @@ func pwriteFile(path string, data []byte) error {
 	}
 	return err
 }
+
+// syncSerial makes the serial file durable showing at least target, an id
+// AllocateIDs handed out: unless a sync that started later has covered it
+// already, it syncs the file, covering every allocation written so far.
+func (q *Queue) syncSerial(target uint64) error {
+	q.serialSyncMu.Lock()
+	defer q.serialSyncMu.Unlock()
+	if q.serialSynced >= target {
+		return nil
+	}
+	written := q.writtenSerial()
+	if err := q.live.SyncFile(q.serialFileName()); err != nil {
+		return fmt.Errorf("%w: syncing %s: %w", ErrSerial, q.layout.SerialFile, err)
+	}
+	q.serialSynced = written
+	return nil
+}
+
+// writtenSerial is the serial the serial file shows.
+func (q *Queue) writtenSerial() uint64 {
+	q.serialFileMu.Lock()
+	defer q.serialFileMu.Unlock()
+	return q.serialWritten
+}
+
+// serialFileName is the serial file's name in the queue directory.
+func (q *Queue) serialFileName() string { return filepath.Base(q.layout.SerialFile) }
 
 // serialContent is the serial file's text for serial.
 func serialContent(serial uint64) []byte {

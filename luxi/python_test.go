@@ -1,26 +1,29 @@
 package luxi
 
 import (
-	"os"
 	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/ganeti/release"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
-// TestPythonClient checks the server against Ganeti 3.0's own Python LUXI
-// client, where it is installed.
+// TestPythonClient checks the server against the installed Ganeti
+// release's own Python LUXI client.
 func TestPythonClient(t *testing.T) {
 	const python = "/usr/bin/python3"
-	if _, err := os.Stat("/usr/share/ganeti/3.0/ganeti/luxi.py"); err != nil {
-		t.Skip("Ganeti 3.0's Python library is not installed")
+	r, err := release.Installed()
+	if err != nil {
+		prereq.Missing(t, "needs an installed Ganeti release: %v", err)
 	}
-	if err := exec.Command(python, "-c", "import OpenSSL").Run(); err != nil {
-		t.Skip("python3 cannot load Ganeti's dependencies")
+	if out, err := exec.Command(python, "-c", "import OpenSSL").CombinedOutput(); err != nil {
+		prereq.Missing(t, "python3 cannot load Ganeti's dependencies (apt-get install python3-openssl): %v: %s", err, out)
 	}
 	ts := startServer(t, HandlerFunc(testHandler))
-	out, err := exec.Command(python, "testdata/python_client.py", ts.path).Output()
+	out, err := exec.Command(python, "testdata/python_client.py", ts.path, r.PythonDir).Output()
 	require.NoError(t, err, "%s", out)
 	assert.JSONEq(t, `{
 		"echo": {"result": {"args": ["é✓", "<&>", 1.5], "method": "QueryClusterInfo"}},

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // parseFailure is the exact answer to a request that cannot be decoded.
@@ -172,7 +174,7 @@ func raiseFileLimit(t *testing.T, n uint64) {
 	require.NoError(t, syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want))
 	t.Cleanup(func() { syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim) })
 	if want.Cur < n {
-		t.Skipf("need %d file descriptors, the hard limit is %d", n, lim.Max)
+		prereq.Missing(t, "needs %d file descriptors, the hard limit is %d", n, lim.Max)
 	}
 }
 

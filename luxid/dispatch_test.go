@@ -22,6 +22,7 @@ import (
 	"github.com/goluxid/goluxid/internal/hsjson"
 	"github.com/goluxid/goluxid/internal/inotify"
 	"github.com/goluxid/goluxid/internal/testkit/luxitest"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 )
@@ -269,10 +270,7 @@ func installedReleaseSets(t *testing.T) (methods, kinds []string) {
 	t.Helper()
 	r, err := release.Installed()
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("needs an installed Ganeti release: %v", err)
-		}
-		t.Skipf("needs an installed Ganeti release: %v", err)
+		prereq.Missing(t, "needs an installed Ganeti release: %v", err)
 	}
 	constants, err := os.ReadFile(filepath.Join(r.PythonDir, "ganeti", "_constants.py"))
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"time"
 
 	"github.com/goluxid/goluxid/ganeti/gerrors"
@@ -13,8 +14,9 @@ import (
 )
 
 // Jobs is what runs submitted jobs (the scheduler). Enqueue takes a job
-// whose file was written durably, with the secret parameters of its
-// opcodes (a JSON list with one element per opcode) for the job process.
+// whose opcodes were validated and whose file was written durably, with
+// the secret parameters of its opcodes (a JSON list with one element per
+// opcode) for the job process.
 type Jobs interface {
 	Enqueue(job *jqueue.Job, secrets json.RawMessage)
 	// Cancel and ChangePriority answer CancelJob and ChangeJobPriority
@@ -52,16 +54,14 @@ func (d *Dispatcher) submitOne(c *call, method string, checkDrain bool) (any, er
 	if err := d.checkSubmittable(c, checkDrain, 1); err != nil {
 		return nil, err
 	}
-	ids, err := d.deps.Queue.AllocateIDs(1)
-	if err != nil {
-		return nil, gerrors.Generic("%v", err)
-	}
-	written, secrets, err := d.writeNewJob(ids[0], job, time.Now())
+	outcomes, err := d.addJobs([]*newJob{job})
 	if err != nil {
 		return nil, err
 	}
-	d.enqueue(written, secrets)
-	return ids[0], nil
+	if outcomes[0].err != nil {
+		return nil, outcomes[0].err
+	}
+	return outcomes[0].id, nil
 }
 
 // submitManyJobs answers SubmitManyJobs [[[op, …], …]]: one [true, id] or
@@ -82,44 +82,89 @@ func (d *Dispatcher) submitManyJobs(c *call) (any, error) {
 	if err := d.checkSubmittable(c, true, len(jobs)); err != nil {
 		return nil, err
 	}
-	ids, err := d.deps.Queue.AllocateIDs(len(jobs))
+	outcomes, err := d.addJobs(jobs)
 	if err != nil {
-		return nil, gerrors.Generic("%v", err)
+		return nil, err
 	}
-	return d.writeMany(ids, jobs), nil
-}
-
-// writeMany writes the jobs concurrently, so that their syncs are shared,
-// and enqueues those written.
-func (d *Dispatcher) writeMany(ids []uint64, jobs []*newJob) [][2]any {
-	type outcome struct {
-		job     *jqueue.Job
-		secrets json.RawMessage
-		err     error
-	}
-	now := time.Now()
-	outcomes := make([]outcome, len(jobs))
-	done := make(chan struct{})
-	for i := range jobs {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			job, secrets, err := d.writeNewJob(ids[i], jobs[i], now)
-			outcomes[i] = outcome{job, secrets, err}
-		}()
-	}
-	for range jobs {
-		<-done
-	}
-	results := make([][2]any, len(jobs))
+	results := make([][2]any, len(outcomes))
 	for i, o := range outcomes {
 		if o.err != nil {
 			results[i] = [2]any{false, errorText(o.err)}
 			continue
 		}
-		d.enqueue(o.job, o.secrets)
-		results[i] = [2]any{true, ids[i]}
+		results[i] = [2]any{true, o.id}
 	}
-	return results
+	return results, nil
+}
+
+// submitted is what became of one job of a submission: its id, or the
+// Ganeti error that kept it out of the queue.
+type submitted struct {
+	id  uint64
+	err error
+}
+
+// addJobs gives the jobs their ids, writes them durably as one batch and
+// enqueues those written, in order. It fails only when no id could be
+// allocated.
+func (d *Dispatcher) addJobs(jobs []*newJob) ([]submitted, error) {
+	ids, err := d.deps.Queue.AllocateIDs(len(jobs))
+	if err != nil {
+		return nil, gerrors.Generic("%v", err)
+	}
+	received := jqueue.TimestampOf(time.Now())
+	outcomes := make([]submitted, len(jobs))
+	built := make([]*jqueue.Job, 0, len(jobs))
+	secrets := make([]json.RawMessage, 0, len(jobs))
+	index := make([]int, 0, len(jobs)) // the job of each built one
+	for i, nj := range jobs {
+		outcomes[i].id = ids[i]
+		job, sec, err := buildJob(ids[i], nj, received)
+		if err != nil {
+			outcomes[i].err = err
+			continue
+		}
+		built, secrets, index = append(built, job), append(secrets, sec), append(index, i)
+	}
+	for k, err := range d.deps.Queue.AddJobs(built) {
+		if err != nil {
+			outcomes[index[k]].err = writeFailure(err)
+			continue
+		}
+		d.enqueue(built[k], secrets[k])
+	}
+	return outcomes, nil
+}
+
+// buildJob is job id from its opcodes, received at received, with the
+// secret parameters of its opcodes.
+func buildJob(id uint64, nj *newJob, received jqueue.Timestamp) (*jqueue.Job, json.RawMessage, error) {
+	job := &jqueue.Job{ID: id, Ops: make([]*jqueue.OpCode, len(nj.ops)), Received: &received}
+	secrets := make([]json.RawMessage, len(nj.ops))
+	for i, op := range nj.ops {
+		input, err := op.Canonical(id, i, received.Nanos())
+		if err != nil {
+			return nil, nil, gerrors.Generic("%s", err.Error())
+		}
+		job.Ops[i] = &jqueue.OpCode{Input: input, Status: jqueue.StatusQueued, Result: json.RawMessage("null"),
+			Log: []json.RawMessage{}, Priority: op.Priority()}
+		secrets[i] = op.Secrets()
+	}
+	encoded, err := json.Marshal(secrets)
+	if err != nil {
+		return nil, nil, gerrors.Generic("encoding secret parameters: %v", err)
+	}
+	return job, encoded, nil
+}
+
+// writeFailure is the Ganeti error of a job whose file was not written,
+// worded as the Haskell luxid words it: "Failed to write PATH: CAUSE".
+func writeFailure(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return gerrors.Generic("Failed to write %s: %v", pe.Path, pe.Err)
+	}
+	return gerrors.Generic("%v", err)
 }
 
 // errorText is an error as SubmitManyJobs reports it per job.
@@ -163,31 +208,6 @@ func (d *Dispatcher) validateJob(method string, raw []json.RawMessage) (*newJob,
 		job.ops[i] = valid
 	}
 	return job, nil
-}
-
-// writeNewJob builds job id from its opcodes, received at now, and writes
-// its file durably. It returns the job and its secret parameters.
-func (d *Dispatcher) writeNewJob(id uint64, nj *newJob, now time.Time) (*jqueue.Job, json.RawMessage, error) {
-	received := jqueue.TimestampOf(now)
-	job := &jqueue.Job{ID: id, Ops: make([]*jqueue.OpCode, len(nj.ops)), Received: &received}
-	secrets := make([]json.RawMessage, len(nj.ops))
-	for i, op := range nj.ops {
-		input, err := op.Canonical(id, i, received.Nanos())
-		if err != nil {
-			return nil, nil, gerrors.Generic("%s", err.Error())
-		}
-		job.Ops[i] = &jqueue.OpCode{Input: input, Status: jqueue.StatusQueued, Result: json.RawMessage("null"),
-			Log: []json.RawMessage{}, Priority: op.Priority()}
-		secrets[i] = op.Secrets()
-	}
-	if err := d.deps.Queue.AddJob(job); err != nil {
-		return nil, nil, gerrors.Generic("%v", err)
-	}
-	encoded, err := json.Marshal(secrets)
-	if err != nil {
-		return nil, nil, gerrors.Generic("encoding secret parameters: %v", err)
-	}
-	return job, encoded, nil
 }
 
 // enqueue hands a written job to the scheduler, if one runs.

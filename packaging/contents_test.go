@@ -13,13 +13,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/internal/daemon"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // TestLintianClean runs lintian on the package: no error and no warning.
 // The overrides it honours are in packaging/debian/lintian-overrides,
 // each with its reason.
 func TestLintianClean(t *testing.T) {
-	lintian := requireTool(t, "lintian")
+	lintian := prereq.Program(t, "lintian", "lintian")
 	out, err := exec.Command(lintian, "--fail-on", "error,warning", debPackage(t)).CombinedOutput()
 	require.NoError(t, err, "lintian: %s", out)
 	for line := range strings.SplitSeq(string(out), "\n") {
@@ -95,19 +96,4 @@ func TestCopyrightNamesLinkedModules(t *testing.T) {
 		listed = append(listed, m[1])
 	}
 	assert.ElementsMatch(t, linked, listed)
-}
-
-// requireTool returns the path of a program the test needs: without it
-// the test fails under CI and is skipped elsewhere.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("needs %s (apt-get install %s)", name, name)
-	}
-	t.Skipf("needs %s (apt-get install %s)", name, name)
-	return ""
 }

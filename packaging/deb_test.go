@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/goluxid/goluxid/internal/testkit/crashfs"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -30,10 +32,11 @@ const (
 	// manPage is Ganeti's manual page of ganeti-luxid, a symbolic link.
 	manPage    = "/usr/share/man/man8/ganeti-luxid.8.gz"
 	daemonUtil = "/usr/lib/ganeti/daemon-util"
-	// packageLock serialises the tests that install the package, also
-	// across test binaries of several checkouts on one machine.
-	packageLock = "/tmp/goluxid-package-test.lock"
 )
+
+// overlaidDirs are the directories installing and removing the package
+// writes to: the package's files, dpkg's database and log, man-db's cache.
+var overlaidDirs = []string{"/usr", "/var"}
 
 // TestSwitchOverAndBack follows the README's operator steps on a sandboxed
 // master: Ganeti's daemon-util starts the Haskell luxid; the package is
@@ -42,14 +45,21 @@ const (
 // job, runs new ones and reopens its log when daemon-util rotates logs;
 // daemon-util stops it, the package is removed, and daemon-util starts the
 // Haskell luxid again on the same queue with Ganeti's program back in place.
+//
+// It runs in a private mount namespace in which overlaidDirs are
+// overlays over a tmpfs: the machine stays as it was, even when the test
+// is killed, and a goluxid installed on it is removed in the overlay
+// first.
 func TestSwitchOverAndBack(t *testing.T) {
 	sandbox.RequireForTest(t)
-	if _, err := exec.LookPath("dpkg-deb"); err != nil {
-		t.Skip("needs dpkg-deb")
+	prereq.Program(t, "dpkg-deb", "dpkg")
+	if !crashfs.InPrivateNamespace(t) {
+		return
 	}
-	lockPackageTests(t)
+	overlay(t, overlaidDirs...)
 	if installed("goluxid") {
-		t.Skip("goluxid is installed on this machine already; not touching it")
+		t.Log("goluxid is installed on this machine: removed in the overlay")
+		remove(t)
 	}
 	symlinkBefore, err := os.Readlink(installedLuxid)
 	require.NoError(t, err, "Ganeti's ganeti-luxid is a symlink")
@@ -205,12 +215,30 @@ func (m *master) readLog() string {
 	return string(data)
 }
 
-// lockPackageTests holds packageLock until t ends.
-func lockPackageTests(t *testing.T) {
-	f, err := os.OpenFile(packageLock, os.O_CREATE|os.O_RDWR, 0o600)
-	require.NoError(t, err)
-	t.Cleanup(func() { f.Close() })
-	require.NoError(t, unix.Flock(int(f.Fd()), unix.LOCK_EX))
+// overlay mounts an overlay over each of dirs, with its changes on a
+// tmpfs, in the test's private mount namespace until t ends.
+func overlay(t *testing.T, dirs ...string) {
+	changes := t.TempDir()
+	require.NoError(t, unix.Mount("tmpfs", changes, "tmpfs", 0, "mode=0755"), "a tmpfs for the overlays' changes")
+	t.Cleanup(func() { detach(t, changes) })
+	for i, dir := range dirs {
+		upper, work := filepath.Join(changes, strconv.Itoa(i), "upper"), filepath.Join(changes, strconv.Itoa(i), "work")
+		require.NoError(t, os.MkdirAll(upper, 0o755))
+		require.NoError(t, os.MkdirAll(work, 0o755))
+		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", dir, upper, work)
+		if err := unix.Mount("overlay", dir, "overlay", 0, opts); err != nil {
+			prereq.Missing(t, "needs an overlay file system over %s (modprobe overlay): %v", dir, err)
+		}
+		t.Cleanup(func() { detach(t, dir) })
+	}
+}
+
+// detach unmounts dir lazily: daemons the test started may still hold
+// files open in it.
+func detach(t *testing.T, dir string) {
+	if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil {
+		t.Errorf("unmount %s: %v", dir, err)
+	}
 }
 
 func installed(pkg string) bool {

@@ -50,11 +50,14 @@ func Compat(r *Result) ([][]any, error) {
 		return nil, gerrors.OpPrereq("Unknown output fields selected: "+strings.Join(unknown, ", "), gerrors.CodeInval)
 	}
 	rows := make([][]any, len(r.Data))
+	// One array holds every row's values: queries answer thousands of rows.
+	values := make([]any, 0, len(r.Data)*len(r.Fields))
 	for i, cells := range r.Data {
-		rows[i] = make([]any, len(cells))
-		for j, c := range cells {
-			rows[i][j] = c.Plain()
+		start := len(values)
+		for _, c := range cells {
+			values = append(values, c.Plain())
 		}
+		rows[i] = values[start:len(values):len(values)]
 	}
 	return rows, nil
 }

@@ -59,10 +59,11 @@ func (r *Resource[T, R]) Query(ctx context.Context, fields []string, flt *Filter
 		return nil, err
 	}
 	res := &Result{Fields: defs, Data: [][]Cell{}}
+	var cells cellSlab
 	emit := func(item T, data R) error {
 		ok, err := compiled.Match(item, data)
 		if ok && err == nil {
-			res.Data = append(res.Data, row(selected, item, data))
+			res.Data = append(res.Data, row(cells.take(len(selected)), selected, item, data))
 		}
 		return err
 	}
@@ -126,9 +127,9 @@ func (r *Resource[T, R]) secondPass(ctx context.Context, items []T, fields []str
 	return nil
 }
 
-// row computes the cells of the requested fields for one item.
-func row[T, R any](fields []*Field[T, R], item T, data R) []Cell {
-	cells := make([]Cell, len(fields))
+// row computes the cells of the requested fields for one item into
+// cells.
+func row[T, R any](cells []Cell, fields []*Field[T, R], item T, data R) []Cell {
 	for i, f := range fields {
 		if f == nil {
 			cells[i] = Status(RSUnknown)
@@ -136,6 +137,26 @@ func row[T, R any](fields []*Field[T, R], item T, data R) []Cell {
 			cells[i] = f.cell(item, data)
 		}
 	}
+	return cells
+}
+
+// slabRows is how many rows' cells a cellSlab allocates at once.
+const slabRows = 256
+
+// cellSlab hands out the cells of rows from arrays of many rows: a query
+// builds thousands of rows.
+type cellSlab struct{ free []Cell }
+
+// take returns the cells of one row of n fields.
+func (s *cellSlab) take(n int) []Cell {
+	if n == 0 {
+		return []Cell{}
+	}
+	if len(s.free) < n {
+		s.free = make([]Cell, n*slabRows)
+	}
+	cells := s.free[:n:n]
+	s.free = s.free[n:]
 	return cells
 }
 

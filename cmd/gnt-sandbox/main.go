@@ -1,9 +1,11 @@
 // Command gnt-sandbox starts and stops a sandboxed single-node Ganeti
 // cluster (see internal/testkit/sandbox) in which the real gnt-* clients
-// talk to goluxid or to the Haskell ganeti-luxid.
+// talk to goluxid or to the Haskell ganeti-luxid, and writes generated
+// configurations of any size for such clusters (internal/testkit/configgen).
 //
 //	gnt-sandbox up [--luxid=go|haskell] [--goluxid=PATH] [--noded] [flags] DIR
 //	gnt-sandbox down [--rm] DIR
+//	gnt-sandbox config [--nodes=N] [--instances=N] [--unreachable] [--master-ip=IP] FILE
 //
 // All state lives in DIR, so "down" works from another invocation. "up" on a
 // stopped sandbox restarts its daemons on the existing state.
@@ -18,10 +20,13 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/goluxid/goluxid/internal/durable"
+	"github.com/goluxid/goluxid/internal/testkit/configgen"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -29,6 +34,7 @@ const usage = `usage:
   gnt-sandbox up [--luxid=go|haskell] [--goluxid=PATH] [--noded] [--node-ip=IP]
                  [--probe=luxi|socket] [--debug] [--timeout=DURATION] DIR
   gnt-sandbox down [--rm] DIR
+  gnt-sandbox config [--nodes=N] [--instances=N] [--unreachable] [--master-ip=IP] FILE
 `
 
 func main() {
@@ -49,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = up(ctx, args[1:], stdout, stderr)
 	case "down":
 		err = down(args[1:], stdout, stderr)
+	case "config":
+		err = writeConfig(args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -195,4 +203,27 @@ func down(args []string, stdout, _ io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "sandbox in %s stopped%s\n", sb.Dir(), map[bool]string{true: " and removed"}[*rm])
 	return nil
+}
+
+// writeConfig writes a generated config.data (configgen's defaults: 1,000
+// nodes, 10,000 instances) to FILE.
+func writeConfig(args []string) error {
+	fs := flag.NewFlagSet("config", flag.ContinueOnError)
+	var opts configgen.Options
+	fs.IntVar(&opts.Nodes, "nodes", 0, "node count (default 1000)")
+	fs.IntVar(&opts.Instances, "instances", 0, "instance count (default 10000)")
+	unreachable := fs.Bool("unreachable", false, "other nodes online with refused loopback addresses")
+	fs.StringVar(&opts.MasterIP, "master-ip", "", "the master node's address (default 127.0.0.1)")
+	file, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *unreachable {
+		opts.Others = configgen.Unreachable
+	}
+	data, err := configgen.Marshal(opts)
+	if err != nil {
+		return err
+	}
+	return durable.Open(filepath.Dir(file), nil).WriteFile(filepath.Base(file), data, 0o640)
 }

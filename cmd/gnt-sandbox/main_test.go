@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 )
 
@@ -27,11 +28,33 @@ func TestUsageErrors(t *testing.T) {
 		{"up", "a", "b"},
 		{"up", "--luxid=perl", "/tmp/x"},
 		{"down"},
+		{"config"},
+		{"config", "--nodes=x", "/tmp/x"},
 	} {
 		code, _, stderr := runCmd(args...)
 		assert.Equal(t, 2, code, "%v", args)
 		assert.Contains(t, stderr, "usage:", "%v", args)
 	}
+}
+
+// config writes a configuration that parses, of the size asked for.
+func TestConfigWritesAGeneratedFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config.data")
+	code, _, stderr := runCmd("config", "--nodes=12", "--instances=30", "--master-ip=127.0.0.9", "--unreachable", file)
+	require.Equal(t, 0, code, stderr)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	cfg, err := objects.Parse(data, 3000000)
+	require.NoError(t, err)
+	assert.Len(t, cfg.Nodes, 12)
+	assert.Len(t, cfg.Instances, 30)
+	assert.Equal(t, "127.0.0.9", cfg.MasterNode().PrimaryIP)
+	for _, n := range cfg.Nodes {
+		assert.False(t, n.Offline, "%s: --unreachable leaves every node online", n.Name)
+	}
+	code, _, stderr = runCmd("config", "--nodes=1", file)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "at least 2 nodes")
 }
 
 func TestDownNeedsASandbox(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // connectScript tries to connect to the Unix socket in argv[1] and prints
@@ -53,7 +55,7 @@ func connectAs(t *testing.T, name, socket string) string {
 func TestOnlyGanetiGroupsConnect(t *testing.T) {
 	requireGanetiUsers(t)
 	if _, err := user.Lookup("nobody"); err != nil {
-		t.Skip("needs the user nobody")
+		prereq.Missing(t, "needs the user nobody: %v", err)
 	}
 	l := nodeRoot(t, "node1.example.com")
 	// Every directory on the way must be open to others, so that only the

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
 )
@@ -139,10 +140,7 @@ func TestFullDiskRefusesCleanly(t *testing.T) {
 	serial, err := os.ReadFile(l.SerialFile)
 	require.NoError(t, err)
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", l.QueueDir).CombinedOutput(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("mounting a tmpfs: %v: %s", err, out)
-		}
-		t.Skipf("cannot mount a tmpfs here: %v: %s", err, out)
+		prereq.Missing(t, "cannot mount a tmpfs here: %v: %s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("umount", l.QueueDir).Run() })
 	require.NoError(t, os.MkdirAll(l.ArchiveDir, 0o750))
@@ -208,10 +206,7 @@ func TestReadOnlyQueueRefusesCleanly(t *testing.T) {
 
 	for _, args := range [][]string{{"--bind", l.QueueDir, l.QueueDir}, {"-o", "remount,bind,ro", l.QueueDir}} {
 		if out, err := exec.Command("mount", args...).CombinedOutput(); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("mount %v: %v: %s", args, err, out)
-			}
-			t.Skipf("cannot bind-mount here: %v: %s", err, out)
+			prereq.Missing(t, "cannot bind-mount here: mount %v: %v: %s", args, err, out)
 		}
 	}
 	mounted := true

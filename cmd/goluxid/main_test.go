@@ -19,6 +19,7 @@ import (
 	"github.com/goluxid/goluxid/ganeti/paths"
 	"github.com/goluxid/goluxid/ganeti/release"
 	testbinary "github.com/goluxid/goluxid/internal/testkit/binary"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"github.com/goluxid/goluxid/luxi"
 )
 
@@ -63,8 +64,8 @@ func command(l *paths.Layout, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// requireGanetiUsers skips (or fails in CI) without the users and groups
-// the socket is given to.
+// requireGanetiUsers skips (or fails in CI) without root and the users and
+// groups the socket is given to.
 func requireGanetiUsers(t *testing.T) {
 	t.Helper()
 	_, uerr := user.Lookup("gnt-masterd")
@@ -72,10 +73,7 @@ func requireGanetiUsers(t *testing.T) {
 	if uerr == nil && gerr == nil && os.Geteuid() == 0 {
 		return
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("needs root and Ganeti's users (install the ganeti package)")
-	}
-	t.Skip("needs root and Ganeti's users")
+	prereq.Missing(t, "needs root and Ganeti's users (install the ganeti package)")
 }
 
 func TestNotMasterExits11(t *testing.T) {

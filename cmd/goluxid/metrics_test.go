@@ -70,6 +70,7 @@ func TestMetricsEndpoint(t *testing.T) {
 		`goluxid_luxi_requests_total{method="SubmitJob",outcome="ok"}`:    1,
 		`goluxid_luxi_requests_total{method="QueryTags",outcome="error"}`: 1,
 		`goluxid_queue_live_job_files`:                                    1,
+		`goluxid_queue_cached_jobs`:                                       0,
 		`goluxid_scheduler_jobs{state="queued"}`:                          1,
 		`goluxid_scheduler_jobs{state="running"}`:                         0,
 		`goluxid_wait_for_job_change_waiters`:                             0,

@@ -232,8 +232,8 @@ func (d *daemonParts) newDispatcher() *luxid.Dispatcher {
 // runner, the queue, the dispatcher and the configuration.
 func (d *daemonParts) serveMetrics(dispatcher *luxid.Dispatcher) {
 	d.stats.AddSources(metrics.Sources{
-		Jobs: d.runner.Counts, LiveJobFiles: d.queue.LiveCount, Waiters: dispatcher.Waiters,
-		ConfigReloads: d.cfg.ReloadCounts,
+		Jobs: d.runner.Counts, LiveJobFiles: d.queue.LiveCount, CachedJobs: d.queue.CachedJobs,
+		Waiters: dispatcher.Waiters, ConfigReloads: d.cfg.ReloadCounts,
 	})
 	d.endpoint.Serve(d.logger)
 }

@@ -26,10 +26,16 @@ const soakEnv = "GOLUXID_SOAK"
 const soakSamples = 5
 
 // soakFigures are the daemon's resources at one moment, from its metrics.
-type soakFigures struct{ goroutines, fds, rssMiB float64 }
+type soakFigures struct {
+	goroutines, fds, rssMiB float64
+	// liveJobs are the queue's live job files, cachedJobs the
+	// ones among them it keeps parsed: garbage collection moves neither.
+	liveJobs, cachedJobs float64
+}
 
 func (f soakFigures) String() string {
-	return fmt.Sprintf("%.0f goroutines, %.0f descriptors, %.1f MiB resident", f.goroutines, f.fds, f.rssMiB)
+	return fmt.Sprintf("%.0f goroutines, %.0f descriptors, %.1f MiB resident, %.0f live jobs, %.0f cached",
+		f.goroutines, f.fds, f.rssMiB, f.liveJobs, f.cachedJobs)
 }
 
 func readSoakFigures(t *testing.T, metricsSock string) soakFigures {
@@ -38,15 +44,44 @@ func readSoakFigures(t *testing.T, metricsSock string) soakFigures {
 		goroutines: metricValue(text, "go_goroutines"),
 		fds:        metricValue(text, "process_open_fds"),
 		rssMiB:     metricValue(text, "process_resident_memory_bytes") / (1 << 20),
+		liveJobs:   metricValue(text, "goluxid_queue_live_job_files"),
+		cachedJobs: metricValue(text, "goluxid_queue_cached_jobs"),
+	}
+}
+
+// cacheSettle bounds the wait, once the load has stopped, for an archive
+// move still in progress to leave the cache.
+const cacheSettle = 5 * time.Second
+
+// requireCacheOfLiveJobsOnly requires that the queue keeps no more
+// finished jobs parsed than it has live job files, once calls still in
+// progress have ended: archived jobs must leave the cache, or it grows
+// with every job archived.
+func requireCacheOfLiveJobsOnly(t *testing.T, metricsSock string) {
+	t.Helper()
+	deadline := time.Now().Add(cacheSettle)
+	for {
+		f := readSoakFigures(t, metricsSock)
+		if f.cachedJobs <= f.liveJobs {
+			t.Logf("after the load: %s", f)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the queue keeps %.0f jobs parsed but has only %.0f live job files %s after the load: archived jobs stay cached",
+				f.cachedJobs, f.liveJobs, cacheSettle)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
 // TestSoakStaysFlat loads goluxid with 100 clients of mixed calls (queries,
 // submissions each canceled again, archiving) and 1,000 WaitForJobChange
 // waiters renewing their waits, for GOLUXID_SOAK (20 s by default; a full
-// soak runs 15 minutes). No call may fail, and the daemon's goroutines,
-// descriptors and memory at the end must match those once the load was up
-// (read from its own metrics endpoint).
+// soak runs 15 minutes). No call may fail, the daemon's goroutines,
+// descriptors and memory at the end must match those once the load was up,
+// and once the load has stopped the queue may keep no more finished jobs
+// parsed than it has live job files (all read from its own metrics
+// endpoint).
 func TestSoakStaysFlat(t *testing.T) {
 	requireGanetiUsers(t)
 	duration := 20 * time.Second
@@ -100,14 +135,18 @@ func TestSoakStaysFlat(t *testing.T) {
 	}
 	time.Sleep(min(duration/4, 5*time.Second))
 	start := readSoakFigures(t, sock)
+	mostCached := start.cachedJobs
 	// Five samples on the way show whether a rise levels off.
 	for i := 1; i <= soakSamples; i++ {
 		time.Sleep(duration / soakSamples)
 		if i < soakSamples {
-			t.Logf("after %s: %d calls; %s", duration*time.Duration(i)/soakSamples, calls.Load(), readSoakFigures(t, sock))
+			f := readSoakFigures(t, sock)
+			mostCached = max(mostCached, f.cachedJobs)
+			t.Logf("after %s: %d calls; %s", duration*time.Duration(i)/soakSamples, calls.Load(), f)
 		}
 	}
 	end := readSoakFigures(t, sock)
+	mostCached = max(mostCached, end.cachedJobs)
 	stop()
 	wg.Wait()
 
@@ -115,6 +154,8 @@ func TestSoakStaysFlat(t *testing.T) {
 	if p := firstFailure.Load(); p != nil {
 		t.Errorf("%d calls failed, the first: %v", failures.Load(), *p)
 	}
+	assert.Positive(t, mostCached, "queries kept jobs parsed during the soak")
+	requireCacheOfLiveJobsOnly(t, sock)
 	assert.LessOrEqual(t, end.goroutines, start.goroutines*1.05+20, "goroutines")
 	assert.LessOrEqual(t, end.fds, start.fds+10, "descriptors")
 	assert.LessOrEqual(t, end.rssMiB, start.rssMiB*1.5+16, "resident memory")

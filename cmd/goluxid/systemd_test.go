@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // readNotify reads one datagram from a notify socket.
@@ -47,10 +49,7 @@ func TestSystemdNotify(t *testing.T) {
 // With socket activation the daemon serves the socket it was given.
 func TestSocketActivation(t *testing.T) {
 	requireGanetiUsers(t)
-	activate, err := exec.LookPath("systemd-socket-activate")
-	if err != nil {
-		t.Skip("needs systemd-socket-activate")
-	}
+	activate := prereq.Program(t, "systemd-socket-activate", "systemd")
 	l := nodeRoot(t, "node1.example.com")
 	cmd := exec.Command(activate, "-l", l.LuxiSocket, "-E", "GANETI_ROOTDIR="+l.Root, "-E", "GANETI_HOSTNAME=node1.example.com",
 		binary, "-f", "--no-user-checks", "--no-voting", "--yes-do-it")

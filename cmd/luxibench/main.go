@@ -29,10 +29,12 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -121,6 +123,14 @@ func parse(args []string) (options, *flag.FlagSet, error) {
 	if o.goluxid == "" && !o.list {
 		return o, fs, errors.New("-goluxid PATH is required")
 	}
+	if o.goluxid != "" {
+		// The sandboxes start it from their own directories.
+		abs, err := filepath.Abs(o.goluxid)
+		if err != nil {
+			return o, fs, fmt.Errorf("-goluxid %s: %w", o.goluxid, err)
+		}
+		o.goluxid = abs
+	}
 	return o, fs, nil
 }
 
@@ -146,8 +156,10 @@ func listScenarios(w io.Writer, sizes bench.Sizes) {
 
 // measure runs the benchmark and writes its reports.
 func measure(ctx context.Context, o options, sizes bench.Sizes, rounds int, args []string, stdout, stderr io.Writer) error {
+	var kept keptDirs
+	defer kept.remove(stderr)
 	cfg := bench.Config{
-		Launch: launcher(o.goluxidArgv(), o.dir), Rounds: rounds, Scenarios: splitList(o.scenarios),
+		Launch: launcher(o.goluxidArgv(), o.dir, &kept), Rounds: rounds, Scenarios: splitList(o.scenarios),
 		Sizes: sizes, Dir: o.dir, RunTimeout: o.timeout, Progress: stderr,
 	}
 	if err := cfg.Check(); err != nil {
@@ -234,43 +246,106 @@ func splitList(s string) []string {
 
 // launcher starts sandboxes under dir, goluxid with the command line
 // goArgv.
-func launcher(goArgv []string, dir string) bench.Launcher {
+func launcher(goArgv []string, dir string, kept *keptDirs) bench.Launcher {
 	return func(ctx context.Context, s bench.Setup) (bench.Cluster, error) {
 		argv := goArgv
 		if s.Luxid == bench.Haskell {
 			argv = sandbox.HaskellLuxid()
 		}
-		base, err := os.MkdirTemp(dir, "lb")
-		if err != nil {
-			return nil, err
+		opts := sandbox.Options{Luxid: argv, BaseConfig: s.BaseConfig, Noded: s.Noded,
+			StartTimeout: startTimeout, StopTimeout: stopTimeout}
+		for attempt := 1; ; attempt++ {
+			sb, err := startSandbox(ctx, dir, opts, s.Prepare, kept)
+			// The noded address a sandbox picks may be taken by another
+			// sandbox starting at the same moment: the next try picks
+			// again.
+			if err == nil || attempt == nodedAttempts || !errors.Is(err, sandbox.ErrNodedStart) {
+				return sb, err
+			}
 		}
-		sb, err := sandbox.New(sandbox.Options{Dir: base, Luxid: argv, BaseConfig: s.BaseConfig,
-			StartTimeout: startTimeout, StopTimeout: stopTimeout})
-		if err != nil {
-			return nil, errors.Join(err, os.Remove(base))
-		}
-		if s.Prepare != nil {
-			err = s.Prepare(sb.Layout())
-		}
-		if err == nil {
-			err = sb.Start(ctx)
-		}
-		if err != nil {
-			return nil, errors.Join(err, sb.Close())
-		}
-		return cluster{sb}, nil
 	}
 }
 
-// cluster adapts a sandbox to bench.Cluster.
-type cluster struct{ sb *sandbox.Sandbox }
+// nodedAttempts bounds the tries of a cluster whose noded did not start.
+const nodedAttempts = 3
+
+// startSandbox lays out a sandbox in a new directory under dir, lets
+// prepare (if set) change it, and starts it; on error it leaves nothing
+// behind.
+func startSandbox(ctx context.Context, dir string, opts sandbox.Options, prepare func(*paths.Layout) error, kept *keptDirs) (bench.Cluster, error) {
+	base, err := os.MkdirTemp(dir, "lb")
+	if err != nil {
+		return nil, err
+	}
+	opts.Dir = base
+	sb, err := sandbox.New(opts)
+	if err != nil {
+		return nil, errors.Join(err, os.Remove(base))
+	}
+	if prepare != nil {
+		err = prepare(sb.Layout())
+	}
+	if err == nil {
+		err = sb.Start(ctx)
+	}
+	if err != nil {
+		return nil, errors.Join(err, sb.Close())
+	}
+	return cluster{sb, kept}, nil
+}
+
+// keptDirs are the directories of the sandboxes closed so far, removed
+// when the run ends. On an ext4 file system without a journal (this
+// machine's), creating a file skips, one by one, the inodes freed in the
+// last minute: removing a round's thousands of files would slow the next
+// round's submissions by a cost that neither luxid causes.
+type keptDirs struct {
+	mu   sync.Mutex // guards dirs
+	dirs []string
+}
+
+func (k *keptDirs) add(dir string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.dirs = append(k.dirs, dir)
+}
+
+// remove removes every kept directory, reporting failures to w.
+func (k *keptDirs) remove(w io.Writer) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, dir := range k.dirs {
+		if err := os.RemoveAll(dir); err != nil {
+			fmt.Fprintf(w, "luxibench: remove sandbox: %v\n", err)
+		}
+	}
+	k.dirs = nil
+}
+
+// cluster adapts a sandbox to bench.Cluster; Close stops its daemons and
+// keeps its directory until the run ends.
+type cluster struct {
+	sb   *sandbox.Sandbox
+	kept *keptDirs
+}
 
 func (c cluster) Layout() *paths.Layout                { return c.sb.Layout() }
 func (c cluster) LuxidPid() int                        { return c.sb.Pid(sandbox.Luxid) }
 func (c cluster) StopLuxid() error                     { return c.sb.StopLuxid() }
 func (c cluster) StartLuxid(ctx context.Context) error { return c.sb.StartLuxid(ctx) }
 func (c cluster) LuxidOutput() string                  { return c.sb.OutFile(sandbox.Luxid) }
-func (c cluster) Close() error                         { return c.sb.Close() }
+func (c cluster) Close() error {
+	err := c.sb.Stop()
+	c.kept.add(c.sb.Dir())
+	return err
+}
+
+func (c cluster) Client(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, filepath.Join(sandbox.ClientDir, name), args...)
+	cmd.Env = c.sb.ClientEnv()
+	cmd.Dir = "/"
+	return cmd
+}
 
 func (c cluster) StartRAPI(ctx context.Context) (bench.RAPIEndpoint, error) {
 	port, err := c.sb.StartRAPI(ctx)

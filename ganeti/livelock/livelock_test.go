@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 func TestMissingFileIsDead(t *testing.T) {
@@ -29,9 +31,7 @@ func TestUnlockedFileIsDead(t *testing.T) {
 // A real process holding a classic fcntl record lock, the way Ganeti's
 // Python job processes do, is alive until it exits.
 func TestLockHeldByAnotherProcess(t *testing.T) {
-	if _, err := os.Stat("/usr/bin/python3"); err != nil {
-		t.Skip("needs /usr/bin/python3 to hold a record lock")
-	}
+	prereq.File(t, "/usr/bin/python3", "python3 to hold a record lock")
 	path := filepath.Join(t.TempDir(), "job_000002_1")
 	cmd := exec.Command("/usr/bin/python3", "-c", `
 import fcntl, sys, time

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // writeShare lays out a Ganeti Python tree with the given _constants.py
@@ -80,9 +82,7 @@ CONFIG_VERSION = _x
 // TestInstalled reads the Ganeti this machine has: 3.0 on Debian 12, 3.1 in
 // the Debian 13 root.
 func TestInstalled(t *testing.T) {
-	if _, err := os.Stat(DefaultShare); err != nil && os.Getenv("CI") == "" {
-		t.Skip("no Ganeti installed")
-	}
+	prereq.File(t, DefaultShare, "an installed Ganeti")
 	r, err := Installed()
 	require.NoError(t, err)
 	assert.Contains(t, supported, r.Dir)

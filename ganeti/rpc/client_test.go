@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/goluxid/goluxid/ganeti/objects"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 func TestCallAnswers(t *testing.T) {
@@ -258,7 +259,7 @@ func TestParallelFanOutIsBounded(t *testing.T) {
 func TestIPv6(t *testing.T) {
 	ln, err := net.Listen("tcp", "[::1]:0")
 	if err != nil {
-		t.Skipf("no IPv6 loopback: %v", err)
+		prereq.KernelForbids(t, "no IPv6 loopback in this kernel or network namespace: %v", err)
 	}
 	ln.Close()
 	c := newCluster(t, "ganeti.example.com")

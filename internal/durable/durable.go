@@ -4,7 +4,16 @@
 // between directories sync both. WriteFileNoDirSync leaves the directory
 // out (a crash may undo the rename, never leave a partial file), and
 // WriteFileNoSync replaces a file atomically with no sync at all, for
-// writes a crash may lose or leave empty.
+// writes a crash may lose or leave empty; SyncFile syncs a file of the
+// directory that was changed in place.
+//
+// WriteFiles writes many files as one batch, in this order: every file
+// goes to its temporary file and is synced, up to batchParallelism files
+// at once, while the caller's own step (beforeRename) runs alongside;
+// once every sync and that step succeeded, the files are renamed one by
+// one; then one directory sync covers every rename. A file's sync never
+// waits for another file's, so the disk sees many syncs at once and the
+// batch costs about as long as a few syncs, not one per file.
 //
 // Files other processes write (synced, and renamed into the directory)
 // become durable with the directory's next sync: EnsureDurable makes sure
@@ -17,6 +26,7 @@
 // never retried: after one, the directory is marked failed and every later
 // write fails too, because the kernel may already have dropped the data the
 // failed sync was about (a retried fsync can report success for lost data).
+// A batch in which a file's sync failed renames none of its files.
 package durable
 
 import (
@@ -54,9 +64,10 @@ func (osSyncer) SyncDir(dir *os.File) error { return dir.Sync() }
 type Dir struct {
 	path   string
 	syncer Syncer
-	// tmpSeq numbers temporary files so that concurrent writers never
-	// share one.
-	tmpSeq atomic.Uint64
+	// tmpInfix ("-<pid>-") and tmpSeq name temporary files so that
+	// concurrent writers never share one.
+	tmpInfix string
+	tmpSeq   atomic.Uint64
 
 	mu sync.Mutex // guards the fields below
 	// requested counts callers that asked for a directory sync; done is the
@@ -77,7 +88,11 @@ func Open(path string, syncer Syncer) *Dir {
 	if syncer == nil {
 		syncer = osSyncer{}
 	}
-	d := &Dir{path: path, syncer: syncer, entries: map[string]entry{}}
+	d := &Dir{
+		path: path, syncer: syncer,
+		tmpInfix: "-" + strconv.Itoa(os.Getpid()) + "-",
+		entries:  map[string]entry{},
+	}
 	d.cond = sync.NewCond(&d.mu)
 	return d
 }
@@ -85,13 +100,7 @@ func Open(path string, syncer Syncer) *Dir {
 // WriteFile atomically replaces name in the directory with data, synced to
 // disk before it returns.
 func (d *Dir) WriteFile(name string, data []byte, perm fs.FileMode) error {
-	if err := d.Err(); err != nil {
-		return err
-	}
-	if err := d.replace(name, data, perm, true); err != nil {
-		return err
-	}
-	return d.SyncDir()
+	return d.WriteFiles([]File{{Name: name, Data: data, Perm: perm}}, nil)[0]
 }
 
 // WriteFileNoDirSync atomically replaces name with data synced to disk,
@@ -118,27 +127,64 @@ func (d *Dir) WriteFileNoSync(name string, data []byte, perm fs.FileMode) error 
 
 // replace writes data to a temporary file and renames it over name.
 func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool) error {
-	target := filepath.Join(d.path, name)
-	tmp := filepath.Join(d.path, name+"-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
-	f, err := openFile(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL, perm)
+	tmp, err := d.createTemp(name, data, perm)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", target, err)
+		return err
 	}
-	if err := writeAndClose(f, data, syncFile, d.syncer); err != nil {
-		os.Remove(tmp)
+	if err := d.closeTemp(tmp, name, syncFile); err != nil {
+		return err
+	}
+	return d.rename(tmp.Name(), name, syncFile)
+}
+
+// createTemp creates a temporary file for name holding data, and leaves
+// it open.
+func (d *Dir) createTemp(name string, data []byte, perm fs.FileMode) (*os.File, error) {
+	path := filepath.Join(d.path, name+d.tmpInfix+strconv.FormatUint(d.tmpSeq.Add(1), 10)+".tmp")
+	f, err := openFile(path, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL, perm)
+	if err != nil {
+		return nil, d.writeError(name, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return nil, d.writeError(name, err)
+	}
+	return f, nil
+}
+
+// closeTemp syncs the temporary file tmp of name, if asked, and closes
+// it; on failure it removes it. A failed sync marks the directory failed.
+func (d *Dir) closeTemp(tmp *os.File, name string, syncFile bool) error {
+	err := syncAndClose(tmp, syncFile, d.syncer)
+	if err != nil {
+		os.Remove(tmp.Name())
 		d.failOnSync(err)
-		return fmt.Errorf("writing %s: %w", target, err)
+		return d.writeError(name, err)
 	}
-	if err := os.Rename(tmp, target); err != nil {
+	return nil
+}
+
+// rename moves the temporary file tmp to name, removing it on failure,
+// and records the version now under name (see EnsureDurable): durable
+// with the next directory sync if its data was synced, unknown if not.
+func (d *Dir) rename(tmp, name string, synced bool) error {
+	if err := os.Rename(tmp, filepath.Join(d.path, name)); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", target, err)
+		return d.writeError(name, err)
 	}
-	if syncFile {
+	if synced {
 		d.noteRenamed(name)
 	} else {
 		d.forget(name)
 	}
 	return nil
+}
+
+// writeError is the error of a failed write of name: an *fs.PathError
+// with the operation "write" and the target's path.
+func (d *Dir) writeError(name string, err error) error {
+	return &fs.PathError{Op: "write", Path: filepath.Join(d.path, name), Err: err}
 }
 
 // openFile opens path as os.OpenFile does, minus what os.OpenFile adds on
@@ -165,11 +211,7 @@ type syncError struct{ err error }
 func (e *syncError) Error() string { return "sync: " + e.err.Error() }
 func (e *syncError) Unwrap() error { return e.err }
 
-func writeAndClose(f *os.File, data []byte, syncFile bool, syncer Syncer) error {
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
+func syncAndClose(f *os.File, syncFile bool, syncer Syncer) error {
 	if syncFile {
 		if err := syncer.SyncFile(f); err != nil {
 			f.Close()
@@ -246,6 +288,25 @@ func (d *Dir) syncDir() error {
 	}
 	defer dir.Close()
 	return d.syncer.SyncDir(dir)
+}
+
+// SyncFile syncs name, an existing file of the directory changed in place,
+// through the directory's syncer. A failed sync marks the directory failed.
+func (d *Dir) SyncFile(name string) error {
+	if err := d.Err(); err != nil {
+		return err
+	}
+	f, err := openFile(filepath.Join(d.path, name), unix.O_RDONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := d.syncer.SyncFile(f); err != nil {
+		err = &syncError{err}
+		d.failOnSync(err)
+		return err
+	}
+	return nil
 }
 
 // Rename moves oldName in this directory to newName in to (which may be

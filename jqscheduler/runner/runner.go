@@ -153,12 +153,13 @@ func (r *Runner) Kick() {
 }
 
 // Enqueue takes a newly submitted job, its file written, with the secret
-// parameters of its opcodes.
+// parameters of its opcodes. Its opcodes were validated on submission, so
+// they are not validated again.
 //
 // Submissions never wait for a round: the job joins a list of new jobs,
 // which the next round (or request that needs the queue) takes in.
 func (r *Runner) Enqueue(job *jqueue.Job, secrets json.RawMessage) {
-	entry := jqscheduler.NewJob(job, r.valid)
+	entry := jqscheduler.NewJob(job, nil)
 	r.pendingMu.Lock()
 	r.pending = append(r.pending, pendingJob{entry, secrets})
 	r.pendingMu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/goluxid/goluxid/ganeti/opcodes"
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,9 +76,7 @@ type runnerEnv struct {
 // (max_running_jobs from the caller) and the fake job process.
 func newRunnerEnv(t *testing.T, maxRunning int) *runnerEnv {
 	t.Helper()
-	if _, err := os.Stat(jobexec.DefaultPython); err != nil {
-		t.Skip("needs " + jobexec.DefaultPython)
-	}
+	prereq.File(t, jobexec.DefaultPython, "python3 for the fake job process")
 	l := paths.New(t.TempDir())
 	for _, d := range []string{l.ArchiveDir, l.LivelockDir} {
 		require.NoError(t, os.MkdirAll(d, 0o755))
@@ -101,7 +100,7 @@ func newRunnerEnv(t *testing.T, maxRunning int) *runnerEnv {
 	t.Cleanup(func() { watcher.Close() })
 	script := filepath.Join(t.TempDir(), "exec.py")
 	require.NoError(t, os.WriteFile(script, []byte(fakeJobProcess), 0o644))
-	exec := &jobexec.Config{ExecScript: script, StepTimeout: 5 * time.Second,
+	exec := &jobexec.Config{ExecScript: script, StepTimeout: runnerStepTimeout,
 		Env: append(os.Environ(), "FAKE_QUEUE="+l.QueueDir, "FAKE_LOCKS="+l.LivelockDir)}
 	own := filepath.Join(l.LivelockDir, "luxi-daemon_1")
 	r := New(Deps{Queue: queue, Config: store, Exec: exec, Watcher: watcher, OwnLivelock: own, Opcodes: schema30})
@@ -146,6 +145,29 @@ func (e *runnerEnv) waitStatus(t *testing.T, id uint64, want jqueue.Status, with
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// waitAllStatus waits until the files of all jobs ids show want, and
+// returns them with how long after start each got there.
+func (e *runnerEnv) waitAllStatus(t *testing.T, ids map[string]uint64, want jqueue.Status, start time.Time, within time.Duration) (map[string]*jqueue.Job, map[string]time.Duration) {
+	t.Helper()
+	jobs, took := map[string]*jqueue.Job{}, map[string]time.Duration{}
+	for len(jobs) < len(ids) {
+		for name, id := range ids {
+			if jobs[name] != nil {
+				continue
+			}
+			if job, err := e.queue.ReadJob(id); err == nil && job.Status() == want {
+				jobs[name], took[name] = job, time.Since(start)
+			}
+		}
+		require.Less(t, time.Since(start), within, "jobs never reached %s: %d of %d did", want, len(jobs), len(ids))
+		time.Sleep(10 * time.Millisecond)
+	}
+	return jobs, took
+}
+
+// runnerStepTimeout is the handshake's step timeout in these tests.
+const runnerStepTimeout = 5 * time.Second
 
 // schema30 is Ganeti 3.0's opcode schema.
 var schema30 = func() *opcodes.Schema {

@@ -1,13 +1,14 @@
-"""Drives a LUXI server with Ganeti 3.0's own Python client.
+"""Drives a LUXI server with an installed Ganeti's own Python client.
 
-Usage: python3 python_client.py SOCKET. Prints what each call returned or
-raised as one JSON object; python_test.go compares it.
+Usage: python3 python_client.py SOCKET PYTHONDIR, where PYTHONDIR holds
+the release's package "ganeti" (/usr/share/ganeti/3.0). Prints what each
+call returned or raised as one JSON object; python_test.go compares it.
 """
 
 import json
 import sys
 
-sys.path.insert(0, "/usr/share/ganeti/3.0")
+sys.path.insert(0, sys.argv[2])
 
 from ganeti import errors  # noqa: E402
 from ganeti import luxi  # noqa: E402

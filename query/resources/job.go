@@ -45,7 +45,7 @@ func (r jobResource) Query(ctx context.Context, fields []string, flt *query.Filt
 	case r.ops == nil:
 		return nil, errJobNoSchema
 	}
-	return jobsOf(r.queue, r.tables.table).Query(ctx, fields, flt)
+	return jobsOf(r.queue, r.tables).Query(ctx, fields, flt)
 }
 
 // QueryFields answers QueryFields over the job fields.
@@ -60,16 +60,17 @@ var jobClassicFields = []string{"id"}
 // ClassicFields returns jobClassicFields; callers must not change it.
 func (jobResource) ClassicFields() []string { return jobClassicFields }
 
-// jobsOf is the query resource over queue's jobs with the fields of table.
-func jobsOf(queue *jqueue.Queue, table *query.Table[jqueue.JobRef, *jqueue.LoadedJob]) *query.Resource[jqueue.JobRef, *jqueue.LoadedJob] {
+// jobsOf is the query resource over queue's jobs with the fields of
+// tables.
+func jobsOf(queue *jqueue.Queue, tables *jobTables) *query.Resource[jqueue.JobRef, *jqueue.LoadedJob] {
 	return &query.Resource[jqueue.JobRef, *jqueue.LoadedJob]{
-		Table:     table,
+		Table:     tables.table,
 		NameField: "id",
 		Select: func(_ context.Context, names []query.Value, fields []string) ([]jqueue.JobRef, error) {
 			return selectJobs(queue, names, fields)
 		},
-		Live: func(ctx context.Context, refs []jqueue.JobRef, _ []string, emit func(jqueue.JobRef, *jqueue.LoadedJob) error) error {
-			return queue.LoadJobs(ctx, refs, emit)
+		Live: func(ctx context.Context, refs []jqueue.JobRef, fields []string, emit func(jqueue.JobRef, *jqueue.LoadedJob) error) error {
+			return queue.LoadJobs(ctx, refs, tables.prepare(fields), emit)
 		},
 	}
 }

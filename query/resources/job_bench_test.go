@@ -10,7 +10,7 @@ import (
 
 // benchJobTable is the job table with summaries and opcodes that cost
 // nothing, so that the benchmarks measure reading the queue and the query.
-var benchJobTable = jobTableOf(jobFields(
+var benchJobTable = newJobTables(jobFields(
 	func(json.RawMessage) string { return "" },
 	func(in json.RawMessage) json.RawMessage { return in }))
 

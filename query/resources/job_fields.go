@@ -2,6 +2,7 @@ package resources
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/goluxid/goluxid/ganeti/opcodes"
@@ -24,6 +25,39 @@ type jobField struct {
 type jobTables struct {
 	table  *query.Table[jqueue.JobRef, *jqueue.LoadedJob]
 	values map[string]jobValue
+	// memoized names the fields whose values the jobs' Memo keeps.
+	memoized []string
+}
+
+// memoizedFields are the fields whose values parse every opcode of the
+// job again.
+var memoizedFields = []string{"summary", "ops"}
+
+// newJobTables indexes fields, of which those named memoized keep their
+// values in the jobs' Memo.
+func newJobTables(fields []jobField, memoized ...string) *jobTables {
+	return &jobTables{table: jobTableOf(fields), values: jobValuesByName(fields), memoized: memoized}
+}
+
+// prepare is what the goroutines that read the job files do with each job
+// for a query of fields: compute the memoized values among them, which
+// building the rows, one job after another, then finds; nil when no field
+// is memoized.
+func (t *jobTables) prepare(fields []string) func(*jqueue.LoadedJob) {
+	var values []jobValue
+	for _, name := range t.memoized {
+		if slices.Contains(fields, name) {
+			values = append(values, t.values[name])
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	return func(j *jqueue.LoadedJob) {
+		for _, value := range values {
+			value(j)
+		}
+	}
 }
 
 // jobTablesBySchema caches the tables of each opcode schema, built on
@@ -38,7 +72,8 @@ func jobTablesOf(ops *opcodes.Schema) *jobTables {
 	fields := jobFields(
 		func(input json.RawMessage) string { return ops.ParseInput(input).Summary() },
 		func(input json.RawMessage) json.RawMessage { return canonicalInput(ops, input) })
-	t, _ := jobTablesBySchema.LoadOrStore(ops, &jobTables{table: jobTableOf(fields), values: jobValuesByName(fields)})
+	memoize(fields, ops, memoizedFields...)
+	t, _ := jobTablesBySchema.LoadOrStore(ops, newJobTables(fields, memoizedFields...))
 	return t.(*jobTables)
 }
 
@@ -50,7 +85,7 @@ func jobFields(summarize func(json.RawMessage) string, canonical func(json.RawMe
 		newJobField("id", "ID", query.KindNumber, "Job ID",
 			func(j *jqueue.LoadedJob) (any, bool) { return j.ID, true }),
 		newJobField("status", "Status", query.KindText, "Job status",
-			withJob(func(j *jqueue.Job) any { return j.Status().String() })),
+			withJob(func(j *jqueue.Job) any { return statusValue(j.Status()) })),
 		newJobField("priority", "Priority", query.KindNumber, "Current job priority (19 to -20)",
 			withJob(func(j *jqueue.Job) any { return j.Priority() })),
 		newJobField("archived", "Archived", query.KindBool, "Whether job is archived", archivedValue),
@@ -59,7 +94,7 @@ func jobFields(summarize func(json.RawMessage) string, canonical func(json.RawMe
 		newJobField("opresult", "OpCode_result", query.KindOther, "List of opcodes results",
 			perOp(func(op *jqueue.OpCode) any { return rawOrNull(op.Result) })),
 		newJobField("opstatus", "OpCode_status", query.KindOther, "List of opcodes status",
-			perOp(func(op *jqueue.OpCode) any { return op.Status.String() })),
+			perOp(func(op *jqueue.OpCode) any { return statusValue(op.Status) })),
 		newJobField("oplog", "OpCode_log", query.KindOther, "List of opcode output logs",
 			perOp(func(op *jqueue.OpCode) any { return op.Log })),
 		newJobField("opstart", "OpCode_start", query.KindOther, "List of opcode start timestamps (before acquiring locks)",
@@ -159,6 +194,60 @@ func archivedValue(j *jqueue.LoadedJob) (any, bool) {
 		return nil, false
 	}
 	return j.Archived, true
+}
+
+// memoKey names a value kept in a job's Memo: a field's value as the
+// release whose opcode schema is schema shows it.
+type memoKey struct {
+	schema *opcodes.Schema
+	field  string
+}
+
+// memoize makes the named fields' values computed once per parsed job
+// file: those that parse every opcode again, and depend on the file and
+// the release only.
+func memoize(fields []jobField, ops *opcodes.Schema, names ...string) {
+	for i := range fields {
+		if slices.Contains(names, fields[i].Name) {
+			fields[i].value = memoized(memoKey{ops, fields[i].Name}, fields[i].value)
+		}
+	}
+}
+
+// memoized keeps value's results in the jobs' Memo under key.
+func memoized(key memoKey, value jobValue) jobValue {
+	type result struct {
+		v  any
+		ok bool
+	}
+	var boxedKey any = key
+	return func(j *jqueue.LoadedJob) (any, bool) {
+		kept, ok := j.Memo.Load(boxedKey)
+		if !ok {
+			v, ok := value(j)
+			kept = j.Memo.Store(boxedKey, result{v, ok})
+		}
+		r := kept.(result)
+		return r.v, r.ok
+	}
+}
+
+// statusValues are the statuses' names as field values, made once:
+// a query shows thousands.
+var statusValues = func() []any {
+	var out []any
+	for s := jqueue.StatusQueued; s <= jqueue.StatusError; s++ {
+		out = append(out, s.String())
+	}
+	return out
+}()
+
+// statusValue is the value of a job or opcode status.
+func statusValue(s jqueue.Status) any {
+	if s >= 0 && int(s) < len(statusValues) {
+		return statusValues[s]
+	}
+	return s.String()
 }
 
 // withJob makes the value of a field computed from a job's file.

@@ -1,8 +1,9 @@
 // Package metrics exposes goluxid's own figures in the Prometheus text
-// format, on an opt-in endpoint (--metrics): the queue by state, job start
-// latency, LUXI requests by method and outcome, WaitForJobChange waiters,
-// configuration reloads, fsync latency, and the Go runtime and process
-// figures (goroutines, descriptors, memory). The Haskell luxid only logs.
+// format, on an opt-in endpoint (--metrics): the queue by state, its live
+// job files and the jobs it keeps parsed, job start latency, LUXI
+// requests by method and outcome, WaitForJobChange waiters, configuration
+// reloads, fsync latency, and the Go runtime and process figures
+// (goroutines, descriptors, memory). The Haskell luxid only logs.
 //
 // The daemon's parts report through small hooks (functions and counters
 // they already keep); this package turns them into metrics at scrape time,
@@ -38,6 +39,9 @@ type Sources struct {
 	Jobs func() (queued, running, manipulated int)
 	// LiveJobFiles returns the number of job files in the live queue.
 	LiveJobFiles func() int64
+	// CachedJobs returns the number of live jobs the queue keeps
+	// parsed for queries.
+	CachedJobs func() int64
 	// Waiters returns the WaitForJobChange calls waiting.
 	Waiters func() int64
 	// ConfigReloads returns the reloads that installed a configuration
@@ -103,6 +107,12 @@ func (m *Metrics) AddSources(src Sources) {
 			Namespace: namespace, Name: "queue_live_job_files",
 			Help: "Job files in the live queue directory (finished ones included, until archived).",
 		}, func() float64 { return float64(src.LiveJobFiles()) }))
+	}
+	if src.CachedJobs != nil {
+		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "queue_cached_jobs",
+			Help: "Live jobs kept parsed for queries (at most the live job files; archived jobs leave).",
+		}, func() float64 { return float64(src.CachedJobs()) }))
 	}
 	if src.Waiters != nil {
 		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -43,7 +43,7 @@ var layers = []layer{
 	{name: "luxi", packages: []string{"luxi"},
 		mayImport: []string{"lib", "ganeti-errors", "ganeti-uds"}},
 	{name: "jobexec", packages: []string{"jobexec"},
-		mayImport: []string{"lib", "ganeti-uds"}},
+		mayImport: []string{"lib", "io", "ganeti-uds"}},
 	// The regular-expression engines of =~, one per Ganeti release.
 	{name: "regexp", packages: []string{"query/pcre", "query/tdfa"},
 		mayImport: []string{"lib"}},

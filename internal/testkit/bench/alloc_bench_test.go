@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -91,37 +92,50 @@ func answerRows(b *testing.B, answer []byte) int {
 	return len(query.Data)
 }
 
-// BenchmarkQueryJobs is the request of the queryjobs-N scenarios over N
-// finished jobs in the job files the scenarios write. "cached" is every
-// query after the first (finished jobs come from the cache once read);
-// "uncached" reads and parses every file, as the first query does.
+// BenchmarkQueryJobs is the request of the queryjobs-N and
+// queryjobs-queued-N scenarios over N finished or queued jobs in the job
+// files the scenarios write. "cached" is every query after the first over
+// files unchanged for jqueue.SettleTime (the parsed jobs come from the
+// cache); "uncached" reads and parses every file, as the first query does.
 func BenchmarkQueryJobs(b *testing.B) {
 	smallConfig, err := generatedCluster(10)()
 	require.NoError(b, err)
-	for _, n := range []int{1000, 10000} {
-		node := newBenchNode(b, smallConfig)
-		require.NoError(b, WriteFinishedJobs(node.layout, n))
-		d := node.dispatcher(b)
-		args := []any{nil, []string{"id", "status", "summary"}}
-		for _, cached := range []bool{true, false} {
-			name := fmt.Sprintf("jobs=%d/uncached", n)
-			if cached {
-				name = fmt.Sprintf("jobs=%d/cached", n)
-				serve(b, d, "QueryJobs", args)
-			}
-			b.Run(name, func(b *testing.B) {
-				b.ReportAllocs()
-				var answer []byte
-				for b.Loop() {
-					if !cached {
-						b.StopTimer()
-						d = node.dispatcher(b)
-						b.StartTimer()
-					}
-					answer = serve(b, d, "QueryJobs", args)
+	kinds := []struct {
+		name  string
+		sizes []int
+		write func(*paths.Layout, int) error
+	}{
+		{"jobs", []int{1000, 10000}, WriteFinishedJobs},
+		{"queued", []int{10000}, WriteQueuedJobs},
+	}
+	for _, kind := range kinds {
+		for _, n := range kind.sizes {
+			node := newBenchNode(b, smallConfig)
+			require.NoError(b, kind.write(node.layout, n))
+			settled := time.Now().Add(jqueue.SettleTime)
+			args := []any{nil, []string{"id", "status", "summary"}}
+			for _, cached := range []bool{true, false} {
+				name := fmt.Sprintf("%s=%d/uncached", kind.name, n)
+				d := node.dispatcher(b)
+				if cached {
+					name = fmt.Sprintf("%s=%d/cached", kind.name, n)
+					time.Sleep(time.Until(settled))
+					serve(b, d, "QueryJobs", args)
 				}
-				b.ReportMetric(float64(answerRows(b, answer)), "rows/op")
-			})
+				b.Run(name, func(b *testing.B) {
+					b.ReportAllocs()
+					var answer []byte
+					for b.Loop() {
+						if !cached {
+							b.StopTimer()
+							d = node.dispatcher(b)
+							b.StartTimer()
+						}
+						answer = serve(b, d, "QueryJobs", args)
+					}
+					b.ReportMetric(float64(answerRows(b, answer)), "rows/op")
+				})
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"os/exec"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
 )
@@ -27,6 +28,9 @@ type Setup struct {
 	// BaseConfig, if set, replaces the demo cluster's config.data (the
 	// master node still gets the sandbox's name and address).
 	BaseConfig []byte
+	// Noded also runs the master's node daemon, for jobs whose opcodes
+	// make RPCs to the master.
+	Noded bool
 }
 
 // Cluster is one running single-node cluster with one luxid.
@@ -45,6 +49,10 @@ type Cluster interface {
 	// StartRAPI starts Ganeti's RAPI daemon in the cluster and returns
 	// once it listens.
 	StartRAPI(ctx context.Context) (RAPIEndpoint, error)
+	// Client returns the command that runs the installed Ganeti client
+	// name (e.g. "gnt-debug") with args against the cluster, in the
+	// clients' environment; the caller sets its output and runs it.
+	Client(ctx context.Context, name string, args ...string) *exec.Cmd
 	// Close stops every daemon and removes the cluster's files.
 	Close() error
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/goluxid/goluxid/ganeti/opcodes"
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/ganeti/release"
 	"github.com/goluxid/goluxid/jqueue"
 )
 
@@ -41,6 +43,33 @@ func TestWriteJobFiles(t *testing.T) {
 		assert.Equal(t, jqueue.StatusSuccess, job.Status())
 		require.NotNil(t, job.Livelock)
 		assert.Equal(t, filepath.Join(l.LivelockDir, fmt.Sprintf("job_%06d_1735689600", id)), *job.Livelock)
+	}
+}
+
+func TestWriteQueuedJobs(t *testing.T) {
+	l := newLayout(t)
+	require.NoError(t, WriteQueuedJobs(l, 3))
+
+	serial, err := os.ReadFile(l.SerialFile)
+	require.NoError(t, err)
+	assert.Equal(t, "3\n", string(serial))
+	ops, err := opcodes.ForRelease(release.Ganeti30.Dir)
+	require.NoError(t, err)
+	for id := 1; id <= 3; id++ {
+		data, err := os.ReadFile(filepath.Join(l.QueueDir, jqueue.JobFileName(uint64(id))))
+		require.NoError(t, err)
+		job, err := jqueue.ParseJob(data)
+		require.NoError(t, err)
+		assert.Equal(t, uint64(id), job.ID)
+		assert.Equal(t, jqueue.StatusQueued, job.Status())
+		written, err := job.Marshal()
+		require.NoError(t, err)
+		assert.Equal(t, string(written), string(data), "the file luxid writes for the job")
+		input := ops.ParseInput(job.Ops[0].Input)
+		require.NotNil(t, input.OpCode(), "a valid opcode")
+		canonical, err := input.MarshalJSON()
+		require.NoError(t, err)
+		assert.Equal(t, string(canonical), string(job.Ops[0].Input), "the opcode as luxid canonicalises it")
 	}
 }
 
@@ -82,6 +111,31 @@ func TestPauseAll(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestPauseProbesMatchesTheProbesReason(t *testing.T) {
+	l := newLayout(t)
+	require.NoError(t, os.WriteFile(l.ConfigFile, []byte(`{"serial_no":7}`), 0o640))
+	require.NoError(t, pauseProbes(l))
+	data, err := os.ReadFile(l.ConfigFile)
+	require.NoError(t, err)
+	var cfg struct {
+		Filters map[string]struct {
+			Action     string  `json:"action"`
+			Predicates [][]any `json:"predicates"`
+		} `json:"filters"`
+	}
+	require.NoError(t, json.Unmarshal(data, &cfg))
+	rule := cfg.Filters[probeRuleUUID]
+	assert.Equal(t, "PAUSE", rule.Action)
+	require.Equal(t, [][]any{{"reason", []any{"=", "reason", probeReason}}}, rule.Predicates)
+
+	trail, ok := probeOp()["reason"].([]any)
+	require.True(t, ok)
+	require.Len(t, trail, 1)
+	entry := trail[0].([]any)
+	assert.Equal(t, probeReason, entry[1], "the probe's reason trail is what the rule matches")
+	assert.Empty(t, delayOp(0.1)["reason"], "other jobs carry no reason")
 }
 
 func TestPauseAllRefusesBadFilters(t *testing.T) {

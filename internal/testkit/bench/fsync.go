@@ -76,3 +76,63 @@ func syncDir(dir string) error {
 	}
 	return errors.Join(f.Sync(), f.Close())
 }
+
+// fsyncInterval is how often an fsyncSampler writes.
+const fsyncInterval = 10 * time.Millisecond
+
+// fsyncSampler times, every fsyncInterval, a small write and fsync of a
+// file of its own, to tell what the disk gives a writer meanwhile.
+type fsyncSampler struct {
+	f    *os.File
+	stop chan struct{}
+	done chan struct{}
+	// lat and err are the loop's; they are read once done is closed.
+	lat []time.Duration
+	err error
+}
+
+// startFsyncSampler starts sampling with a temporary file in dir; Stop
+// ends it and removes the file.
+func startFsyncSampler(dir string) (*fsyncSampler, error) {
+	f, err := os.CreateTemp(dir, "luxibench-fsync-")
+	if err != nil {
+		return nil, fmt.Errorf("bench: fsync sampler: %w", err)
+	}
+	s := &fsyncSampler{f: f, stop: make(chan struct{}), done: make(chan struct{})}
+	go s.loop()
+	return s, nil
+}
+
+func (s *fsyncSampler) loop() {
+	defer close(s.done)
+	ticker := time.NewTicker(fsyncInterval)
+	defer ticker.Stop()
+	data := make([]byte, durableWriteSize)
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-ticker.C:
+		}
+		t := time.Now()
+		_, err := s.f.WriteAt(data, 0)
+		if err == nil {
+			err = s.f.Sync()
+		}
+		if err != nil {
+			// A failed fsync is not tried again: the sampling ends.
+			s.err = fmt.Errorf("bench: fsync sampler: %w", err)
+			return
+		}
+		s.lat = append(s.lat, time.Since(t))
+	}
+}
+
+// Stop ends the sampling, removes the file and returns every write's
+// latency.
+func (s *fsyncSampler) Stop() ([]time.Duration, error) {
+	close(s.stop)
+	<-s.done
+	err := errors.Join(s.err, s.f.Close(), os.Remove(s.f.Name()))
+	return s.lat, err
+}

@@ -24,6 +24,17 @@ const finishedJob = `{"id": %[1]d, "ops": [{"input": {"duration": 0.1, "on_maste
 	`"start_timestamp": %[3]s, "end_timestamp": %[6]s, "received_timestamp": %[7]s, ` +
 	`"livelock": "%[8]s/job_%06[1]d_%[9]d", "process_id": %[10]d}` + "\n"
 
+// queuedJob is the job file luxid writes when it accepts an OP_TEST_DELAY
+// job, in the form of jqueue's testdata/golden
+// job-3.queued-as-written-by-luxid.json: compact, keys in luxid's order,
+// no trailing newline. The verbs fill in, in order: id; the reason
+// timestamp in ns; received.
+const queuedJob = `{"id":%[1]d,"ops":[{"input":{"priority":0,"depends":null,"comment":null,` +
+	`"reason":[["gnt:opcode:test_delay","job=%[1]d;index=0",%[2]d]],"OP_ID":"OP_TEST_DELAY",` +
+	`"duration":0.1,"on_master":false,"on_nodes":[],"repeat":0,"interruptible":false,"no_locks":true},` +
+	`"status":"queued","result":null,"log":[],"priority":0,"start_timestamp":null,"exec_timestamp":null,` +
+	`"end_timestamp":null}],"received_timestamp":%[3]s,"start_timestamp":null,"end_timestamp":null}`
+
 // jobFileEpoch is when the first generated job was received; each later
 // job arrives a millisecond after the one before.
 var jobFileEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -32,9 +43,23 @@ var jobFileEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 // the serial file to n, as if n jobs had run. It is for queues no daemon
 // runs on yet.
 func WriteFinishedJobs(l *paths.Layout, n int) error {
+	return writeJobs(l, n, finishedJobFile)
+}
+
+// WriteQueuedJobs fills the live queue with queued jobs 1..n, as luxid
+// writes them when it accepts them, and sets the serial file to n. It is
+// for queues no daemon runs on yet: written this way, the queue may hold
+// more jobs than luxid accepts while it runs.
+func WriteQueuedJobs(l *paths.Layout, n int) error {
+	return writeJobs(l, n, func(_ *paths.Layout, id int) []byte { return queuedJobFile(id) })
+}
+
+// writeJobs writes jobs 1..n with the contents file gives and sets the
+// serial file to n.
+func writeJobs(l *paths.Layout, n int, file func(*paths.Layout, int) []byte) error {
 	for id := 1; id <= n; id++ {
 		name := filepath.Join(l.QueueDir, "job-"+strconv.Itoa(id))
-		if err := os.WriteFile(name, finishedJobFile(l, id), 0o640); err != nil {
+		if err := os.WriteFile(name, file(l, id), 0o640); err != nil {
 			return fmt.Errorf("bench: write job files: %w", err)
 		}
 	}
@@ -44,9 +69,18 @@ func WriteFinishedJobs(l *paths.Layout, n int) error {
 	return nil
 }
 
+// receivedAt is when job id was received.
+func receivedAt(id int) time.Time { return jobFileEpoch.Add(time.Duration(id) * time.Millisecond) }
+
+// queuedJobFile is the content of queued job id's file.
+func queuedJobFile(id int) []byte {
+	received := receivedAt(id)
+	return fmt.Appendf(nil, queuedJob, id, received.UnixNano(), compactTimestamp(received))
+}
+
 // finishedJobFile is the content of job id's file.
 func finishedJobFile(l *paths.Layout, id int) []byte {
-	received := jobFileEpoch.Add(time.Duration(id) * time.Millisecond)
+	received := receivedAt(id)
 	start := received.Add(200 * time.Millisecond)
 	exec := start.Add(100 * time.Millisecond)
 	end := exec.Add(100 * time.Millisecond)
@@ -57,7 +91,14 @@ func finishedJobFile(l *paths.Layout, id int) []byte {
 		l.LivelockDir, start.Unix(), pid)
 }
 
-// timestamp formats t as Ganeti's [seconds, microseconds] pair.
+// timestamp formats t as Ganeti's [seconds, microseconds] pair, the way
+// Python writes it.
 func timestamp(t time.Time) string {
 	return fmt.Sprintf("[%d, %d]", t.Unix(), t.Nanosecond()/1000)
+}
+
+// compactTimestamp formats t as Ganeti's [seconds, microseconds] pair, the
+// way luxid writes it.
+func compactTimestamp(t time.Time) string {
+	return fmt.Sprintf("[%d,%d]", t.Unix(), t.Nanosecond()/1000)
 }

@@ -15,9 +15,14 @@ import (
 const pauseRuleUUID = "6c0d8a1e-7b5f-4c2e-9a1d-0be5c4a1f001"
 
 // pauseAll adds a PAUSE rule without predicates to config.data, so that
-// every submitted job stays queued and no job process is forked. Numbers
-// are kept verbatim.
+// every submitted job stays queued and no job process is forked.
 func pauseAll(l *paths.Layout) error {
+	return addPauseRule(l, pauseRuleUUID, []any{})
+}
+
+// addPauseRule adds a PAUSE rule with predicates to config.data. Numbers
+// are kept verbatim.
+func addPauseRule(l *paths.Layout, uuid string, predicates []any) error {
 	data, err := os.ReadFile(l.ConfigFile)
 	if err != nil {
 		return fmt.Errorf("bench: pause rule: %w", err)
@@ -36,9 +41,9 @@ func pauseAll(l *paths.Layout) error {
 		filters = map[string]any{}
 		cfg["filters"] = filters
 	}
-	filters[pauseRuleUUID] = map[string]any{
-		"uuid": pauseRuleUUID, "watermark": 0, "priority": 0,
-		"predicates": []any{}, "action": "PAUSE", "reason_trail": []any{},
+	filters[uuid] = map[string]any{
+		"uuid": uuid, "watermark": 0, "priority": 0,
+		"predicates": predicates, "action": "PAUSE", "reason_trail": []any{},
 	}
 	out, err := hsjson.Marshal(cfg)
 	if err != nil {

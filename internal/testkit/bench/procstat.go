@@ -172,3 +172,45 @@ func (m *monitor) Stop() (peak procSample, exited bool) {
 	defer m.mu.Unlock()
 	return m.peak, m.gone
 }
+
+// descendants lists the processes below pid (children, their children
+// and so on), found by their parent pids in /proc.
+func descendants(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	children := map[int][]int{}
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if parent, ok := parentOf(p); ok {
+			children[parent] = append(children[parent], p)
+		}
+	}
+	var out []int
+	for queue := children[pid]; len(queue) > 0; queue = queue[1:] {
+		out = append(out, queue[0])
+		queue = append(queue, children[queue[0]]...)
+	}
+	return out
+}
+
+// parentOf reads the parent pid from /proc/<pid>/stat; false when the
+// process is gone.
+func parentOf(pid int) (int, bool) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0, false
+	}
+	// fields[0] is the state (stat field 3), fields[1] the parent pid.
+	fields := strings.Fields(string(data[i+1:]))
+	if len(fields) < 2 {
+		return 0, false
+	}
+	parent, err := strconv.Atoi(fields[1])
+	return parent, err == nil
+}

@@ -106,6 +106,8 @@ func (s Sizes) check() error {
 	counts := map[string]int{
 		"roundtrips": s.Roundtrips, "submits": s.Submits, "many": s.Many, "query reps": s.QueryReps,
 		"latency jobs": s.LatencyJobs, "syscall calls": s.SyscallCalls, "qa jobs": s.QAJobs, "qa clients": s.QAClients,
+		"qa-gnt threads": s.QAGntThreads, "qa-gnt jobs": s.QAGntJobs,
+		"startload calls": s.StartLoadCalls, "startload jobs": s.StartLoadJobs,
 	}
 	for name, v := range counts {
 		if v <= 0 {
@@ -144,7 +146,7 @@ func runOnce(ctx context.Context, cfg Config, sc scenario, lx Luxid) (rec Record
 	rec = Record{Scenario: sc.name, Luxid: lx, Started: start.UTC(), LoadBefore: loadAverage()}
 	defer func() { rec.LoadAfter = loadAverage() }()
 	var err error
-	setup := Setup{Luxid: lx, Prepare: sc.prepare}
+	setup := Setup{Luxid: lx, Prepare: sc.prepare, Noded: sc.noded}
 	if sc.config != nil {
 		if setup.BaseConfig, err = sc.config(); err != nil {
 			rec.Error = fmt.Sprintf("generate config: %v", err)

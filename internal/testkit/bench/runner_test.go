@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,10 @@ func (c selfCluster) LuxidOutput() string              { return "/nonexistent" }
 func (c selfCluster) Close() error                     { *c.closed++; return nil }
 func (c selfCluster) StartRAPI(context.Context) (RAPIEndpoint, error) {
 	return RAPIEndpoint{}, errors.New("no RAPI here")
+}
+
+func (c selfCluster) Client(ctx context.Context, name string, args ...string) *exec.Cmd {
+	return exec.CommandContext(ctx, name, args...)
 }
 
 func testConfig(t *testing.T, launch Launcher) Config {

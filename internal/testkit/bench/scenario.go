@@ -56,15 +56,23 @@ type Sizes struct {
 	Submits     int   `json:"submits"`      // SubmitJob calls of each "submit-C"
 	Conns       []int `json:"conns"`        // connections of the "submit-C" scenarios
 	Many        int   `json:"many"`         // jobs of the SubmitManyJobs call
-	QueryJobs   []int `json:"query_jobs"`   // live jobs of the "queryjobs-N" scenarios
-	QueryReps   int   `json:"query_reps"`   // timed queries per run
+	QueryJobs   []int `json:"query_jobs"`   // live jobs of "queryjobs-N" and "queryjobs-queued-N"
+	QueryReps   int   `json:"query_reps"`   // queries per run after the first
 	Waiters     []int `json:"waiters"`      // waiters of the "wait-N" scenarios
 	LatencyJobs int   `json:"latency_jobs"` // jobs run one after another by "latency"
 	// SyscallCalls are the calls of each counted phase of "syscalls".
-	SyscallCalls int   `json:"syscall_calls"`
-	QAJobs       int   `json:"qa_jobs"`      // jobs of "qa"
-	QAClients    int   `json:"qa_clients"`   // parallel clients of "qa"
-	StartupJobs  []int `json:"startup_jobs"` // live jobs of the "startup-N" scenarios
+	SyscallCalls int `json:"syscall_calls"`
+	QAJobs       int `json:"qa_jobs"`    // jobs of "qa"
+	QAClients    int `json:"qa_clients"` // parallel clients of "qa"
+	// QAGntThreads are the parallel submitters of "qa-gnt", each running
+	// QAGntJobs gnt-debug commands one after the other.
+	QAGntThreads int `json:"qa_gnt_threads"`
+	QAGntJobs    int `json:"qa_gnt_jobs"`
+	// StartLoadCalls are the timed calls of each kind of "startload", idle
+	// and again under its load of StartLoadJobs jobs.
+	StartLoadCalls int   `json:"startload_calls"`
+	StartLoadJobs  int   `json:"startload_jobs"`
+	StartupJobs    []int `json:"startup_jobs"` // live jobs of the "startup-N" scenarios
 	// QueryInstances are the instance counts of the generated clusters of
 	// the "queryinstances-N" and "querynodes-N" scenarios (a tenth as many
 	// nodes).
@@ -94,7 +102,9 @@ type scenario struct {
 	// config, if set, gives the cluster's config.data instead of the demo
 	// cluster's.
 	config func() ([]byte, error)
-	run    func(ctx context.Context, r *run) (*figures, error)
+	// noded runs the master's node daemon in the cluster.
+	noded bool
+	run   func(ctx context.Context, r *run) (*figures, error)
 	// minTimeout, if longer than the configured limit of a run, replaces
 	// it: for scenarios whose length grows with their size.
 	minTimeout time.Duration
@@ -130,10 +140,14 @@ func scenarios(s Sizes) []scenario {
 	for _, n := range s.QueryJobs {
 		list = append(list, queryJobsScenario(n, s.QueryReps))
 	}
+	for _, n := range s.QueryJobs {
+		list = append(list, queryQueuedJobsScenario(n, s.QueryReps))
+	}
 	for _, n := range s.Waiters {
 		list = append(list, waitScenario(n))
 	}
 	list = append(list, latencyScenario(s.LatencyJobs), qaScenario(s.QAJobs, s.QAClients),
+		qaGntScenario(s.QAGntThreads, s.QAGntJobs), startLoadScenario(s.StartLoadCalls, s.StartLoadJobs),
 		dependantScenario(s.DependantJobs), deathScenario(s.DeathJobs, s.DeathLimit))
 	for _, n := range s.QueryInstances {
 		list = append(list, queryConfigScenario("instance", n, s.QueryReps), queryConfigScenario("node", n, s.QueryReps))

@@ -10,13 +10,13 @@ import (
 
 // syscallsScenario counts the luxid's system calls, with perf stat (see
 // syscalls.go), while it sits idle, answers n QueryConfigValues calls,
-// and takes n SubmitJob calls over one connection and over eight (jobs
-// paused). Counting is a run of its own: the timed submit scenarios run
+// takes n SubmitJob calls over one connection and over eight, and one
+// SubmitManyJobs of n jobs (jobs paused). Counting is a run of its own: the timed submit scenarios run
 // without perf attached.
 func syscallsScenario(n int, idle time.Duration) scenario {
 	return scenario{
 		name: "syscalls", family: "syscalls",
-		about:   fmt.Sprintf("system calls of the luxid (perf stat): idle %v, %d × QueryConfigValues, %d × SubmitJob over 1 and 8 connections", idle, n, n),
+		about:   fmt.Sprintf("system calls of the luxid (perf stat): idle %v, %d × QueryConfigValues, %d × SubmitJob over 1 and 8 connections, SubmitManyJobs of %d", idle, n, n, n),
 		prepare: pauseAll,
 		run: func(ctx context.Context, r *run) (*figures, error) {
 			conns, err := dialAll(ctx, r.socket(), syscallConns)
@@ -54,7 +54,8 @@ func warmUp(ctx context.Context, conns []*luxi.Client) error {
 			return err
 		}
 	}
-	return nil
+	_, err := submitMany(ctx, conns[0], warmupSubmits, 0.1)
+	return err
 }
 
 // syscallPhase is one counted span of the syscalls scenario.
@@ -98,5 +99,12 @@ func syscallPhases(ctx context.Context, conns []*luxi.Client, n int, idle time.D
 			_, err := submitConcurrently(ctx, conns, n)
 			return err
 		}, report: perSubmit(len(conns))},
+		{name: "SubmitManyJobs", work: func() error {
+			_, err := submitMany(ctx, conns[0], n, 0.1)
+			return err
+		}, report: func(f *figures, c syscallCounts) {
+			per("job (SubmitManyJobs)")(f, c)
+			f.add("fsync+fdatasync per job (SubmitManyJobs)", "calls", Lower, float64(c.syncs)/float64(n))
+		}},
 	}
 }

@@ -5,7 +5,8 @@ import "time"
 // FullSizes are the sizes of a full comparison: QueryJobs over 1k, 10k and
 // 50k jobs, 100 to 1,000 waiters, SubmitManyJobs of 1,000, queued-to-running
 // latency over 1,000 jobs, Ganeti's QA job-queue test (200 jobs from 10
-// clients), start-up with 10k and 50k job files.
+// clients, over LUXI and with the real gnt-debug), client latency while
+// 200 jobs start, start-up with 10k and 50k job files.
 func FullSizes() Sizes {
 	return Sizes{
 		Roundtrips:     1000,
@@ -19,6 +20,10 @@ func FullSizes() Sizes {
 		SyscallCalls:   1000,
 		QAJobs:         200,
 		QAClients:      10,
+		QAGntThreads:   10,
+		QAGntJobs:      20,
+		StartLoadCalls: 200,
+		StartLoadJobs:  200,
 		QueryInstances: []int{1000, 10000},
 		RAPIJobs:       []int{10000},
 		RAPIInstances:  []int{10000},
@@ -45,6 +50,10 @@ func DefaultSizes() Sizes {
 		SyscallCalls:   1000,
 		QAJobs:         50,
 		QAClients:      10,
+		QAGntThreads:   10,
+		QAGntJobs:      20,
+		StartLoadCalls: 200,
+		StartLoadJobs:  200,
 		QueryInstances: []int{1000},
 		RAPIJobs:       []int{10000},
 		RAPIInstances:  []int{1000},
@@ -72,6 +81,10 @@ func ShortSizes() Sizes {
 		SyscallCalls:   40,
 		QAJobs:         10,
 		QAClients:      2,
+		QAGntThreads:   2,
+		QAGntJobs:      2,
+		StartLoadCalls: 10,
+		StartLoadJobs:  10,
 		QueryInstances: []int{100},
 		RAPIJobs:       []int{100},
 		RAPIInstances:  []int{100},

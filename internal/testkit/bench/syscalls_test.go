@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // A report as perf 6.1 writes it with -x , and a control pipe.
@@ -35,10 +37,11 @@ func TestParsePerfStat(t *testing.T) {
 // least those, and nothing of what it does before or after.
 func TestCountSyscalls(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("perf stat -p needs root here")
+		prereq.Missing(t, "perf stat -p needs root here")
 	}
-	if _, err := exec.LookPath("perf"); err != nil {
-		t.Skip("no perf")
+	perf := prereq.Program(t, "perf", "linux-perf")
+	if out, err := exec.Command(perf, "stat", "-e", "raw_syscalls:sys_enter", "-o", "/dev/null", "--", "true").CombinedOutput(); err != nil {
+		prereq.KernelForbids(t, "perf cannot count system calls with this kernel (Debian's perf needs a Debian kernel): %v: %s", err, out)
 	}
 	f, err := os.Create(t.TempDir() + "/f")
 	require.NoError(t, err)

@@ -3,8 +3,6 @@ package configgen
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"strings"
 	"testing"
 
@@ -14,30 +12,6 @@ import (
 	"github.com/goluxid/goluxid/ganeti/objects"
 	"github.com/goluxid/goluxid/internal/hsjson"
 )
-
-var (
-	outFile     = flag.String("out", "", "TestWriteFile writes a generated config.data here")
-	outNodes    = flag.Int("nodes", 0, "node count for -out (default 1000)")
-	outInsts    = flag.Int("instances", 0, "instance count for -out (default 10000)")
-	outUnreach  = flag.Bool("unreachable", false, "for -out: other nodes online with refused loopback addresses")
-	outMasterIP = flag.String("master-ip", "", "for -out: the master node's address (default 127.0.0.1)")
-)
-
-// TestWriteFile writes a config for a sandbox, e.g.
-//
-//	go test ./internal/testkit/configgen -run TestWriteFile -out /tmp/config.data
-func TestWriteFile(t *testing.T) {
-	if *outFile == "" {
-		t.Skip("no -out given")
-	}
-	opts := Options{Nodes: *outNodes, Instances: *outInsts, MasterIP: *outMasterIP}
-	if *outUnreach {
-		opts.Others = Unreachable
-	}
-	data, err := Marshal(opts)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(*outFile, data, 0o640))
-}
 
 func small() Options {
 	return Options{Nodes: 40, Groups: 4, Instances: 400, Networks: 3, Filters: 5}
@@ -186,9 +160,6 @@ func TestMasterAndOtherNodes(t *testing.T) {
 }
 
 func TestDefaultSize(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large config")
-	}
 	cfg, data := generate(t, Options{})
 	assert.Len(t, cfg.Nodes, 1000)
 	assert.Len(t, cfg.Instances, 10000)

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // namespaceEnv marks a test binary that InPrivateNamespace started; its
@@ -32,7 +34,7 @@ func InPrivateNamespace(tb testing.TB) bool {
 	}
 	propagation, err := privatePropagation()
 	if err != nil {
-		cannotRun(tb, "needs a private mount namespace (unshare --mount): %v", err)
+		prereq.Missing(tb, "needs a private mount namespace (unshare --mount): %v", err)
 	}
 	args := append([]string{"--mount", "--propagation", propagation, os.Args[0]}, rerunFlags(tb)...)
 	cmd := exec.Command("unshare", args...)
@@ -51,8 +53,8 @@ func InPrivateNamespace(tb testing.TB) bool {
 // passed (with the figures of a benchmark), or not run at all.
 func takeOutcome(tb testing.TB, out string) {
 	tb.Helper()
-	if strings.Contains(out, "--- SKIP: "+tb.Name()+" ") {
-		tb.Skip("skipped in the private mount namespace")
+	if before, _, skipped := strings.Cut(out, "--- SKIP: "+tb.Name()+" "); skipped {
+		tb.Skipf("skipped in the private mount namespace: %s", lastLine(before))
 	}
 	ran := strings.Contains(out, "--- PASS: "+tb.Name()+" ")
 	if b, ok := tb.(*testing.B); ok {
@@ -61,6 +63,13 @@ func takeOutcome(tb testing.TB, out string) {
 	if !ran {
 		tb.Fatalf("the run in a private mount namespace did not run %s", tb.Name())
 	}
+}
+
+// lastLine returns the last line of text that is not blank, trimmed: the
+// reason a verbose test binary printed just before a test's SKIP line.
+func lastLine(text string) string {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // runLocked runs cmd from one OS thread, which outlives it: its parent
@@ -75,19 +84,7 @@ func runLocked(cmd *exec.Cmd) ([]byte, error) {
 // failure under CI, a skip elsewhere.
 func RequireFuse(tb testing.TB) {
 	tb.Helper()
-	if _, err := os.Stat("/dev/fuse"); err != nil {
-		cannotRun(tb, "needs /dev/fuse: %v", err)
-	}
-}
-
-// cannotRun ends a test that cannot run its subject: a failure under CI,
-// a skip elsewhere.
-func cannotRun(tb testing.TB, format string, args ...any) {
-	tb.Helper()
-	if os.Getenv("CI") != "" {
-		tb.Fatalf(format, args...)
-	}
-	tb.Skipf(format, args...)
+	prereq.File(tb, "/dev/fuse", "/dev/fuse")
 }
 
 // privatePropagation returns the propagation for a new mount namespace

@@ -221,7 +221,7 @@ func (s *Sandbox) StartLuxid(ctx context.Context, argv ...string) error {
 	if err := s.runningErr(Luxid); err != nil {
 		return err
 	}
-	d, err := s.startDaemon(Luxid, s.st.Luxid)
+	d, err := s.startLuxid()
 	if err != nil {
 		return err
 	}
@@ -234,6 +234,18 @@ func (s *Sandbox) StartLuxid(ctx context.Context, argv ...string) error {
 	return s.waitReady(ctx, d, "answering LUXI", func(ctx context.Context) error {
 		return probeLUXI(ctx, sock)
 	})
+}
+
+// startLuxid starts the luxid as Options.LuxidUser, or as this process.
+func (s *Sandbox) startLuxid() (*daemon, error) {
+	if s.st.LuxidUser == "" {
+		return s.startDaemon(Luxid, s.st.Luxid)
+	}
+	cred, err := UserCredential(s.st.LuxidUser)
+	if err != nil {
+		return nil, fmt.Errorf("start luxid: %w", err)
+	}
+	return s.startDaemonAs(Luxid, s.st.Luxid, cred)
 }
 
 // SetLuxid replaces the luxid command line used by later starts.

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -202,29 +201,4 @@ func tail(file string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return fmt.Sprintf("--- last lines of %s ---\n%s", filepath.Base(file), strings.Join(lines, "\n"))
-}
-
-// inotifyInstances is the minimum per-user inotify instance limit Start
-// sets.
-const inotifyInstances = 1024
-
-var inotifyOnce sync.Once
-
-// raiseInotifyLimit raises the per-user inotify instance limit (default 128)
-// to inotifyInstances when it is lower and the file is writable. The Haskell
-// luxid opens one inotify instance per WaitForJobChange waiter and per
-// watched job; every process of a user shares the limit, so a few stacks
-// running as root at once can exhaust it, and luxid then silently drops
-// requests. Failure is ignored: the limit is only a safeguard.
-func raiseInotifyLimit() {
-	inotifyOnce.Do(func() {
-		const file = "/proc/sys/fs/inotify/max_user_instances"
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return
-		}
-		if n, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && n < inotifyInstances {
-			_ = os.WriteFile(file, []byte(strconv.Itoa(inotifyInstances)), 0o644)
-		}
-	})
 }

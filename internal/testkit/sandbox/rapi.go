@@ -27,7 +27,7 @@ func (s *Sandbox) StartRAPI(ctx context.Context) (int, error) {
 	if err := s.runningErr(RAPI); err != nil {
 		return 0, err
 	}
-	cred, err := userCredential(rapiUser)
+	cred, err := UserCredential(rapiUser)
 	if err != nil {
 		return 0, fmt.Errorf("start rapi: %w", err)
 	}
@@ -77,9 +77,9 @@ func (s *Sandbox) writeRAPIUsers(cred *syscall.Credential) error {
 	return nil
 }
 
-// userCredential is the uid, primary gid and supplementary groups of the
+// UserCredential is the uid, primary gid and supplementary groups of the
 // system user name.
-func userCredential(name string) (*syscall.Credential, error) {
+func UserCredential(name string) (*syscall.Credential, error) {
 	u, err := user.Lookup(name)
 	if err != nil {
 		return nil, err

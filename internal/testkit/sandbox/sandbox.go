@@ -96,6 +96,9 @@ type Options struct {
 	// Luxid is the luxid command line, e.g. HaskellLuxid() or
 	// GoLuxid(path). It must run in the foreground.
 	Luxid []string
+	// LuxidUser, if set, is the system user the luxid runs as, with its
+	// groups (Ganeti runs it as gnt-masterd); empty: as this process.
+	LuxidUser string
 	// Probe selects the luxid readiness check; ProbeLUXI if empty.
 	Probe Probe
 	// Debug passes -d to every daemon.
@@ -281,7 +284,6 @@ func (s *Sandbox) Start(ctx context.Context) error {
 	if err := s.checkNotRunning(); err != nil {
 		return err
 	}
-	raiseInotifyLimit()
 	var err error
 	if !s.st.NodedOnly {
 		err = s.startWconfd(ctx)

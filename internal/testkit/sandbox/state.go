@@ -21,6 +21,7 @@ type state struct {
 	MasterIP     string        `json:"master_ip"`
 	Noded        bool          `json:"noded"`
 	Luxid        []string      `json:"luxid"`
+	LuxidUser    string        `json:"luxid_user,omitempty"`
 	Probe        Probe         `json:"probe"`
 	Debug        bool          `json:"debug"`
 	ExtraEnv     []string      `json:"extra_env,omitempty"`
@@ -41,6 +42,7 @@ func newState(opts Options) (state, error) {
 		NodeIP:       opts.NodeIP,
 		Noded:        opts.Noded,
 		Luxid:        append([]string(nil), opts.Luxid...),
+		LuxidUser:    opts.LuxidUser,
 		Probe:        opts.Probe,
 		Debug:        opts.Debug,
 		ExtraEnv:     append([]string(nil), opts.ExtraEnv...),

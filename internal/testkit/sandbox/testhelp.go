@@ -2,7 +2,8 @@ package sandbox
 
 import (
 	"context"
-	"os"
+
+	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 // TB is the part of testing.TB the test helpers use; taking it instead of
@@ -15,23 +16,14 @@ type TB interface {
 	Skipf(format string, args ...any)
 }
 
-// InCI reports whether the tests run in CI (CI set to anything), where a
-// test that cannot run its subject fails instead of skipping.
-func InCI() bool { return os.Getenv("CI") != "" }
-
 // RequireForTest stops t unless this machine can run sandboxes: it fails t
 // in CI, which must have installed the Ganeti packages, and skips it
-// elsewhere.
+// elsewhere (prereq.Missing).
 func RequireForTest(t TB) {
 	t.Helper()
-	err := Prerequisites()
-	if err == nil {
-		return
+	if err := Prerequisites(); err != nil {
+		prereq.Missing(t, "cannot run Ganeti sandboxes: %v", err)
 	}
-	if InCI() {
-		t.Fatalf("cannot run Ganeti sandboxes in CI: %v", err)
-	}
-	t.Skipf("skipping (set CI=true to fail instead): %v", err)
 }
 
 // StartForTest creates and starts a sandbox for t and closes it when t ends;

@@ -23,6 +23,7 @@ var luxidColors = map[bench.Luxid]string{bench.Go: "#1f6fb4", bench.Haskell: "#d
 var bySize = []struct{ family, axis, title string }{
 	{"startup", "live jobs in the queue", "start-up time and memory against queue size"},
 	{"queryjobs", "finished jobs in the queue", "QueryJobs time and memory against queue size"},
+	{"queryjobs-queued", "queued jobs in the queue", "QueryJobs time and memory against queue size"},
 }
 
 // sizeUnits are the units of the figures charted against size: time and

@@ -27,6 +27,7 @@
 // Charts are named <release>-<start-mode>-<scenario>.svg for the latency
 // distributions of a scenario (a panel per latency, a line per run, every
 // percentile 0…100), and <release>-<start-mode>-<family>-by-size.svg for
-// the startup and queryjobs families' time and memory figures against the
-// queue size (each luxid's median, bars from minimum to maximum).
+// the startup, queryjobs and queryjobs-queued families' time and memory
+// figures against the queue size (each luxid's median, bars from minimum
+// to maximum).
 package report
