@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -569,6 +570,11 @@ func (q *queueFiles) readDir(dir string, statuses map[uint64]jqueue.Status) erro
 		}
 		path := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			// Gone since the listing: after a restart, the luxid's job
+			// processes replace and archive files meanwhile.
+			continue
+		}
 		if err != nil {
 			return err
 		}
