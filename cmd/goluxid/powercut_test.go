@@ -37,6 +37,11 @@ const powerCutRoundsEnv = "GOLUXID_POWERCUT_ROUNDS"
 // "goluxid", "haskell", or both separated by a comma (the default).
 const powerCutLuxidsEnv = "GOLUXID_POWERCUT_LUXIDS"
 
+// powerCutFiguresEnv names the directory where each luxid's run, in its
+// private mount namespace, leaves its figures for the table the test
+// logs at the end.
+const powerCutFiguresEnv = "GOLUXID_POWERCUT_FIGURES"
+
 // restartTimeout bounds a restart after a cut, and the first submission
 // to the restarted luxid.
 const restartTimeout = time.Minute
@@ -69,6 +74,12 @@ func TestPowerCutUnderMixedLoad(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv(powerCutRoundsEnv)); err == nil && n > 0 {
 		rounds = n
 	}
+	// The outer run, not those in private mount namespaces, logs the
+	// table.
+	outer := os.Getenv(powerCutFiguresEnv) == ""
+	if outer {
+		t.Setenv(powerCutFiguresEnv, t.TempDir())
+	}
 	for _, tc := range []struct {
 		name     string
 		luxid    []string
@@ -86,6 +97,7 @@ func TestPowerCutUnderMixedLoad(t *testing.T) {
 			}
 			tally := runPowerCuts(t, tc.luxid, rounds)
 			t.Logf("%s: %s", tc.name, tally)
+			saveFigures(t, tc.name, tally.figures())
 			for _, f := range tally.findings {
 				t.Log(f)
 			}
@@ -97,6 +109,57 @@ func TestPowerCutUnderMixedLoad(t *testing.T) {
 			assert.NotZero(t, tally.acks, "no job was acknowledged")
 		})
 	}
+	if outer {
+		logFiguresTable(t)
+	}
+}
+
+// powerCutFigures are the counts of one luxid's run, side by side with
+// the other's in the table the test logs.
+type powerCutFigures struct {
+	Luxid                                         string
+	Cuts, Acks, LostJobs, BrokenFiles, BothPlaces int
+	DuplicateIDs, LostStatuses, ShownStatuses     int
+	LostArchiveMoves, ArchiveAcks                 int
+	FailedRestarts                                int
+}
+
+func (t *powerCutTally) figures() powerCutFigures {
+	return powerCutFigures{
+		Cuts: t.cuts, Acks: t.acks, LostJobs: t.lostJobs, BrokenFiles: t.brokenFiles,
+		BothPlaces: t.bothPlaces, DuplicateIDs: t.duplicateIDs,
+		LostStatuses: t.lostStatuses, ShownStatuses: t.shownStatuses,
+		LostArchiveMoves: t.lostArchiveMoves, ArchiveAcks: t.archiveAcks,
+		FailedRestarts: t.failedRestarts,
+	}
+}
+
+// saveFigures leaves luxid's figures where logFiguresTable finds them.
+func saveFigures(t *testing.T, luxid string, f powerCutFigures) {
+	f.Luxid = luxid
+	data, err := json.Marshal(f)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(os.Getenv(powerCutFiguresEnv), luxid+".json"), data, 0o600))
+}
+
+// logFiguresTable logs the figures of every luxid that ran, side by side.
+func logFiguresTable(t *testing.T) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-8s %5s %6s %5s %7s %5s %10s %15s %15s %8s\n", "luxid", "cuts", "acked", "lost",
+		"broken", "both", "ids twice", "statuses lost", "archives lost", "restarts")
+	for _, luxid := range []string{"goluxid", "haskell"} {
+		data, err := os.ReadFile(filepath.Join(os.Getenv(powerCutFiguresEnv), luxid+".json"))
+		if err != nil {
+			continue // left out or failed
+		}
+		var f powerCutFigures
+		require.NoError(t, json.Unmarshal(data, &f))
+		fmt.Fprintf(&b, "%-8s %5d %6d %5d %7d %5d %10d %15s %15s %8d\n", f.Luxid, f.Cuts, f.Acks, f.LostJobs,
+			f.BrokenFiles, f.BothPlaces, f.DuplicateIDs, fmt.Sprintf("%d/%d", f.LostStatuses, f.ShownStatuses),
+			fmt.Sprintf("%d/%d", f.LostArchiveMoves, f.ArchiveAcks), f.FailedRestarts)
+	}
+	t.Logf("power cuts (broken: job files that do not parse; both: jobs live and archived after a restart; "+
+		"restarts: failed ones):\n%s", b.String())
 }
 
 // powerCutSelected reports whether the loop runs against luxid.
