@@ -54,6 +54,11 @@
 //     its process's) writes a temporary file, fsyncs it and renames it,
 //     with no fsync of the directory: after a power failure the file
 //     holds the old or the new content, whole.
+//   - Job processes rewrite job-<id> themselves (temporary file, fsync,
+//     rename) and never fsync the queue directory. LoadJobs and
+//     ReadJobToShow fsync it, shared with concurrent writers, before they
+//     return a version of a live file that no finished fsync covered, so
+//     that a status a client was shown survives a power failure.
 //   - Archive renames job-<id> into its archive directory, then fsyncs
 //     that directory and the queue directory: a crash in between leaves
 //     the job under both names, never under none, and Open removes the
