@@ -1,6 +1,7 @@
 package jqueue
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -41,7 +42,9 @@ func (q *Queue) Archive(id uint64) (bool, error) {
 }
 
 // archiveBucket returns the archive directory for bucket n, creating it
-// on first use.
+// on first use. The first use in this process also syncs archive/, so
+// that the bucket's name is durable before a job moves into it, whoever
+// created it.
 func (q *Queue) archiveBucket(n uint64) (*durable.Dir, error) {
 	q.archiveMu.Lock()
 	defer q.archiveMu.Unlock()
@@ -51,6 +54,9 @@ func (q *Queue) archiveBucket(n uint64) (*durable.Dir, error) {
 	path := filepath.Join(q.layout.ArchiveDir, strconv.FormatUint(n, 10))
 	if err := makeArchiveDir(path); err != nil {
 		return nil, err
+	}
+	if err := q.archiveRoot.SyncDir(); err != nil {
+		return nil, fmt.Errorf("creating archive directory %s: %w", path, err)
 	}
 	d := durable.Open(path, q.syncer)
 	q.archive[n] = d
@@ -85,6 +91,40 @@ func ownLikeParent(path string) error {
 	}
 	if err := os.Chown(path, int(st.Uid), int(st.Gid)); err != nil && os.Geteuid() == 0 {
 		return fmt.Errorf("setting the owner of archive directory %s: %w", path, err)
+	}
+	return nil
+}
+
+// finishArchiveMoves completes the archive moves a crash interrupted. A
+// move syncs the archive directory before the queue directory, so that a
+// crash between the two leaves the job under both names, never under
+// none: the live name goes where the archived file holds the same
+// content, and the queue directory is synced.
+func (q *Queue) finishArchiveMoves() error {
+	ids, err := q.LiveJobIDs()
+	if err != nil {
+		return err
+	}
+	removed := false
+	for _, id := range ids {
+		archived, err := os.ReadFile(q.layout.ArchivedJobFile(id))
+		if err != nil {
+			continue // not archived, or not readable: the live file stays
+		}
+		live, err := os.ReadFile(q.layout.JobFile(id))
+		if err != nil || !bytes.Equal(live, archived) {
+			continue
+		}
+		if err := os.Remove(q.layout.JobFile(id)); err != nil {
+			return fmt.Errorf("finishing the archive move of job %d: %w", id, err)
+		}
+		removed = true
+	}
+	if !removed {
+		return nil
+	}
+	if err := q.live.SyncDir(); err != nil {
+		return fmt.Errorf("finishing archive moves: %w", err)
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/goluxid/goluxid/internal/durable"
 )
 
 // jobCacheSize bounds the cache of parsed live jobs: about 20 MB for
@@ -78,6 +80,13 @@ type fileStamp struct {
 func stampOf(st *unix.Stat_t) fileStamp {
 	return fileStamp{dev: st.Dev, ino: st.Ino, size: st.Size,
 		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}
+}
+
+// fileID is the version of the file s stands for, as package durable
+// tells versions apart.
+func (s fileStamp) fileID() durable.FileID {
+	return durable.FileID{Ino: s.ino, Size: s.size,
+		Mtime: unix.NsecToTimespec(s.mtime), Ctime: unix.NsecToTimespec(s.ctime)}
 }
 
 // settledAt reports whether the file was last changed long enough before

@@ -50,18 +50,27 @@
 //     renames it over job-<id> and fsyncs the queue directory.
 //   - Writers at the same time share directory syncs: each waits for one
 //     sync that started after its renames.
-//   - WriteJobNoSync (the livelock of a starting job: luxid's own, then
-//     its process's) writes a temporary file and renames it, with no
-//     fsync: after a power failure the file holds the old or the new
-//     content.
+//   - WriteJobNoDirSync (the livelock of a starting job: luxid's own, then
+//     its process's) writes a temporary file, fsyncs it and renames it,
+//     with no fsync of the directory: after a power failure the file
+//     holds the old or the new content, whole.
+//   - Job processes rewrite job-<id> themselves (temporary file, fsync,
+//     rename) and never fsync the queue directory. LoadJobs and
+//     ReadJobToShow fsync it, shared with concurrent writers, before they
+//     return a version of a live file that no finished fsync covered, so
+//     that a status a client was shown survives a power failure.
 //   - Archive renames job-<id> into its archive directory, then fsyncs
-//     that directory and the queue directory. Creating an archive
-//     directory is not synced in archive/.
+//     that directory and the queue directory: a crash in between leaves
+//     the job under both names, never under none, and Open removes the
+//     live one where both hold the same content. The first archive move
+//     into a directory since Open creates it if missing and fsyncs
+//     archive/ before the rename.
 //   - The serial file is written whole and durably by Open (temporary
 //     file, fsync, rename, fsync of the queue directory), then overwritten
-//     in place by each id allocation and fsynced by AddJobs. Open also
-//     raises the serial to the highest job id found live or in the highest
-//     archive directory.
+//     in place by each id allocation and fsynced by AddJobs: after a power
+//     failure it shows at least Open's serial. Open also raises the serial
+//     to the highest job id found live or in the highest archive
+//     directory.
 //   - The drain file is created or removed with no fsync.
 //
 // A failed fsync is reported, never retried: the directory it was about
@@ -97,5 +106,5 @@
 //
 // Each serial overwrite, each WriteJob or AddJob and each archive move is
 // handed to the Replicator after it succeeded, and so is every change of
-// the drain flag; Open's serial write and WriteJobNoSync are not.
+// the drain flag; Open's serial write and WriteJobNoDirSync are not.
 package jqueue

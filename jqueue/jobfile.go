@@ -115,15 +115,16 @@ func (q *Queue) countAndReplicate(jobs []*Job, errs []error, files []durable.Fil
 	wg.Wait()
 }
 
-// WriteJobNoSync stores job as its live file atomically but without
-// syncing or replicating, for rewrites whose loss in a power failure does
-// not matter: the processes they describe die with the machine.
-func (q *Queue) WriteJobNoSync(job *Job) error {
+// WriteJobNoDirSync stores job as its live file atomically, the file
+// synced but not the directory, and does not replicate it: for rewrites
+// whose loss in a power failure does not matter (the processes they
+// describe die with the machine), as long as the file stays whole.
+func (q *Queue) WriteJobNoDirSync(job *Job) error {
 	data, err := job.Marshal()
 	if err != nil {
 		return err
 	}
-	return q.live.WriteFileNoSync(JobFileName(job.ID), data, jobFileMode)
+	return q.live.WriteFileNoDirSync(JobFileName(job.ID), data, jobFileMode)
 }
 
 // ReadJob loads the live file of job id.

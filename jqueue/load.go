@@ -7,6 +7,10 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/goluxid/goluxid/internal/durable"
 )
 
 // LoadedJob is a job as a query sees it: its file's content (nil when the
@@ -18,6 +22,9 @@ type LoadedJob struct {
 	// Memo keeps values derived from Job for every query that reads the
 	// same parsed file.
 	Memo *Memo
+	// file is the version of the live file Job was read from, zero for
+	// an archived one.
+	file durable.FileID
 }
 
 // JobRef names a job a query runs over and where its file was seen.
@@ -46,7 +53,9 @@ const (
 // is valid until emit returns; every job has a Memo. Live files are read
 // through one descriptor of the queue directory, and their jobs come from
 // a cache while the files are unchanged: the jobs are shared and must not
-// be changed.
+// be changed. Before it returns, the versions of the live files it read
+// are durable (see showDurably), so that the query's answer shows nothing
+// a power failure can take back.
 func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, prepare func(*LoadedJob), emit func(JobRef, *LoadedJob) error) error {
 	dir := q.openLiveDir()
 	defer dir.close()
@@ -56,7 +65,18 @@ func (q *Queue) LoadJobs(ctx context.Context, refs []JobRef, prepare func(*Loade
 			prepare(out)
 		}
 	}
-	return loadParallel(ctx, refs, load, emit)
+	shown := map[string]durable.FileID{}
+	err := loadParallel(ctx, refs, load, func(ref JobRef, j *LoadedJob) error {
+		if j.Job != nil && !j.Archived {
+			shown[JobFileName(j.ID)] = j.file
+		}
+		return emit(ref, j)
+	})
+	if err != nil {
+		return err
+	}
+	q.showDurably(shown)
+	return nil
 }
 
 // loadRef reads a job where it was listed into out; live files are read
@@ -65,15 +85,21 @@ func (q *Queue) loadRef(dir liveDir, ref JobRef, out *LoadedJob) {
 	*out = LoadedJob{ID: ref.ID, Memo: &Memo{}}
 	switch ref.Where {
 	case Live:
-		if c, err := q.readLiveForQuery(dir, ref.ID); err == nil {
-			out.Job, out.Memo = c.job, c.memo
-		}
+		q.loadLive(dir, out)
 	case Archived:
 		if job, err := readJobFile(q.layout.ArchivedJobFile(ref.ID)); err == nil {
 			out.Job, out.Archived = job, true
 		}
 	default:
-		out.Job, out.Archived = q.loadRequested(ref.ID)
+		q.loadRequested(dir, out)
+	}
+}
+
+// loadLive reads out.ID's live file in dir into out; a file that cannot
+// be read or parsed leaves out without content.
+func (q *Queue) loadLive(dir liveDir, out *LoadedJob) {
+	if c, err := q.readLiveForQuery(dir, out.ID); err == nil {
+		out.Job, out.Memo, out.file = c.job, c.memo, c.stamp.fileID()
 	}
 }
 
@@ -157,18 +183,42 @@ func loadAll[K, T any](wg *sync.WaitGroup, keys []K, out []T, load func(K, *T)) 
 	}
 }
 
-// loadRequested reads job id the way queries of named jobs do: the
-// archived copy wins over a live one; a job that cannot be read or parsed
-// has no content.
-func (q *Queue) loadRequested(id uint64) (job *Job, archived bool) {
-	if job, err := readJobFile(q.layout.ArchivedJobFile(id)); err == nil {
-		return job, true
+// loadRequested reads out.ID into out the way queries of named jobs do,
+// live files in dir: the archived copy wins over a live one; a job that
+// cannot be read or parsed has no content.
+func (q *Queue) loadRequested(dir liveDir, out *LoadedJob) {
+	if job, err := readJobFile(q.layout.ArchivedJobFile(out.ID)); err == nil {
+		out.Job, out.Archived = job, true
+		return
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, false
+		return
 	}
-	job, err := q.ReadJob(id)
+	q.loadLive(dir, out)
+}
+
+// ReadJobToShow reads job id's live file for an answer to a client, as
+// ReadJob does; once it returns, the version it read is durable (see
+// showDurably).
+func (q *Queue) ReadJobToShow(id uint64) (*Job, error) {
+	data, stamp, err := readJobFileAt(unix.AT_FDCWD, q.layout.JobFile(id))
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
-	return job, false
+	job, err := parseOwnedJob(data)
+	if err != nil {
+		return nil, err
+	}
+	q.showDurably(map[string]durable.FileID{JobFileName(id): stamp.fileID()})
+	return job, nil
+}
+
+// showDurably makes the versions of live job files read for an answer
+// durable before the answer goes out: job processes rename their files
+// into the queue without syncing it, and a status a client was shown must
+// survive a power failure. It costs a sync of the queue directory, shared
+// with concurrent callers, unless one already covered every version.
+// After a failed sync nothing can be made durable, and writes are refused
+// until restart; queries answer all the same, so the error is dropped.
+func (q *Queue) showDurably(shown map[string]durable.FileID) {
+	_ = q.live.EnsureDurable(shown)
 }

@@ -32,8 +32,10 @@ type Queue struct {
 	syncer durable.Syncer
 	live   *durable.Dir
 
-	archiveMu sync.Mutex // guards archive, the bucket directories opened so far
-	archive   map[uint64]*durable.Dir
+	// archiveRoot is archive/, which holds the bucket directories.
+	archiveRoot *durable.Dir
+	archiveMu   sync.Mutex // guards archive, the bucket directories opened so far
+	archive     map[uint64]*durable.Dir
 
 	// liveCount is the number of live job files: counted at Open, raised
 	// by AddJob, lowered by Archive.
@@ -62,18 +64,23 @@ type Queue struct {
 	serialSynced uint64
 }
 
-// Open opens the queue below layout. The serial is set to at least the
-// highest job id found live or archived, so that no id is ever given out
-// twice even if the serial file lost its last updates in a crash.
+// Open opens the queue below layout. It completes archive moves a crash
+// interrupted, and sets the serial to at least the highest job id found
+// live or archived, so that no id is ever given out twice even if the
+// serial file lost its last updates in a crash.
 func Open(layout *paths.Layout, syncer durable.Syncer) (*Queue, error) {
 	q := &Queue{
-		layout:  layout,
-		syncer:  syncer,
-		live:    durable.Open(layout.QueueDir, syncer),
-		archive: map[uint64]*durable.Dir{},
+		layout:      layout,
+		syncer:      syncer,
+		live:        durable.Open(layout.QueueDir, syncer),
+		archiveRoot: durable.Open(layout.ArchiveDir, syncer),
+		archive:     map[uint64]*durable.Dir{},
 	}
 	stored, err := q.storedSerial()
 	if err != nil {
+		return nil, err
+	}
+	if err := q.finishArchiveMoves(); err != nil {
 		return nil, err
 	}
 	if err := q.countLiveJobs(); err != nil {

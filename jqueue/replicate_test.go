@@ -45,7 +45,7 @@ func TestReplication(t *testing.T) {
 	require.NoError(t, err)
 	job := &Job{ID: ids[0], Ops: []*OpCode{}}
 	require.NoError(t, q.AddJob(job))
-	require.NoError(t, q.WriteJobNoSync(job))
+	require.NoError(t, q.WriteJobNoDirSync(job))
 	_, err = q.Archive(job.ID)
 	require.NoError(t, err)
 	data, err := job.Marshal()

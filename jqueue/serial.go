@@ -33,7 +33,10 @@ func (q *Queue) readSerial() (uint64, error) {
 
 // initSerial sets the serial and writes the serial file whole and
 // durably, in its canonical form, which allocations then overwrite in
-// place. Open calls it before the queue is shared, so it takes no lock.
+// place: after a power failure the file holds at least this serial, and
+// never nothing (a later directory sync would make the new name durable
+// before unsynced data). Open calls it before the queue is shared, so it
+// takes no lock.
 func (q *Queue) initSerial(serial uint64) error {
 	q.serial = serial
 	if err := q.live.WriteFile(q.serialFileName(), serialContent(serial), serialFileMode); err != nil {

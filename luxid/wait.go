@@ -98,7 +98,7 @@ func decodeWaitArgs(args json.RawMessage, a *waitArgs) error {
 // jobChange computes [field values, new log entries] of the live job file
 // and whether the job is finalized.
 func (d *Dispatcher) jobChange(id uint64, a waitArgs, statusOnly bool) ([]any, bool, error) {
-	job, err := d.deps.Queue.ReadJob(id)
+	job, err := d.deps.Queue.ReadJobToShow(id)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, false, gerrors.New(gerrors.JobLost, "Can't load job file")

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/goluxid/goluxid/ganeti/gerrors"
 	"github.com/goluxid/goluxid/internal/testkit/sandbox"
 	"github.com/goluxid/goluxid/jqueue"
 	"github.com/goluxid/goluxid/luxi"
@@ -26,12 +27,19 @@ import (
 // crashRoundsEnv overrides the number of rounds of the crash loop.
 const crashRoundsEnv = "GOLUXID_CRASH_ROUNDS"
 
-// crashLoopJob sleeps briefly in its own job process (no noded needed).
-func crashLoopJob(seconds float64) json.RawMessage {
+// crashLoopOps is the opcode list of a job that runs briefly in its own
+// job process (no noded needed).
+func crashLoopOps(seconds float64) json.RawMessage {
 	op := map[string]any{"OP_ID": "OP_TEST_DELAY", "duration": seconds, "on_master": false,
 		"on_nodes": []any{}, "repeat": 0, "interruptible": false, "no_locks": true,
 		"priority": 0, "depends": nil, "comment": nil, "reason": []any{}}
-	data, _ := json.Marshal([]any{[]any{op}})
+	data, _ := json.Marshal([]any{op})
+	return data
+}
+
+// crashLoopJob is SubmitJob's arguments for a crashLoopOps job.
+func crashLoopJob(seconds float64) json.RawMessage {
+	data, _ := json.Marshal([]any{crashLoopOps(seconds)})
 	return data
 }
 
@@ -58,16 +66,21 @@ func (l *crashLoad) run(action func(c *luxi.Client) error) {
 func (l *crashLoad) submit(c *luxi.Client) error {
 	res, err := c.Call(context.Background(), "SubmitJob", crashLoopJob(0.05+rand.Float64()/4))
 	if err != nil {
-		return err
+		return transportOnly(err)
 	}
 	id, err := strconv.ParseUint(string(res), 10, 64)
 	if err != nil {
 		return err
 	}
+	l.ack(id)
+	return nil
+}
+
+// ack records an acknowledged job id.
+func (l *crashLoad) ack(id uint64) {
 	l.mu.Lock()
 	l.acked = append(l.acked, id)
 	l.mu.Unlock()
-	return nil
 }
 
 // some returns an acknowledged job id, 0 if there is none yet.
@@ -102,10 +115,12 @@ func (l *crashLoad) archive(c *luxi.Client) error {
 }
 
 // transportOnly keeps the errors that say the daemon is gone: refusals
-// (an unknown job, a job in the wrong state) are part of the load.
+// (an unknown job, a job in the wrong state, a drained queue) are part of
+// the load.
 func transportOnly(err error) error {
 	var re *luxi.RequestError
-	if err == nil || errors.As(err, &re) {
+	var ge *gerrors.Error
+	if err == nil || errors.As(err, &re) || errors.As(err, &ge) {
 		return nil
 	}
 	return err

@@ -105,7 +105,7 @@ func (d *Dir) renameAndSync(files []File, temps []string, errs []error) []error 
 		if tmp == "" {
 			continue
 		}
-		if errs[i] = d.rename(tmp, files[i].Name); errs[i] == nil {
+		if errs[i] = d.rename(tmp, files[i].Name, true); errs[i] == nil {
 			renamed = append(renamed, i)
 		}
 	}

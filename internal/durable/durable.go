@@ -1,9 +1,11 @@
 // Package durable writes files so that they survive a crash whole or not at
 // all: the data goes to a temporary file in the target's directory, which
 // is synced, renamed over the target, and the directory is synced. Renames
-// between directories sync both. WriteFileNoSync replaces a file
-// atomically with no sync at all, for writes a crash may lose; SyncFile
-// syncs a file of the directory that was changed in place.
+// between directories sync both. WriteFileNoDirSync leaves the directory
+// out (a crash may undo the rename, never leave a partial file), and
+// WriteFileNoSync replaces a file atomically with no sync at all, for
+// writes a crash may lose or leave empty; SyncFile syncs a file of the
+// directory that was changed in place.
 //
 // WriteFiles writes many files as one batch, in this order: every file
 // goes to its temporary file and is synced, up to batchParallelism files
@@ -12,6 +14,11 @@
 // one; then one directory sync covers every rename. A file's sync never
 // waits for another file's, so the disk sees many syncs at once and the
 // batch costs about as long as a few syncs, not one per file.
+//
+// Files other processes write (synced, and renamed into the directory)
+// become durable with the directory's next sync: EnsureDurable makes sure
+// one has covered the versions a reader saw before it shows them, and
+// remembers them, so that showing them again costs no sync.
 //
 // Directory syncs of concurrent writers are shared (group commit): a writer
 // waits for one directory sync that started after its rename, so eight
@@ -69,6 +76,10 @@ type Dir struct {
 	running         bool
 	failed          error
 	cond            *sync.Cond
+	// entries are the versions of names seen or written here, each with
+	// the request a sync must cover for it to be durable (see
+	// EnsureDurable).
+	entries map[string]entry
 }
 
 // Open returns a writer for the directory at path. A nil syncer syncs
@@ -77,7 +88,11 @@ func Open(path string, syncer Syncer) *Dir {
 	if syncer == nil {
 		syncer = osSyncer{}
 	}
-	d := &Dir{path: path, syncer: syncer, tmpInfix: "-" + strconv.Itoa(os.Getpid()) + "-"}
+	d := &Dir{
+		path: path, syncer: syncer,
+		tmpInfix: "-" + strconv.Itoa(os.Getpid()) + "-",
+		entries:  map[string]entry{},
+	}
 	d.cond = sync.NewCond(&d.mu)
 	return d
 }
@@ -88,9 +103,21 @@ func (d *Dir) WriteFile(name string, data []byte, perm fs.FileMode) error {
 	return d.WriteFiles([]File{{Name: name, Data: data, Perm: perm}}, nil)[0]
 }
 
-// WriteFileNoSync atomically replaces name with data without syncing: after
-// a crash the file holds the old or the new content, or is missing its
-// latest updates. Only for files rebuilt at start-up.
+// WriteFileNoDirSync atomically replaces name with data synced to disk,
+// without waiting for a sync of the directory: after a crash the file
+// holds its old content or the new, whole.
+func (d *Dir) WriteFileNoDirSync(name string, data []byte, perm fs.FileMode) error {
+	if err := d.Err(); err != nil {
+		return err
+	}
+	return d.replace(name, data, perm, true)
+}
+
+// WriteFileNoSync atomically replaces name with data without syncing:
+// after a crash the file may hold its old content, the new, or nothing at
+// all (the rename can reach the disk before the data). Only for files
+// that do not outlive the machine's uptime (on tmpfs) or are rebuilt at
+// start-up whatever they hold.
 func (d *Dir) WriteFileNoSync(name string, data []byte, perm fs.FileMode) error {
 	if err := d.Err(); err != nil {
 		return err
@@ -107,7 +134,7 @@ func (d *Dir) replace(name string, data []byte, perm fs.FileMode, syncFile bool)
 	if err := d.closeTemp(tmp, name, syncFile); err != nil {
 		return err
 	}
-	return d.rename(tmp.Name(), name)
+	return d.rename(tmp.Name(), name, syncFile)
 }
 
 // createTemp creates a temporary file for name holding data, and leaves
@@ -138,11 +165,18 @@ func (d *Dir) closeTemp(tmp *os.File, name string, syncFile bool) error {
 	return nil
 }
 
-// rename moves the temporary file tmp to name, removing it on failure.
-func (d *Dir) rename(tmp, name string) error {
+// rename moves the temporary file tmp to name, removing it on failure,
+// and records the version now under name (see EnsureDurable): durable
+// with the next directory sync if its data was synced, unknown if not.
+func (d *Dir) rename(tmp, name string, synced bool) error {
 	if err := os.Rename(tmp, filepath.Join(d.path, name)); err != nil {
 		os.Remove(tmp)
 		return d.writeError(name, err)
+	}
+	if synced {
+		d.noteRenamed(name)
+	} else {
+		d.forget(name)
 	}
 	return nil
 }
@@ -213,7 +247,12 @@ func (d *Dir) SyncDir() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.requested++
-	ticket := d.requested
+	return d.awaitLocked(d.requested)
+}
+
+// awaitLocked returns once a sync covering request ticket has finished,
+// leading one if none runs.
+func (d *Dir) awaitLocked(ticket uint64) error {
 	for d.done < ticket && d.failed == nil {
 		if d.running {
 			d.cond.Wait()
@@ -279,6 +318,7 @@ func (d *Dir) Rename(oldName string, to *Dir, newName string) error {
 	if err := os.Rename(filepath.Join(d.path, oldName), filepath.Join(to.path, newName)); err != nil {
 		return err
 	}
+	d.forget(oldName)
 	if to != d {
 		if err := to.SyncDir(); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // countingSyncer counts syncs, can be slowed down, and can fail.
@@ -67,6 +68,14 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 
 	require.NoError(t, d.WriteFileNoSync("serial", []byte("1\n"), 0o600))
 	assert.EqualValues(t, 2, cs.fileSyncs.Load(), "no sync for WriteFileNoSync")
+	assert.EqualValues(t, 2, cs.dirSyncs.Load())
+
+	require.NoError(t, d.WriteFileNoDirSync("job-1", []byte("three"), 0o600))
+	assert.EqualValues(t, 3, cs.fileSyncs.Load(), "the file synced by WriteFileNoDirSync")
+	assert.EqualValues(t, 2, cs.dirSyncs.Load(), "no directory sync for WriteFileNoDirSync")
+	data, err = os.ReadFile(filepath.Join(dir, "job-1"))
+	require.NoError(t, err)
+	assert.Equal(t, "three", string(data))
 }
 
 func TestConcurrentWritersShareDirectorySyncs(t *testing.T) {
@@ -127,4 +136,63 @@ func TestRenameSyncsBothDirectories(t *testing.T) {
 	assert.Equal(t, before+2, cs.dirSyncs.Load())
 	_, err := os.Stat(filepath.Join(archive, "job-1"))
 	assert.NoError(t, err)
+}
+
+// seenNow stats names in dir the way a reader does before it shows them.
+func seenNow(t *testing.T, dir string, names ...string) map[string]FileID {
+	t.Helper()
+	seen := map[string]FileID{}
+	for _, name := range names {
+		var st unix.Stat_t
+		require.NoError(t, unix.Stat(filepath.Join(dir, name), &st))
+		seen[name] = FileIDOf(&st)
+	}
+	return seen
+}
+
+// writeAsOther writes name the way another process does: temporary file,
+// fsync, rename, and no sync of the directory.
+func writeAsOther(t *testing.T, dir, name, data string) {
+	t.Helper()
+	tmp := filepath.Join(dir, name+".new")
+	f, err := os.Create(tmp)
+	require.NoError(t, err)
+	_, err = f.WriteString(data)
+	require.NoError(t, err)
+	require.NoError(t, f.Sync())
+	require.NoError(t, f.Close())
+	require.NoError(t, os.Rename(tmp, filepath.Join(dir, name)))
+}
+
+func TestEnsureDurableSyncsOncePerVersion(t *testing.T) {
+	dir := t.TempDir()
+	cs := &countingSyncer{}
+	d := Open(dir, cs)
+	require.NoError(t, d.WriteFile("job-1", []byte("ours"), 0o600))
+	require.NoError(t, d.WriteFileNoDirSync("job-2", []byte("ours, directory unsynced"), 0o600))
+	writeAsOther(t, dir, "job-3", "theirs")
+	require.EqualValues(t, 1, cs.dirSyncs.Load())
+
+	require.NoError(t, d.EnsureDurable(seenNow(t, dir, "job-1")))
+	assert.EqualValues(t, 1, cs.dirSyncs.Load(), "a version WriteFile made durable needs no sync")
+
+	require.NoError(t, d.EnsureDurable(seenNow(t, dir, "job-1", "job-2", "job-3")))
+	assert.EqualValues(t, 2, cs.dirSyncs.Load(), "one sync for every version not known durable")
+	require.NoError(t, d.EnsureDurable(seenNow(t, dir, "job-1", "job-2", "job-3")))
+	assert.EqualValues(t, 2, cs.dirSyncs.Load(), "versions known durable need no sync")
+
+	writeAsOther(t, dir, "job-3", "theirs, later and longer")
+	require.NoError(t, d.EnsureDurable(seenNow(t, dir, "job-3")))
+	assert.EqualValues(t, 3, cs.dirSyncs.Load(), "a new version needs a sync")
+}
+
+func TestEnsureDurableAfterAFailedSync(t *testing.T) {
+	dir := t.TempDir()
+	cs := &countingSyncer{}
+	d := Open(dir, cs)
+	writeAsOther(t, dir, "job-1", "theirs")
+	cs.failDir.Store(true)
+	assert.ErrorIs(t, d.EnsureDurable(seenNow(t, dir, "job-1")), ErrSyncFailed)
+	assert.ErrorIs(t, d.EnsureDurable(seenNow(t, dir, "job-1")), ErrSyncFailed)
+	assert.EqualValues(t, 1, cs.dirSyncs.Load(), "a failed sync is not tried again")
 }

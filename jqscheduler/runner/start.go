@@ -52,7 +52,7 @@ func (r *Runner) start(s startRequest) {
 func (r *Runner) markStarting(file *jqueue.Job) error {
 	own := r.deps.OwnLivelock
 	file.Livelock = &own
-	return r.deps.Queue.WriteJobNoSync(file)
+	return r.deps.Queue.WriteJobNoDirSync(file)
 }
 
 // watchStarting watches the file of a job about to start, so that a job
@@ -88,7 +88,7 @@ func (r *Runner) launch(file *jqueue.Job, secrets json.RawMessage) (*jobexec.Pro
 	}
 	return r.deps.Exec.Start(r.ctx, file.ID, secrets, func(path string) error {
 		file.Livelock = &path
-		return r.deps.Queue.WriteJobNoSync(file)
+		return r.deps.Queue.WriteJobNoDirSync(file)
 	})
 }
 

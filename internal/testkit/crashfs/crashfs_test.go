@@ -288,7 +288,7 @@ func TestMountTimeStateIsDurable(t *testing.T) {
 	if !crashfs.InPrivateNamespace(t) {
 		return
 	}
-	requireFuse(t)
+	crashfs.RequireFuse(t)
 	dir := crashfs.Tmpfs(t)
 	makeTree(t, dir, map[string]string{"a": "1", "d/": "", "d/b": "2", "d/e/": "", "d/e/c": "3"})
 	require.NoError(t, os.Symlink("d/b", filepath.Join(dir, "link")))

@@ -64,4 +64,6 @@
 // of the test's own. InPrivateNamespace runs a test again in a new one
 // (unshare), killed with its parent, and Tmpfs mounts a tmpfs there; a
 // test uses them so that nothing it mounts can be left behind.
+// RequireFuse stops a test where /dev/fuse is missing: it fails under CI
+// and is skipped elsewhere.
 package crashfs

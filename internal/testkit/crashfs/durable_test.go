@@ -104,7 +104,7 @@ func BenchmarkWriteFsync(b *testing.B) {
 }
 
 func mountForBenchmark(b *testing.B) string {
-	requireFuse(b)
+	crashfs.RequireFuse(b)
 	dir := crashfs.Tmpfs(b)
 	f, err := crashfs.Mount(dir)
 	require.NoError(b, err)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/goluxid/goluxid/internal/testkit/crashfs"
 	"github.com/goluxid/goluxid/internal/testkit/leakcheck"
-	"github.com/goluxid/goluxid/internal/testkit/prereq"
 )
 
 func TestMain(m *testing.M) { leakcheck.Main(m) }
@@ -23,19 +22,13 @@ func TestMain(m *testing.M) { leakcheck.Main(m) }
 // it when t ends. t runs in a private mount namespace.
 func serve(t *testing.T, files map[string]string) (*crashfs.FS, string) {
 	t.Helper()
-	requireFuse(t)
+	crashfs.RequireFuse(t)
 	dir := crashfs.Tmpfs(t)
 	makeTree(t, dir, files)
 	f, err := crashfs.Mount(dir)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, f.Close()) })
 	return f, dir
-}
-
-// requireFuse skips tb without /dev/fuse, or fails it under CI.
-func requireFuse(tb testing.TB) {
-	tb.Helper()
-	prereq.File(tb, "/dev/fuse", "/dev/fuse")
 }
 
 func makeTree(t *testing.T, dir string, files map[string]string) {

@@ -80,6 +80,13 @@ func runLocked(cmd *exec.Cmd) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
+// RequireFuse stops tb unless /dev/fuse exists, which Mount needs: a
+// failure under CI, a skip elsewhere.
+func RequireFuse(tb testing.TB) {
+	tb.Helper()
+	prereq.File(tb, "/dev/fuse", "/dev/fuse")
+}
+
 // privatePropagation returns the propagation for a new mount namespace
 // whose mounts never show outside: private, or unchanged where no mount
 // is shared (a root that is no mount point cannot be made private).

@@ -14,7 +14,9 @@
 // wrote) are laid in before any daemon starts; the real Haskell
 // ganeti-wconfd, optionally the Python ganeti-noded and RAPI daemon, and
 // one luxid (Haskell or goluxid) run in it as root with --no-user-checks.
-// Only loopback addresses are used.
+// Only loopback addresses are used. Kill and EmptyRunDirs stand in for a
+// power cut and the reboot after it: every process killed at once, then
+// the run directory emptied.
 //
 // A Cluster is three such nodes side by side in one base directory, each
 // with its own root, loopback address and noded, two of them master

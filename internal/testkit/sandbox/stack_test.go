@@ -185,3 +185,25 @@ func TestSocketProbe(t *testing.T) {
 	_, err := os.Stat(sb.LuxiSocket())
 	require.NoError(t, err, fmt.Sprintf("socket probe returned before %s existed", sb.LuxiSocket()))
 }
+
+// Kill ends every process of the sandbox at once, job processes
+// included, and after EmptyRunDirs the sandbox starts again as after a
+// reboot.
+func TestKillAndRestartAsAfterAPowerCut(t *testing.T) {
+	sb := sandbox.StartForTest(t, sandbox.Options{Luxid: sandbox.HaskellLuxid()})
+	submitLongJob(t, sb)
+
+	require.NoError(t, sb.Kill())
+	assert.Empty(t, processesOf(sb.Root()))
+	assert.Zero(t, sb.Pid(sandbox.Luxid))
+	for _, name := range []string{sandbox.Luxid, sandbox.Wconfd} {
+		assert.NoFileExists(t, filepath.Join(sb.Dir(), "pids", name+".pid"))
+	}
+	require.FileExists(t, sb.LuxiSocket(), "a killed luxid leaves its socket")
+
+	require.NoError(t, sb.EmptyRunDirs())
+	assert.NoFileExists(t, sb.LuxiSocket())
+	assert.DirExists(t, sb.Layout().LivelockDir, "ensure-dirs lays the run directory out again")
+	require.NoError(t, sb.Start(context.Background()))
+	run(t, sb, "gnt-cluster", "getmaster")
+}
