@@ -24,12 +24,7 @@ func TestAcknowledgedJobsSurvivePowerCut(t *testing.T) {
 	if !crashfs.InPrivateNamespace(t) {
 		return
 	}
-	if _, err := os.Stat("/dev/fuse"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("needs /dev/fuse: %v", err)
-		}
-		t.Skipf("needs /dev/fuse: %v", err)
-	}
+	crashfs.RequireFuse(t)
 	layout := paths.New(crashfs.Tmpfs(t))
 	require.NoError(t, os.MkdirAll(layout.ArchiveDir, 0o750))
 	data, err := os.ReadFile("testdata/config.data")
