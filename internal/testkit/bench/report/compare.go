@@ -144,13 +144,54 @@ func (v *comparisonView) addFigures(row comparisonRow, b, o *store.Entry) {
 		switch {
 		case worseForGoluxid(s, res.Better):
 			r.ForGoluxid = "worse"
-			v.Worse = append(v.Worse, row.Scenario+" "+res.Metric+" ("+row.Mode+")")
+			v.Worse = append(v.Worse, row.Scenario+" "+res.Metric+" ("+row.Mode+"): "+whoMoved(b, o, res, v.Base, v.Other))
 		case betterForGoluxid(s, res.Better):
 			r.ForGoluxid = "better"
 			v.Better++
 		}
 		v.Rows = append(v.Rows, r)
 	}
+}
+
+// whoMoved says, for a figure whose ratio moved, how each luxid's own
+// medians moved from base to other and whether goluxid's stayed within
+// the range of its values on base: a ratio moves as much when the Haskell
+// luxid of one release differs from the other's.
+func whoMoved(b, o *store.Entry, res bench.Result, baseTitle, otherTitle string) string {
+	bs, os := seriesOf(b, res.Metric), seriesOf(o, res.Metric)
+	if bs == nil || os == nil {
+		return "no values on both"
+	}
+	own := "outside its range on " + baseTitle
+	if g := os.Goluxid.Summary.Median; g >= bs.Goluxid.Summary.Min && g <= bs.Goluxid.Summary.Max {
+		own = "within its range on " + baseTitle
+	} else if !worseValue(bs.Goluxid.Summary.Median, g, res.Better) {
+		own = "better than its range on " + baseTitle
+	}
+	return "goluxid " + movement(bs.Goluxid, os.Goluxid, res.Unit) + " (" + own + "), Haskell luxid " +
+		movement(bs.Haskell, os.Haskell, res.Unit) + ", " + baseTitle + " to " + otherTitle
+}
+
+// seriesOf is the entry's result for metric, or nil.
+func seriesOf(e *store.Entry, metric string) *bench.Result {
+	i := slices.IndexFunc(e.Results, func(r bench.Result) bool { return r.Metric == metric })
+	if i < 0 {
+		return nil
+	}
+	return &e.Results[i]
+}
+
+// movement is "base median → other median unit".
+func movement(base, other bench.Series, unit string) string {
+	return bench.FormatValue(base.Summary.Median) + " → " + bench.FormatValue(other.Summary.Median) + " " + unit
+}
+
+// worseValue reports whether going from a to b is worse for a figure.
+func worseValue(a, b float64, better bench.Better) bool {
+	if better == bench.Higher {
+		return b < a
+	}
+	return b > a
 }
 
 var shiftText = map[shift]string{

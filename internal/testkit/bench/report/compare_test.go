@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/goluxid/goluxid/internal/testkit/bench"
+	"github.com/goluxid/goluxid/internal/testkit/bench/store"
 )
 
 func TestRoundRatios(t *testing.T) {
@@ -56,4 +57,22 @@ func TestShiftMeaningForGoluxid(t *testing.T) {
 func TestSpreadOf(t *testing.T) {
 	assert.Equal(t, spread{min: 0.5, max: 2, ok: true}, spreadOf([]float64{1, 2, 0.5}))
 	assert.False(t, spreadOf(nil).ok)
+}
+
+// A ratio that moved because the Haskell luxid's figure moved says that
+// goluxid's own stayed within its range.
+func TestWhoMovedNamesTheLuxidThatMoved(t *testing.T) {
+	entry := func(gmin, gmed, gmax, h float64) *store.Entry {
+		return &store.Entry{Results: []bench.Result{{Metric: "peak RSS", Unit: "MiB", Better: bench.Lower,
+			Goluxid: bench.Series{Summary: bench.Summary{Min: gmin, Median: gmed, Max: gmax, N: 3}},
+			Haskell: bench.Series{Summary: bench.Summary{Min: h, Median: h, Max: h, N: 3}}}}}
+	}
+	base, other := entry(75, 76, 77, 202), entry(76, 77, 78, 180)
+	assert.Equal(t, "goluxid 76 → 77 MiB (within its range on 3.0), Haskell luxid 202 → 180 MiB, 3.0 to 3.1",
+		whoMoved(base, other, base.Results[0], "3.0", "3.1"))
+	worse := entry(90, 91, 92, 202)
+	assert.Equal(t, "goluxid 76 → 91 MiB (outside its range on 3.0), Haskell luxid 202 → 202 MiB, 3.0 to 3.1",
+		whoMoved(base, worse, base.Results[0], "3.0", "3.1"))
+	better := entry(60, 61, 62, 202)
+	assert.Contains(t, whoMoved(base, better, base.Results[0], "3.0", "3.1"), "(better than its range on 3.0)")
 }

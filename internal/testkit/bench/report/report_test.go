@@ -206,7 +206,7 @@ func TestRenderComparesReleases(t *testing.T) {
 	assert.Contains(t, cmp, "| default start | `submit-1` | submits/s (1/s, higher is better) | 4.15 (4–4.29) | 4.05 (3.50–4.55) | within the spread |  |\n")
 	assert.Contains(t, cmp, "| default start | `startup-10000` | not measured on Ganeti 3.1 |")
 	assert.Contains(t, cmp, "| goluxid --warm-start | `latency` | not measured on Ganeti 3.1 |")
-	assert.Contains(t, cmp, "- `idle` RSS (default start)\n")
+	assert.Contains(t, cmp, "- `idle` RSS (default start): goluxid 10.5 → 12.2 MiB (outside its range on Ganeti 3.0), Haskell luxid 20.5 → 20 MiB, Ganeti 3.0 to Ganeti 3.1\n")
 	assert.NotContains(t, cmp, "`queryjobs-1000`", "scenarios stored on neither release are left out")
 	assert.Contains(t, cmp, "spread")
 }
