@@ -23,13 +23,13 @@ import (
 // eioSyncer fails every file sync with EIO once armed, as a dying disk
 // would, and counts the syncs it was asked for.
 type eioSyncer struct {
-	armed bool
-	calls int
+	armed atomic.Bool
+	calls atomic.Int64
 }
 
 func (s *eioSyncer) SyncFile(f *os.File) error {
-	s.calls++
-	if s.armed {
+	s.calls.Add(1)
+	if s.armed.Load() {
 		return syscall.EIO
 	}
 	return f.Sync()
@@ -58,7 +58,7 @@ func TestFailedFsyncFailsSubmissionsAndKeepsQueries(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1", first)
 
-	syncer.armed = true
+	syncer.armed.Store(true)
 	_, err = luxitest.NewServer(t, d).Call(t, "SubmitJob", job)
 	require.Error(t, err)
 	assert.Equal(t, []any{"GenericError", []any{"Failed to write " + layout.JobFile(2) + ": sync: input/output error"}}, gerrors.Encode(err),
@@ -71,10 +71,10 @@ func TestFailedFsyncFailsSubmissionsAndKeepsQueries(t *testing.T) {
 		assert.False(t, strings.HasSuffix(e.Name(), ".tmp"), "temporary file %s left behind", e.Name())
 	}
 
-	calls := syncer.calls
+	calls := syncer.calls.Load()
 	_, err = callJSON(t, d, "SubmitJob", job)
 	require.Error(t, err, "the queue stays refused after a failed fsync")
-	assert.Equal(t, calls, syncer.calls, "no fsync tried again")
+	assert.Equal(t, calls, syncer.calls.Load(), "no fsync tried again")
 
 	listed, err := callJSON(t, d, "QueryJobs", `[null, ["id", "status"]]`)
 	require.NoError(t, err, "queries keep answering")
