@@ -48,6 +48,12 @@ const (
 // settled is checked by reading the file again and comparing its bytes;
 // the parsed job is reused when they are equal. The argument assumes that
 // the system clock does not step back by more than that margin.
+//
+// Within one query (the reads of one liveDir), an entry read since the
+// query began stands for the file without another look at it: the file
+// had that content while the query ran, and a query may show each job as
+// it was at any moment of its run. The first query after start so takes
+// the files the loading of the queue read meanwhile.
 type jobCache struct {
 	mu   sync.Mutex // guards jobs and reading
 	jobs map[uint64]*cachedJob
@@ -65,6 +71,7 @@ type jobCache struct {
 type cachedJob struct {
 	stamp   fileStamp
 	settled bool
+	opened  time.Time // when the file was opened for this read
 	data    []byte
 	job     *Job
 	memo    *Memo
@@ -154,16 +161,20 @@ type liveDir struct {
 	fd     int    // the queue directory, or AT_FDCWD if it could not be opened
 	prefix string // "" or, with AT_FDCWD, the directory's path and a slash
 	path   string // the directory's path, for errors
+	// since is when the reads' query began: a file read after it is one
+	// the query may show as it is.
+	since time.Time
 }
 
 // openLiveDir opens the live queue for one query's reads; close it after.
 func (q *Queue) openLiveDir() liveDir {
+	since := q.cache.clock()
 	fd, err := unix.Open(q.layout.QueueDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		// Reading by full path reports the problem per file.
-		return liveDir{fd: unix.AT_FDCWD, prefix: q.layout.QueueDir + "/", path: q.layout.QueueDir}
+		return liveDir{fd: unix.AT_FDCWD, prefix: q.layout.QueueDir + "/", path: q.layout.QueueDir, since: since}
 	}
-	return liveDir{fd: fd, path: q.layout.QueueDir}
+	return liveDir{fd: fd, path: q.layout.QueueDir, since: since}
 }
 
 func (d liveDir) close() {
@@ -213,10 +224,18 @@ func (q *Queue) readLiveForQuery(dir liveDir, id uint64) (*cachedJob, error) {
 	return q.readAndCache(dir, id, old)
 }
 
-// current reports whether entry stands for job id's file as it is now:
-// settled, with the file's stamp.
+// current reports whether entry may stand for job id's file in the
+// reads of dir: read since those reads' query began (another reader's,
+// such as the loading of the queue at start), or settled with the file's
+// stamp now.
 func current(dir liveDir, id uint64, entry *cachedJob) bool {
-	if entry == nil || !entry.settled {
+	if entry == nil {
+		return false
+	}
+	if !entry.opened.Before(dir.since) {
+		return true
+	}
+	if !entry.settled {
 		return false
 	}
 	stamp, ok := dir.stamp(id)
@@ -255,7 +274,7 @@ func (q *Queue) readAndCache(dir liveDir, id uint64, old *cachedJob) (*cachedJob
 	if err != nil {
 		return nil, err
 	}
-	entry := &cachedJob{stamp: stamp, settled: stamp.settledAt(opened)}
+	entry := &cachedJob{stamp: stamp, settled: stamp.settledAt(opened), opened: opened}
 	if old != nil && bytes.Equal(old.data, data) {
 		entry.data, entry.job, entry.memo = old.data, old.job, old.memo
 	} else {

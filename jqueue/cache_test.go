@@ -18,14 +18,19 @@ import (
 )
 
 // A job file's parsed job is shared by the queries while the file is
-// unchanged; a rewritten file is read again, whatever the job's status.
+// unchanged; a rewritten file is read again by the next query, whatever
+// the job's status.
 func TestJobCache(t *testing.T) {
 	l := newLayout(t)
 	copyGoldenQueue(t, l)
 	q, err := Open(l, nil)
 	require.NoError(t, err)
-	dir := q.openLiveDir()
-	defer dir.close()
+	query := func() liveDir {
+		dir := q.openLiveDir()
+		t.Cleanup(dir.close)
+		return dir
+	}
+	dir := query()
 
 	first, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
@@ -39,6 +44,7 @@ func TestJobCache(t *testing.T) {
 	changed := strings.Replace(string(data), `"result": ["OpExecError", ["boom"]]`, `"result": ["OpExecError", ["BOOM!"]]`, 1)
 	require.NotEqual(t, string(data), changed)
 	replaceFile(t, l.JobFile(2), []byte(changed))
+	dir = query()
 	reread, err := q.readLiveForQuery(dir, 2)
 	require.NoError(t, err)
 	assert.NotSame(t, first.job, reread.job)
@@ -47,6 +53,7 @@ func TestJobCache(t *testing.T) {
 
 	running := readGolden(t, "spec-8_4.json")
 	replaceFile(t, l.JobFile(26), running)
+	dir = query()
 	a, err := q.readLiveForQuery(dir, 26)
 	require.NoError(t, err)
 	b, err := q.readLiveForQuery(dir, 26)
@@ -54,6 +61,7 @@ func TestJobCache(t *testing.T) {
 	assert.Same(t, a.job, b.job, "unfinished jobs are cached too")
 	assert.Equal(t, StatusRunning, b.job.Status())
 	replaceFile(t, l.JobFile(26), readGolden(t, "spec-8_5.json"))
+	dir = query()
 	c, err := q.readLiveForQuery(dir, 26)
 	require.NoError(t, err)
 	assert.Equal(t, StatusSuccess, c.job.Status(), "the job's next status is seen at once")
@@ -316,4 +324,37 @@ func TestConcurrentReadersParseOnce(t *testing.T) {
 	require.NoError(t, err)
 	q.cache.endRead(2)
 	assert.Same(t, first, <-got, "the waiting reader takes the entry the first read stored")
+}
+
+// A query takes a file another reader read after the query began, such
+// as the loading of the queue at start, without looking at the file
+// again; a file read before it began must show its stamp unchanged.
+func TestQueryTakesFilesReadSinceItBegan(t *testing.T) {
+	l := newLayout(t)
+	copyGoldenQueue(t, l)
+	q, err := Open(l, nil)
+	require.NoError(t, err)
+	q.cache.forget(2)
+	now := time.Now().Add(-time.Hour) // nothing read now is settled
+	q.cache.now = func() time.Time { return now }
+
+	query := q.openLiveDir()
+	defer query.close()
+	now = now.Add(time.Millisecond)
+	loading := q.openLiveDir()
+	defer loading.close()
+	readByLoading, err := q.readLiveForQuery(loading, 2)
+	require.NoError(t, err)
+	require.False(t, readByLoading.settled)
+	got, err := q.readLiveForQuery(query, 2)
+	require.NoError(t, err)
+	assert.Same(t, readByLoading, got, "read since the query began")
+
+	now = now.Add(time.Millisecond)
+	later := q.openLiveDir()
+	defer later.close()
+	again, err := q.readLiveForQuery(later, 2)
+	require.NoError(t, err)
+	assert.NotSame(t, readByLoading, again, "read before the query began, unsettled: read again")
+	assert.Same(t, readByLoading.job, again.job, "the same bytes, the same parsed job")
 }
