@@ -78,3 +78,34 @@ func TestCommit(t *testing.T) {
 	got := strings.TrimSpace(stdout.String())
 	assert.Regexp(t, regexp.MustCompile(`^`+strings.TrimSpace(string(head))+`(-dirty)?$`), got)
 }
+
+// The committed BENCHMARKS.md and its charts are what the committed
+// results render to: the report is regenerated whenever results change.
+func TestCommittedReportIsCurrent(t *testing.T) {
+	root := filepath.Join("..", "..")
+	out := t.TempDir()
+	md, charts := filepath.Join(out, "BENCHMARKS.md"), filepath.Join(out, "benchmarks", "charts")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"render", "-store", filepath.Join(root, "benchmarks", "results"),
+		"-out", md, "-charts", charts}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	sameFile(t, md, filepath.Join(root, "BENCHMARKS.md"))
+	rendered, err := os.ReadDir(charts)
+	require.NoError(t, err)
+	committed, err := os.ReadDir(filepath.Join(root, "benchmarks", "charts"))
+	require.NoError(t, err)
+	require.Equal(t, len(rendered), len(committed), "charts rendered and committed")
+	for _, e := range rendered {
+		sameFile(t, filepath.Join(charts, e.Name()), filepath.Join(root, "benchmarks", "charts", e.Name()))
+	}
+}
+
+// sameFile fails unless the rendered file has the committed one's bytes.
+func sameFile(t *testing.T, rendered, committed string) {
+	t.Helper()
+	want, err := os.ReadFile(committed)
+	require.NoError(t, err)
+	got, err := os.ReadFile(rendered)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want, got), "%s is not what scripts/bench.sh render makes of benchmarks/results", committed)
+}
