@@ -77,35 +77,32 @@ type cachedJob struct {
 	memo    *Memo
 }
 
-// fileStamp identifies a version of a file.
+// fileStamp identifies a version of a file: its device and the version
+// package durable tells apart on one device.
 type fileStamp struct {
-	dev, ino     uint64
-	size         int64
-	mtime, ctime int64 // nanoseconds since the epoch
+	dev uint64
+	id  durable.FileID
 }
 
 func stampOf(st *unix.Stat_t) fileStamp {
-	return fileStamp{dev: st.Dev, ino: st.Ino, size: st.Size,
-		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}
+	return fileStamp{dev: st.Dev, id: durable.FileIDOf(st)}
 }
 
 // fileID is the version of the file s stands for, as package durable
 // tells versions apart.
-func (s fileStamp) fileID() durable.FileID {
-	return durable.FileID{Ino: s.ino, Size: s.size,
-		Mtime: unix.NsecToTimespec(s.mtime), Ctime: unix.NsecToTimespec(s.ctime)}
-}
+func (s fileStamp) fileID() durable.FileID { return s.id }
 
 // settledAt reports whether the file was last changed long enough before
 // t for its stamp to stand for its content: fineSettleTime for fine file
 // times, coarseSettleTime for coarse ones.
 func (s fileStamp) settledAt(t time.Time) bool {
+	mtime, ctime := s.id.Mtime.Nano(), s.id.Ctime.Nano()
 	settle := coarseSettleTime
-	if s.mtime%coarseTimeUnit != 0 && s.ctime%coarseTimeUnit != 0 {
+	if mtime%coarseTimeUnit != 0 && ctime%coarseTimeUnit != 0 {
 		settle = fineSettleTime
 	}
 	limit := t.Add(-settle).UnixNano()
-	return s.mtime < limit && s.ctime < limit
+	return mtime < limit && ctime < limit
 }
 
 // clock is the cache's current time.

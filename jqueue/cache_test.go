@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/goluxid/goluxid/ganeti/paths"
+	"github.com/goluxid/goluxid/internal/durable"
 )
 
 // A job file's parsed job is shared by the queries while the file is
@@ -124,7 +125,7 @@ func TestSettledAt(t *testing.T) {
 		{"one time whole", limit - 3, limit - int64(time.Second), false},
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.want, fileStamp{mtime: tc.mtime, ctime: tc.ctime}.settledAt(at), tc.name)
+		assert.Equal(t, tc.want, fileStamp{id: durable.FileID{Mtime: unix.NsecToTimespec(tc.mtime), Ctime: unix.NsecToTimespec(tc.ctime)}}.settledAt(at), tc.name)
 	}
 }
 

@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -73,19 +74,28 @@ func countFds(pid int) (int, error) {
 	return len(names), nil
 }
 
+// statFields reads /proc/<pid>/stat and returns its fields after the
+// command name, which may hold spaces: fields[0] is the state (stat field
+// 3), fields[1] the parent pid, fields[11] and [12] utime and stime.
+func statFields(pid int) ([]string, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return nil, errors.New("malformed stat")
+	}
+	return strings.Fields(string(data[i+1:])), nil
+}
+
 // readCPU reads utime + stime from /proc/<pid>/stat.
 func readCPU(pid int) (time.Duration, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	fields, err := statFields(pid)
 	if err != nil {
 		return 0, fmt.Errorf("bench: CPU time of pid %d: %w", pid, err)
 	}
-	// The command name may hold spaces; the fields after it are fixed.
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("bench: CPU time of pid %d: malformed stat", pid)
-	}
-	fields := strings.Fields(string(data[i+1:]))
-	// fields[0] is the state (stat field 3); utime and stime are 14, 15.
+	// utime and stime are stat fields 14 and 15.
 	const utime, stime = 14 - 3, 15 - 3
 	if len(fields) <= stime {
 		return 0, fmt.Errorf("bench: CPU time of pid %d: malformed stat", pid)
@@ -198,17 +208,8 @@ func descendants(pid int) []int {
 // parentOf reads the parent pid from /proc/<pid>/stat; false when the
 // process is gone.
 func parentOf(pid int) (int, bool) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 {
-		return 0, false
-	}
-	// fields[0] is the state (stat field 3), fields[1] the parent pid.
-	fields := strings.Fields(string(data[i+1:]))
-	if len(fields) < 2 {
+	fields, err := statFields(pid)
+	if err != nil || len(fields) < 2 {
 		return 0, false
 	}
 	parent, err := strconv.Atoi(fields[1])
